@@ -1,0 +1,45 @@
+"""The command line: parse arguments, call one command, map errors to exit codes.  Nothing else."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from gitops_gen import __version__
+from gitops_gen.commands import drift, render, validate
+from gitops_gen.errors import ExitCode, GitopsGenError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gitops-gen")
+def main() -> None:
+    """Render, validate and drift-check a GitOps repository from small blueprints."""
+
+
+main.add_command(render.command)
+main.add_command(validate.command)
+main.add_command(drift.command)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Entry point: every anticipated error becomes one line on stderr and its exit code."""
+    try:
+        result = main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except GitopsGenError as err:
+        click.echo(f"gitops-gen: {err}" if "\n" not in str(err) else str(err), err=True)
+        return int(err.exit_code)
+    except click.exceptions.Abort:
+        click.echo("gitops-gen: aborted", err=True)
+        return int(ExitCode.USAGE)
+    except click.ClickException as err:
+        err.show()
+        return int(ExitCode.USAGE)
+    except KeyboardInterrupt:
+        return 130
+    return int(result) if isinstance(result, int) else 0
+
+
+def entry() -> None:
+    sys.exit(run())

@@ -1,0 +1,48 @@
+"""`gitops-gen render`: regenerate rendered/ (or, with --check, say how it differs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gitops_gen import writer
+from gitops_gen.errors import ExitCode
+from gitops_gen.load import find_repo_root, load_repo
+from gitops_gen.render import render
+from gitops_gen.render.common import RENDERED_DIR
+
+repo_option = click.option("--repo", "repo_dir", type=click.Path(file_okay=False, path_type=Path),
+                           help="Repository root (default: nearest folder upward holding gitops.yaml).")
+env_option = click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).")
+
+
+def repo_root(repo_dir: Path | None) -> Path:
+    return find_repo_root(repo_dir if repo_dir is not None else Path.cwd())
+
+
+@click.command("render")
+@repo_option
+@env_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files.")
+def command(repo_dir: Path | None, envs: tuple[str, ...], check: bool) -> int:
+    """Render blueprints into rendered/ (Argo CD apps, Kustomize bases and overlays)."""
+    root = repo_root(repo_dir)
+    rendering = render(load_repo(root), envs)
+    out_dir = root / RENDERED_DIR
+    the_plan = writer.plan(rendering, out_dir)
+    if check:
+        for label, paths in (("stale", the_plan.stale), ("missing", the_plan.missing), ("extra", the_plan.extra)):
+            for path in paths:
+                click.echo(f"{label}: {RENDERED_DIR}/{path}")
+        if the_plan.clean:
+            click.echo(f"{RENDERED_DIR}/ is up to date ({the_plan.unchanged} files)")
+            return ExitCode.OK
+        click.echo(f"{RENDERED_DIR}/ is out of date: run `gitops-gen render` (or `make render`) and commit",
+                   err=True)
+        return ExitCode.FINDINGS
+    writer.apply(rendering, out_dir, the_plan)
+    written = len(the_plan.missing) + len(the_plan.stale)
+    click.echo(f"{RENDERED_DIR}/: {written} written, {len(the_plan.extra)} removed, "
+               f"{the_plan.unchanged} unchanged")
+    return ExitCode.OK

@@ -1,0 +1,75 @@
+"""One error base class and the one table of exit codes.
+
+Every command returns an ``ExitCode``; every anticipated failure is a
+``GitopsGenError`` whose class decides the exit code.  Nothing else in the
+package maps failures to numbers.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FINDINGS = 1  # stale output, invalid manifests, policy errors, drift
+    USAGE = 2  # usage, configuration or input error
+    EXTERNAL = 3  # a cluster or other external system could not be read
+
+
+class Location(NamedTuple):
+    """Where something came from: a file (repo-relative when possible), 1-based line and column."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        if self.col <= 0:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+class GitopsGenError(Exception):
+    """Base of every anticipated failure: a one-line message and where it came from."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class InputError(GitopsGenError):
+    """Bad blueprints, bad manifests, bad arguments: exit 2."""
+
+    exit_code = ExitCode.USAGE
+
+
+class InputErrors(InputError):
+    """Several input errors reported at once, sorted by location."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = sorted(errors, key=_sort_key)
+        super().__init__(f"{len(self.errors)} error(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+class ExternalError(GitopsGenError):
+    """A cluster, tool or other external system could not be read: exit 3."""
+
+    exit_code = ExitCode.EXTERNAL
+
+
+def _sort_key(error: InputError) -> tuple[str, int, int, str]:
+    loc = error.location or Location("")
+    return (loc.file, loc.line, loc.col, error.message)

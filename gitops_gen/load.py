@@ -1,0 +1,173 @@
+"""Load a GitOps repository: files -> checked blueprint documents -> typed model.
+
+All problems of a run are collected and raised together as ``InputErrors``,
+sorted by file and line, so a broken pull request is fixed in one round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from gitops_gen import blueprints as bp
+from gitops_gen.errors import InputError, InputErrors, Location
+from gitops_gen.model import AddonStack, Environment, Repo, Settings, Tenant
+from gitops_gen.resolve import resolve
+from gitops_gen.spec import Errors, Name, Obj, did_you_mean, type_name
+from gitops_gen.yamlio import LocDict, load_positioned
+
+SETTINGS_FILE = "gitops.yaml"
+FOLDERS = {"AddonStack": "blueprints/addons", "Tenant": "blueprints/tenants", "Environment": "environments"}
+MAX_FILE_BYTES = 1 << 20  # a blueprint is a page of YAML; a megabyte is a mistake, not a blueprint
+
+
+def find_repo_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds gitops.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise InputError(f"no {SETTINGS_FILE} found in {start} or any parent folder (use --repo DIR)")
+
+
+def blueprint_files(root: Path) -> list[tuple[str, Path]]:
+    """(kind, path) of every blueprint file, in a stable order."""
+    found: list[tuple[str, Path]] = []
+    for kind, folder in FOLDERS.items():
+        base = root / folder
+        if base.is_dir():
+            found.extend((kind, p) for p in sorted(base.iterdir())
+                         if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file())
+    return found
+
+
+def read_document(root: Path, path: Path, errors: Errors) -> LocDict | None:
+    """Read one blueprint file: UTF-8 text, exactly one YAML mapping."""
+    rel = path.relative_to(root).as_posix()
+    top = Location(rel, 1, 1)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        errors.append(InputError(f"cannot read file: {err.strerror}", top))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        errors.append(InputError(f"file is larger than {MAX_FILE_BYTES} bytes", top))
+        return None
+    if b"\0" in raw:
+        errors.append(InputError("not a text file (contains NUL bytes)", top))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        errors.append(InputError(f"not UTF-8 text (byte {err.start})", top))
+        return None
+    try:
+        docs = [d for d in load_positioned(text, rel) if d is not None]
+    except InputError as err:
+        errors.append(err)
+        return None
+    if not docs:
+        errors.append(InputError("file is empty: expected one blueprint document", top))
+        return None
+    if len(docs) > 1:
+        second = docs[1].loc if isinstance(docs[1], LocDict) else top
+        errors.append(InputError(f"expected one YAML document, found {len(docs)}", second))
+        return None
+    doc = docs[0]
+    if not isinstance(doc, LocDict):
+        errors.append(InputError(f"expected a mapping at the top of the file, got {type_name(doc)}", top))
+        return None
+    return doc
+
+
+def check_header(doc: LocDict, kind: str, errors: Errors, needs_name: bool = True) -> str | None:
+    """apiVersion, kind, metadata.name; returns the name ("" for Settings) or None on error."""
+    before = len(errors)
+    for key in doc:
+        if key not in ("apiVersion", "kind", "metadata", "spec"):
+            errors.append(InputError(f"{key}: unknown field{did_you_mean(key, ('apiVersion', 'kind', 'metadata', 'spec'))}",
+                                     doc.key_loc(key)))
+    if doc.get("apiVersion") != bp.API_VERSION:
+        errors.append(InputError(f"apiVersion: expected {bp.API_VERSION!r}, got {doc.get('apiVersion')!r}",
+                                 doc.value_loc("apiVersion") if "apiVersion" in doc else doc.loc))
+    if doc.get("kind") != kind:
+        got = doc.get("kind")
+        hint = f" (a {got} belongs in {FOLDERS[got]}/)" if got in FOLDERS else ""
+        errors.append(InputError(f"kind: expected {kind!r} here, got {got!r}{hint}",
+                                 doc.value_loc("kind") if "kind" in doc else doc.loc))
+    if "spec" not in doc:
+        errors.append(InputError("spec: required field is missing", doc.loc))
+    if not needs_name:
+        return "" if len(errors) == before else None
+    meta = Obj({"name": bp.Field(Name(), True), "labels": bp.Field(bp.labels_spec),
+                "annotations": bp.Field(bp.Free())}).check(doc.get("metadata"), doc.value_loc("metadata"),
+                                                             "metadata", errors)
+    if len(errors) > before or meta is None:
+        return None
+    return str(meta["name"])
+
+
+def load_repo(root: Path) -> Repo:
+    """Load and check every blueprint under ``root``; raise InputErrors listing every problem."""
+    root = root.resolve()
+    errors: Errors = []
+    settings = _load_settings(root, errors)
+    seen: dict[tuple[str, str], Location] = {}
+    stacks: dict[str, AddonStack] = {}
+    tenants: dict[str, Tenant] = {}
+    envs: dict[str, Environment] = {}
+    for kind, path in blueprint_files(root):
+        doc = read_document(root, path, errors)
+        if doc is None:
+            continue
+        name = check_header(doc, kind, errors)
+        spec = bp.SPEC_OF_KIND[kind].check(doc.get("spec"), doc.value_loc("spec"), "spec", errors)
+        if name is None or spec is None:
+            continue
+        origin = doc["metadata"].value_loc("name")
+        if (kind, name) in seen:
+            errors.append(InputError(f"{kind} {name!r} is already defined at {seen[kind, name]}", origin))
+            continue
+        seen[kind, name] = origin
+        if kind == "AddonStack":
+            stacks[name] = bp.make_stack(name, spec, origin)
+        elif kind == "Tenant":
+            tenants[name] = bp.make_tenant(name, spec, origin)
+        else:
+            env = bp.make_environment(name, spec, origin, errors)
+            if env is not None:
+                envs[name] = env
+    if settings is None:
+        raise InputErrors(errors)
+    repo = Repo(root, settings, stacks, tenants, envs)
+    if not errors:
+        repo = resolve(repo, errors)
+    if errors:
+        raise InputErrors(errors)
+    return repo
+
+
+def _load_settings(root: Path, errors: Errors) -> Settings | None:
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        errors.append(InputError(f"{SETTINGS_FILE} is missing", Location(SETTINGS_FILE)))
+        return None
+    doc = read_document(root, path, errors)
+    if doc is None:
+        return None
+    if check_header(doc, "Settings", errors, needs_name=False) is None:
+        return None
+    spec = bp.settings_spec.check(doc.get("spec"), doc.value_loc("spec"), "spec", errors)
+    if spec is None:
+        return None
+    return bp.make_settings(spec, doc.loc)
+
+
+def as_plain(value: Any) -> Any:
+    """Strip positions: LocDict/LocList -> dict/list (for output that must not depend on them)."""
+    if isinstance(value, Mapping):
+        return {k: as_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_plain(v) for v in value]
+    return value

@@ -1,0 +1,56 @@
+"""Rendered Kubernetes objects as immutable values that remember where they came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from gitops_gen.errors import Location
+
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+MANAGED_BY_VALUE = "gitops-gen"
+
+
+class ObjectRef(NamedTuple):
+    """Identity of a Kubernetes object (namespace is "" for cluster-scoped kinds)."""
+
+    api_version: str
+    kind: str
+    namespace: str
+    name: str
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+    def __str__(self) -> str:
+        ns = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.kind} {ns}{self.name} ({self.api_version})"
+
+    def as_json(self) -> dict[str, str]:
+        return {"apiVersion": self.api_version, "kind": self.kind,
+                "namespace": self.namespace, "name": self.name}
+
+
+def ref_of(body: Mapping[str, Any]) -> ObjectRef:
+    meta = body.get("metadata") or {}
+    return ObjectRef(str(body.get("apiVersion", "")), str(body.get("kind", "")),
+                     str(meta.get("namespace") or ""), str(meta.get("name") or ""))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One Kubernetes object.  ``body`` is plain JSON data and must not be mutated.
+
+    ``origin`` is the blueprint location the object was rendered from;
+    ``path`` is the file under ``rendered/`` that holds it (when it is written).
+    """
+
+    body: Mapping[str, Any]
+    origin: Location | None = None
+    path: str = ""
+    ref: ObjectRef = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ref", ref_of(self.body))

@@ -1,0 +1,208 @@
+"""Render: the typed model -> every file under rendered/ and every object each cluster should run (pure).
+
+The pipeline is: per cluster plan, compute objects (tenant bundles, plain-manifest
+add-ons, Argo CD Applications and AppProjects); lay bundles out as Kustomize
+base + overlays; serialise each file deterministically with a header naming its
+blueprint.  Nothing here touches the file system.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gitops_gen.errors import InputError, InputErrors, Location
+from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.model import ClusterPlan, Repo
+from gitops_gen.render import argocd, bundles
+from gitops_gen.render.common import RENDERED_DIR, file_name, header
+from gitops_gen.render.layers import LayerFile
+from gitops_gen.render.waves import Waves
+from gitops_gen.yamlio import dump_document
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    path: str  # relative to rendered/, posix
+    content: bytes
+    manifests: tuple[Manifest, ...]
+    origin: Location | None
+    env: str | None = None  # None: shared by every environment (bases, bootstrap)
+
+
+@dataclass(frozen=True)
+class ClusterTarget:
+    env: str
+    cluster: str
+    server: str
+    context: str
+    kubernetes_version: str
+    production: bool
+
+
+@dataclass(frozen=True)
+class Rendering:
+    files: tuple[RenderedFile, ...]
+    targets: tuple[ClusterTarget, ...]
+    desired: Mapping[str, tuple[Manifest, ...]]
+    envs: tuple[str, ...] = ()  # the environments asked for; empty means all
+
+    def owns(self, path: str) -> bool:
+        """Whether a file at ``path`` (relative to rendered/) is this render's to replace or remove."""
+        if not self.envs:
+            return True
+        parts = path.split("/")
+        clusters = {t.cluster for t in self.targets}
+        return any((a == "clusters" and b in clusters) or (a == "overlays" and b in self.envs)
+                   for a, b in zip(parts, parts[1:]))
+
+
+def _serialise(layer: LayerFile, env: str | None) -> RenderedFile:
+    source = layer.origin.file if layer.origin else "gitops.yaml"
+    text = header(source) + dump_document(layer.data)
+    return RenderedFile(layer.path, text.encode("utf-8"), layer.manifests, layer.origin, env)
+
+
+def _env_of(path: str, env_of_cluster: Mapping[str, str]) -> str | None:
+    parts = path.split("/")
+    for a, b in zip(parts, parts[1:]):
+        if a == "overlays":
+            return b
+        if a == "clusters":
+            return env_of_cluster.get(b)
+    return None
+
+
+def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
+    """Render ``repo``; with ``envs`` only those environments' clusters and overlays (bases are shared)."""
+    unknown = [e for e in envs if e not in repo.environments]
+    if unknown:
+        raise InputError(f"unknown environment {unknown[0]!r} (known: {', '.join(sorted(repo.environments))})")
+    plans = [p for p in repo.plans if not envs or p.env.name in envs]
+    layers = bundles.bundle_layers(repo, plans)
+    env_of_cluster = {p.cluster.name: p.env.name for p in plans}
+    layer_files: list[tuple[LayerFile, str | None]] = [(f, _env_of(f.path, env_of_cluster)) for f in layers.files]
+    desired: dict[str, list[Manifest]] = {p.cluster.name: list(layers.objects.get(p.cluster.name, ()))
+                                          for p in plans}
+    for plan in plans:
+        for layer in cluster_files(repo, plan, layers.folder):
+            layer_files.append((layer, plan.env.name))
+            desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
+    for layer in bootstrap_files(repo):
+        layer_files.append((layer, None))
+        for m in layer.manifests:
+            cluster = m.body["metadata"].get("labels", {}).get("gitops-gen.io/cluster")
+            for name in [cluster] if cluster else list(desired):  # the root project serves every cluster
+                if name in desired:
+                    desired[name].append(dataclasses.replace(m, path=layer.path))
+    _check_unique(layer_files)
+    files = tuple(sorted((_serialise(f, env) for f, env in layer_files), key=lambda f: f.path))
+    targets = tuple(ClusterTarget(p.env.name, p.cluster.name, p.cluster.server, p.cluster.context,
+                                  p.env.kubernetes_version, p.env.production) for p in plans)
+    return Rendering(files, targets, {c: tuple(ms) for c, ms in desired.items()}, tuple(envs))
+
+
+def _check_unique(layer_files: list[tuple[LayerFile, str | None]]) -> None:
+    """Two blueprints must never render the same file or the same Argo CD object name."""
+    errors: list[InputError] = []
+    seen: dict[str, LayerFile] = {}
+    for layer, _ in layer_files:
+        if layer.path in seen and seen[layer.path].data != layer.data:
+            first = seen[layer.path].origin
+            errors.append(InputError(f"renders {RENDERED_DIR}/{layer.path}, which {first} renders too", layer.origin))
+        seen.setdefault(layer.path, layer)
+    if errors:
+        raise InputErrors(errors)
+
+
+def cluster_files(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str]) -> list[LayerFile]:
+    """The app-of-apps folder of one cluster: its AppProjects and Applications, one file each."""
+    objects = argocd_objects(repo, plan, folders)
+    return [LayerFile(f"clusters/{plan.cluster.name}/{file_name(m.ref, namespaced=False)}", m.body, (m,), m.origin) for m in objects]
+
+
+def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str]) -> list[Manifest]:
+    s, env, cluster = repo.settings, plan.env, plan.cluster
+    waves = Waves.of(plan)
+    common: dict[str, Any] = {"settings": s, "env": env, "cluster": cluster}
+    platform = f"{cluster.name}-platform"
+    out: list[Manifest] = []
+    repos = {s.repo_url} | {a.chart.repo_url for a in plan.addons if a.chart} | {
+        a.source.repo_url for a in plan.addons if a.source}
+    out.append(Manifest(argocd.project(
+        platform, **common, description=f"Platform add-ons and tenant namespaces on {cluster.name}",
+        source_repos=sorted(repos), destinations=[{"server": cluster.server, "namespace": "*"}],
+        cluster_resources=[{"group": "*", "kind": "*"}]), env.origin))
+    for addon in plan.addons:
+        folder = folders.get(("addon", addon.name, cluster.name))
+        out.append(Manifest(argocd.application(
+            f"{cluster.name}-{addon.name}", **common, role="addon", wave=waves.addon(addon.name), project=platform,
+            source=argocd.addon_source(addon, s, env.name, cluster.name, folder), namespace=addon.namespace,
+            options=["CreateNamespace=true", *(["ServerSideApply=true"] if addon.server_side_apply else [])],
+            ignore_differences=addon.ignore_differences,
+            depends_on=[f"{cluster.name}-{d}" for d in addon.depends_on],
+            extra_labels={"gitops-gen.io/addon": addon.name}), addon.origin))
+    for tenant in plan.tenants:
+        project_name = f"{cluster.name}-{tenant.name}"
+        out.append(Manifest(argocd.tenant_project(project_name, tenant, s, env, cluster), tenant.origin))
+        out.append(Manifest(argocd.application(
+            f"{cluster.name}-{tenant.name}-namespaces", **common, role="tenant-namespaces",
+            wave=waves.tenant_bundle, project=platform, namespace=tenant.namespaces[0],
+            source=argocd.git_path_source(s, f"{RENDERED_DIR}/{folders['tenant', tenant.name, cluster.name]}"),
+            ignore_differences=tenant.ignore_differences,
+            extra_labels={"gitops-gen.io/tenant": tenant.name}), tenant.origin))
+        for app in tenant.apps:
+            deps = [f"{cluster.name}-{tenant.name}-namespaces", *(f"{cluster.name}-{d}" for d in app.depends_on)]
+            out.append(Manifest(argocd.application(
+                f"{cluster.name}-{app.name}", **common, role="tenant-app", wave=waves.app(tenant.name, app.name),
+                project=project_name, source=argocd.app_source(app, env.name, cluster.name),
+                namespace=app.namespace, ignore_differences=app.ignore_differences, depends_on=deps,
+                finalizer=True, extra_labels={"gitops-gen.io/tenant": tenant.name}), app.origin))
+    reader = folders.get(("platform", "drift-reader", cluster.name))
+    if reader:
+        out.append(Manifest(argocd.application(
+            f"{cluster.name}-gitops-gen-reader", **common, role="addon", wave=0, project=platform,
+            source=argocd.git_path_source(s, f"{RENDERED_DIR}/{reader}"), namespace=bundles.READER_NAMESPACE,
+            options=["CreateNamespace=true"]), s.origin))
+    _check_names(out)
+    return out
+
+
+def _check_names(objects: list[Manifest]) -> None:
+    seen: dict[ObjectRef, Manifest] = {}
+    errors = []
+    for m in objects:
+        if m.ref in seen:
+            errors.append(InputError(f"{m.ref.kind} name {m.ref.name!r} is also rendered from {seen[m.ref].origin};"
+                                     " rename one of them", m.origin))
+        seen.setdefault(m.ref, m)
+    if errors:
+        raise InputErrors(errors)
+
+
+def bootstrap_files(repo: Repo) -> list[LayerFile]:
+    """What an operator applies once: the root project, a root Application per cluster, the health check."""
+    s = repo.settings
+    root_project = {
+        "apiVersion": argocd.ARGOCD_API, "kind": "AppProject",
+        "metadata": {"name": "gitops-gen-root", "namespace": s.argocd_namespace,
+                     "labels": argocd.labels(**{"gitops-gen.io/role": "project"})},
+        "spec": {"description": "App-of-apps roots: only Argo CD objects, only from this repository",
+                 "sourceRepos": [s.repo_url],
+                 "destinations": [{"server": s.argocd_server, "namespace": s.argocd_namespace}],
+                 "clusterResourceWhitelist": [],
+                 "namespaceResourceWhitelist": [{"group": "argoproj.io", "kind": "Application"},
+                                                {"group": "argoproj.io", "kind": "AppProject"}]}}
+    objects = [Manifest(root_project, s.origin), Manifest(argocd.health_config(s), s.origin)]
+    for plan in repo.plans:
+        app = argocd.application(
+            f"root-{plan.cluster.name}", settings=s, env=plan.env, cluster=plan.cluster, role="root", wave=0,
+            project="gitops-gen-root", source=argocd.git_path_source(s, f"{RENDERED_DIR}/clusters/{plan.cluster.name}"),
+            namespace=s.argocd_namespace, server=s.argocd_server)
+        objects.append(Manifest(app, plan.cluster.origin))
+    files = [LayerFile(f"bootstrap/{file_name(m.ref, namespaced=False)}", m.body, (m,), m.origin) for m in objects]
+    kustomization = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
+                     "resources": sorted(f.path.rsplit("/", 1)[1] for f in files)}
+    return [LayerFile("bootstrap/kustomization.yaml", kustomization, (), s.origin), *files]

@@ -1,0 +1,139 @@
+"""Kustomize bundles: tenant namespaces, plain-manifest add-ons and the drift reader (pure).
+
+Each bundle is computed three times -- from the blueprint alone (base), with the
+environment's overrides (overlays/<env>) and with the cluster's too -- and
+``layers.layered`` turns the differences into overlays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gitops_gen.manifest import Manifest
+from gitops_gen.model import Addon, ClusterPlan, Repo, Tenant
+from gitops_gen.kinds import is_cluster_scoped
+from gitops_gen.render.common import ADDON_LABEL, labels, with_labels
+from gitops_gen.render.layers import LayerFile, layered
+from gitops_gen.render.tenants import tenant_objects
+from gitops_gen.resolve import apply_addon_overrides, apply_tenant_overrides
+from gitops_gen.yamlio import LocList
+
+READER_NAMESPACE = "gitops-gen"
+READER_NAME = "gitops-gen-drift-reader"
+# Read-only everywhere except Secrets: core resources are listed one by one because RBAC cannot
+# say "all but secrets"; other API groups are granted whole.
+READER_CORE_RESOURCES = ("configmaps", "endpoints", "events", "limitranges", "namespaces", "nodes",
+                         "persistentvolumeclaims", "persistentvolumes", "pods", "replicationcontrollers",
+                         "resourcequotas", "serviceaccounts", "services")
+READER_GROUPS = ("admissionregistration.k8s.io", "apiextensions.k8s.io", "apps", "autoscaling", "batch",
+                 "discovery.k8s.io", "networking.k8s.io", "policy", "rbac.authorization.k8s.io",
+                 "scheduling.k8s.io", "storage.k8s.io")
+
+
+@dataclass
+class BundleLayers:
+    files: list[LayerFile] = field(default_factory=list)
+    folder: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (kind, name, cluster) -> layer
+    objects: dict[str, list[Manifest]] = field(default_factory=dict)  # cluster -> bundle objects
+
+
+def addon_objects(addon: Addon) -> list[Manifest]:
+    """A plain-manifest add-on's objects: our labels added, the add-on namespace filled in where it belongs."""
+    out = []
+    items = addon.raw.get("manifests") if isinstance(addon.raw.get("manifests"), LocList) else None
+    for index, body in enumerate(addon.manifests):
+        obj: dict[str, Any] = with_labels(body, labels(**{ADDON_LABEL: addon.name}))
+        if not is_cluster_scoped(obj["kind"]) and not obj["metadata"].get("namespace"):
+            obj["metadata"] = {**obj["metadata"], "namespace": addon.namespace}
+        out.append(Manifest(obj, items.item_loc(index) if items is not None else addon.origin))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _freeze(objects: Sequence[Manifest]) -> list[Manifest]:
+    return [Manifest(_plain(m.body), m.origin) for m in objects]
+
+
+def _tenant_layers(repo: Repo, tenant: Tenant, plans: Sequence[ClusterPlan], out: BundleLayers) -> None:
+    base = _freeze(tenant_objects(tenant, repo.settings))
+    envs: dict[str, list[Manifest]] = {}
+    clusters: dict[tuple[str, str], list[Manifest]] = {}
+    for plan in plans:
+        cluster_tenant = next((t for t in plan.tenants if t.name == tenant.name), None)
+        if cluster_tenant is None:
+            continue
+        if plan.env.name not in envs:
+            env_over = (plan.env.overrides.get("tenants") or {}).get(tenant.name)
+            envs[plan.env.name] = _freeze(tenant_objects(apply_tenant_overrides(tenant, [env_over]), repo.settings))
+        clusters[plan.env.name, plan.cluster.name] = _freeze(tenant_objects(cluster_tenant, repo.settings))
+    _add(out, "tenant", tenant.name, f"tenants/{tenant.name}", base, envs, clusters, tenant.origin)
+
+
+def _addon_layers(addon: Addon, plans: Sequence[ClusterPlan], out: BundleLayers) -> None:
+    base = _freeze(addon_objects(addon))
+    envs: dict[str, list[Manifest]] = {}
+    clusters: dict[tuple[str, str], list[Manifest]] = {}
+    for plan in plans:
+        cluster_addon = next((a for a in plan.addons if a.name == addon.name and a.stack == addon.stack), None)
+        if cluster_addon is None or cluster_addon.kind != "manifests":
+            continue
+        if plan.env.name not in envs:
+            env_over = (plan.env.overrides.get("addons") or {}).get(addon.name)
+            envs[plan.env.name] = _freeze(addon_objects(apply_addon_overrides(addon, [env_over], [])))
+        clusters[plan.env.name, plan.cluster.name] = _freeze(addon_objects(cluster_addon))
+    _add(out, "addon", addon.name, f"addons/{addon.stack}/{addon.name}", base, envs, clusters, addon.origin)
+
+
+def _add(out: BundleLayers, kind: str, name: str, folder: str, base: list[Manifest],
+         envs: dict[str, list[Manifest]], clusters: dict[tuple[str, str], list[Manifest]], origin: Any) -> None:
+    if not clusters:
+        return
+    layers = layered(folder, base, envs, clusters, origin)
+    out.files.extend(layers.files)
+    for (_, cluster), path in layers.folder.items():
+        out.folder[kind, name, cluster] = path
+    for (_, cluster), objects in layers.objects.items():
+        out.objects.setdefault(cluster, []).extend(objects)
+
+
+def reader_objects(groups: Sequence[str]) -> list[dict[str, Any]]:
+    meta = {"labels": labels()}
+    rules = [{"apiGroups": [""], "resources": list(READER_CORE_RESOURCES), "verbs": ["get", "list", "watch"]},
+             {"apiGroups": sorted(set(READER_GROUPS) | set(groups)), "resources": ["*"],
+              "verbs": ["get", "list", "watch"]}]
+    return [
+        {"apiVersion": "v1", "kind": "ServiceAccount",
+         "metadata": {"name": READER_NAME, "namespace": READER_NAMESPACE, **meta}},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+         "metadata": {"name": READER_NAME, **meta}, "rules": rules},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+         "metadata": {"name": READER_NAME, **meta},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": READER_NAME},
+         "subjects": [{"kind": "ServiceAccount", "name": READER_NAME, "namespace": READER_NAMESPACE}]},
+    ]
+
+
+def bundle_layers(repo: Repo, plans: Sequence[ClusterPlan]) -> BundleLayers:
+    out = BundleLayers()
+    for tenant in repo.tenants.values():
+        _tenant_layers(repo, tenant, plans, out)
+    for stack in repo.stacks.values():
+        for addon in stack.addons:
+            if addon.kind == "manifests" or any(a.name == addon.name and a.kind == "manifests"
+                                               for p in plans for a in p.addons):
+                _addon_layers(addon, plans, out)
+    groups = sorted({m.ref.group for ms in out.objects.values() for m in ms if m.ref.group} | {"argoproj.io"})
+    reader = [Manifest(body, repo.settings.origin) for body in reader_objects(groups)]
+    envs = {p.env.name: reader for p in plans}
+    clusters = {(p.env.name, p.cluster.name): reader for p in plans}
+    _add(out, "platform", "drift-reader", "platform/drift-reader", reader, envs, clusters, repo.settings.origin)
+    return out

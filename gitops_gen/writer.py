@@ -1,0 +1,135 @@
+"""Write a Rendering to rendered/: deterministic, minimal and atomic.
+
+* Only files gitops-gen owns (their first line is our header) are ever replaced or removed.
+* A run with nothing to change writes nothing (contents are compared byte for byte).
+* Otherwise a complete new tree is staged beside rendered/ (unchanged and foreign files hard-linked,
+  new ones written) and swapped in with two renames, so a failure or interruption part-way leaves
+  the previous rendered/ exactly as it was.  A crash between the two renames is repaired on the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitops_gen.errors import GitopsGenError, InputError
+from gitops_gen.render import Rendering
+from gitops_gen.render.common import HEADER_PREFIX
+
+_HEADER = HEADER_PREFIX.encode()
+
+
+@dataclass(frozen=True)
+class Plan:
+    missing: tuple[str, ...]  # produced, not on disk
+    stale: tuple[str, ...]  # on disk with other content
+    extra: tuple[str, ...]  # owned by gitops-gen on disk, no longer produced
+    unchanged: int
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+def _existing(out_dir: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    if not out_dir.is_dir():
+        return found
+    for folder, dirs, files in os.walk(out_dir):
+        dirs.sort()
+        for name in files:
+            path = Path(folder, name)
+            found[path.relative_to(out_dir).as_posix()] = path
+    return found
+
+
+def _owned(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(_HEADER)) == _HEADER
+    except OSError:
+        return False
+
+
+def plan(rendering: Rendering, out_dir: Path) -> Plan:
+    """Compare what the render produces with what is on disk; touches nothing."""
+    recover(out_dir)
+    existing = _existing(out_dir)
+    missing, stale, unchanged = [], [], 0
+    for f in rendering.files:
+        path = existing.get(f.path)
+        if path is None:
+            missing.append(f.path)
+        elif path.is_symlink() or path.read_bytes() != f.content:
+            stale.append(f.path)
+        else:
+            unchanged += 1
+    produced = {f.path for f in rendering.files}
+    extra = [p for p, path in existing.items()
+             if p not in produced and rendering.owns(p) and not path.is_symlink() and _owned(path)]
+    return Plan(tuple(missing), tuple(stale), tuple(sorted(extra)), unchanged)
+
+
+def _siblings(out_dir: Path) -> tuple[Path, Path]:
+    return (out_dir.with_name(f".{out_dir.name}.staging"), out_dir.with_name(f".{out_dir.name}.previous"))
+
+
+def recover(out_dir: Path) -> None:
+    """Finish or undo a swap that a crash interrupted, and drop leftover staging trees."""
+    staging, previous = _siblings(out_dir)
+    if previous.exists() and not out_dir.exists():
+        previous.rename(out_dir)
+    if previous.exists():
+        shutil.rmtree(previous)
+    if staging.exists():
+        shutil.rmtree(staging)
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.is_symlink():
+        os.symlink(os.readlink(src), dst)
+        return
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def apply(rendering: Rendering, out_dir: Path, the_plan: Plan,
+          write_file: Callable[[Path, bytes], None] = _write_file) -> None:
+    """Make ``out_dir`` hold exactly what ``the_plan`` says, all at once or not at all."""
+    if the_plan.clean:
+        return
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir} exists and is not a folder")
+    staging, previous = _siblings(out_dir)
+    changed = set(the_plan.missing) | set(the_plan.stale)
+    dropped = set(the_plan.extra)
+    try:
+        staging.mkdir()
+        for rel, path in _existing(out_dir).items():
+            if rel not in changed and rel not in dropped:
+                _link_or_copy(path, staging / rel)
+        for f in rendering.files:
+            if f.path in changed:
+                write_file(staging / f.path, f.content)
+        if out_dir.exists():
+            out_dir.rename(previous)
+        staging.rename(out_dir)
+    except BaseException as err:
+        if previous.exists() and not out_dir.exists():
+            previous.rename(out_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(err, OSError):
+            raise GitopsGenError(f"cannot write {out_dir}: {err}; {out_dir.name}/ was left as it was") from None
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
