@@ -30,14 +30,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except GitopsGenError as err:
         click.echo(f"gitops-gen: {err}" if "\n" not in str(err) else str(err), err=True)
         return int(err.exit_code)
-    except click.exceptions.Abort:
-        click.echo("gitops-gen: aborted", err=True)
-        return int(ExitCode.USAGE)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        click.echo("gitops-gen: interrupted", err=True)
+        return 130
     except click.ClickException as err:
         err.show()
         return int(ExitCode.USAGE)
-    except KeyboardInterrupt:
-        return 130
     return int(result) if isinstance(result, int) else 0
 
 

@@ -105,8 +105,9 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def apply(rendering: Rendering, out_dir: Path, the_plan: Plan,
-          write_file: Callable[[Path, bytes], None] = _write_file) -> None:
+          write_file: Callable[[Path, bytes], None] | None = None) -> None:
     """Make ``out_dir`` hold exactly what ``the_plan`` says, all at once or not at all."""
+    write_file = write_file or _write_file
     if the_plan.clean:
         return
     if out_dir.exists() and not out_dir.is_dir():
