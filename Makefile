@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ENV    ?=
 
-.PHONY: install test test-fast render check lint bench
+.PHONY: install test test-fast render check validate drift lint bench
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ render:
 
 check:
 	$(BIN)/gitops-gen render --check
+
+validate:
+	$(BIN)/gitops-gen validate $(if $(ENV),--env $(ENV)) $(if $(OUT),-o $(OUT))
+
+# Scheduled drift report: make drift ENV=prod [CLUSTER=prod-eu1] [LIVE=dump/] [OUT=markdown]
+drift:
+	$(BIN)/gitops-gen drift --env $(or $(ENV),$(error set ENV, e.g. make drift ENV=prod)) \
+	  $(if $(CLUSTER),--cluster $(CLUSTER)) $(if $(LIVE),--live-from $(LIVE)) $(if $(OUT),-o $(OUT))
 
 lint:
 	$(BIN)/ruff check gitops_gen tests benchmarks

@@ -34,24 +34,29 @@ class Plan:
         return not (self.missing or self.stale or self.extra)
 
 
-def _existing(out_dir: Path) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    if not out_dir.is_dir():
-        return found
-    for folder, dirs, files in os.walk(out_dir):
+def _existing(out_dir: Path) -> dict[str, str]:
+    """Relative posix path -> absolute path of every file under ``out_dir`` (plain strings: a fleet has
+    tens of thousands of files and pathlib objects cost more than the reads)."""
+    found: dict[str, str] = {}
+    top = str(out_dir)
+    for folder, dirs, files in os.walk(top):
         dirs.sort()
+        rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
+        prefix = "" if rel_folder == "." else rel_folder + "/"
         for name in files:
-            path = Path(folder, name)
-            found[path.relative_to(out_dir).as_posix()] = path
+            found[prefix + name] = os.path.join(folder, name)
     return found
 
 
-def _owned(path: Path) -> bool:
+def _read(path: str) -> bytes | None:
+    """The file's bytes; None for symlinks (never ours) and unreadable files."""
+    if os.path.islink(path):
+        return None
     try:
-        with path.open("rb") as handle:
-            return handle.read(len(_HEADER)) == _HEADER
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError:
-        return False
+        return None
 
 
 def plan(rendering: Rendering, out_dir: Path) -> Plan:
@@ -63,13 +68,13 @@ def plan(rendering: Rendering, out_dir: Path) -> Plan:
         path = existing.get(f.path)
         if path is None:
             missing.append(f.path)
-        elif path.is_symlink() or path.read_bytes() != f.content:
+        elif _read(path) != f.content:
             stale.append(f.path)
         else:
             unchanged += 1
     produced = {f.path for f in rendering.files}
-    extra = [p for p, path in existing.items()
-             if p not in produced and rendering.owns(p) and not path.is_symlink() and _owned(path)]
+    extra = [rel for rel, path in existing.items()
+             if rel not in produced and rendering.owns(rel) and (_read(path) or b"").startswith(_HEADER)]
     return Plan(tuple(missing), tuple(stale), tuple(sorted(extra)), unchanged)
 
 
@@ -90,12 +95,13 @@ def recover(out_dir: Path) -> None:
 
 def _write_file(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    with open(path, "wb") as handle:
+        handle.write(content)
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
+def _link_or_copy(src: str, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
-    if src.is_symlink():
+    if os.path.islink(src):
         os.symlink(os.readlink(src), dst)
         return
     try:

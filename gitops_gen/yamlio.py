@@ -13,6 +13,7 @@ fleet of tens of thousands of files.  Tests round-trip it through ruamel.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -20,6 +21,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
@@ -28,6 +30,8 @@ from ruamel.yaml.events import AliasEvent
 
 from gitops_gen.errors import InputError, Location
 
+_FAST_LOADER: Any = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+YAML_ERRORS: tuple[type[Exception], ...] = (YAMLError, pyyaml.YAMLError)  # what the loaders below raise
 MAX_ALIASES = 0  # blueprints are small and reviewed: aliases buy little and risk "billion laughs"
 
 
@@ -147,8 +151,13 @@ def _convert(node: Any, filename: str, loc: Location) -> Any:
 
 
 def load_plain(text: str) -> list[Any]:
-    """Parse every document of ``text`` into plain data (manifests, dumps).  Raises ``YAMLError``."""
-    return list(_yaml(pure=True).load_all(text))
+    """Parse every document of ``text`` into plain data (manifests, dumps); raises one of ``YAML_ERRORS``.
+
+    Manifests and cluster dumps can be large, so this uses libyaml through PyYAML (about ten times
+    ruamel's pure-Python speed).  Its YAML 1.1 reading is also what kubectl's YAML decoding does, and
+    a repeated key keeps the last value, as kubectl and kubeconform do (``load_plain_strict`` rejects it).
+    """
+    return list(pyyaml.load_all(text, Loader=_FAST_LOADER))
 
 
 def load_plain_strict(text: str) -> list[Any]:
@@ -173,12 +182,13 @@ _RESERVED = re.compile(
     r"|null|Null|NULL|~|[-+]?(\.inf|\.Inf|\.INF)|\.nan|\.NaN|\.NAN)$")
 
 
+_FIRST_RANK = {key: rank for rank, key in enumerate(_FIRST_KEYS)}
+
+
 def key_order(key: str) -> tuple[int, str]:
     """Kubernetes-style order: apiVersion, kind, metadata, name, namespace first, the rest sorted."""
-    try:
-        return (_FIRST_KEYS.index(key), "")
-    except ValueError:
-        return (len(_FIRST_KEYS), key)
+    rank = _FIRST_RANK.get(key)
+    return (rank, "") if rank is not None else (len(_FIRST_KEYS), key)
 
 
 def _scalar(value: Any) -> str:
@@ -194,7 +204,11 @@ def _scalar(value: Any) -> str:
         if math.isnan(value) or math.isinf(value):
             return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
         return repr(value)
-    text = str(value)
+    return _string(str(value))
+
+
+@functools.lru_cache(maxsize=65536)  # a fleet repeats the same keys and values thousands of times
+def _string(text: str) -> str:
     if _PLAIN.match(text) and not _RESERVED.match(text):
         return text
     if _PLAIN_DIGIT.match(text) and not _NUMBER_LIKE.match(text):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gitops_gen import writer
+from gitops_gen import cache, writer
 from gitops_gen.errors import ExitCode
 from gitops_gen.load import find_repo_root, load_repo
 from gitops_gen.render import render
@@ -25,11 +25,16 @@ def repo_root(repo_dir: Path | None) -> Path:
 @repo_option
 @env_option
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files.")
-def command(repo_dir: Path | None, envs: tuple[str, ...], check: bool) -> int:
+@click.option("--no-cache", is_flag=True, help="Render even when nothing changed since the last render.")
+def command(repo_dir: Path | None, envs: tuple[str, ...], check: bool, no_cache: bool) -> int:
     """Render blueprints into rendered/ (Argo CD apps, Kustomize bases and overlays)."""
     root = repo_root(repo_dir)
-    rendering = render(load_repo(root), envs)
     out_dir = root / RENDERED_DIR
+    inputs = cache.fingerprint(root, envs)
+    if not check and not no_cache and (count := cache.unchanged(root, out_dir, inputs)) is not None:
+        click.echo(f"{RENDERED_DIR}/: 0 written, 0 removed, {count} unchanged (no input changed)")
+        return ExitCode.OK
+    rendering = render(load_repo(root), envs)
     the_plan = writer.plan(rendering, out_dir)
     if check:
         for label, paths in (("stale", the_plan.stale), ("missing", the_plan.missing), ("extra", the_plan.extra)):
@@ -42,6 +47,7 @@ def command(repo_dir: Path | None, envs: tuple[str, ...], check: bool) -> int:
                    err=True)
         return ExitCode.FINDINGS
     writer.apply(rendering, out_dir, the_plan)
+    cache.save(root, out_dir, inputs)
     written = len(the_plan.missing) + len(the_plan.stale)
     click.echo(f"{RENDERED_DIR}/: {written} written, {len(the_plan.extra)} removed, "
                f"{the_plan.unchanged} unchanged")

@@ -63,8 +63,22 @@ def _freeze(objects: Sequence[Manifest]) -> list[Manifest]:
     return [Manifest(_plain(m.body), m.origin) for m in objects]
 
 
+def _tenant_key(tenant: Tenant) -> tuple[Any, ...]:
+    """Everything ``tenant_objects`` reads: clusters without overrides share one computation."""
+    return (tenant.name, tenant.tier, tuple(sorted(tenant.labels.items())), tenant.owners, tenant.viewers,
+            tenant.namespaces, tenant.network, tenant.origin)
+
+
 def _tenant_layers(repo: Repo, tenant: Tenant, plans: Sequence[ClusterPlan], out: BundleLayers) -> None:
-    base = _freeze(tenant_objects(tenant, repo.settings))
+    memo: dict[tuple[Any, ...], list[Manifest]] = {}
+
+    def objects(t: Tenant) -> list[Manifest]:
+        key = _tenant_key(t)
+        if key not in memo:
+            memo[key] = tenant_objects(t, repo.settings)
+        return memo[key]
+
+    base = objects(tenant)
     envs: dict[str, list[Manifest]] = {}
     clusters: dict[tuple[str, str], list[Manifest]] = {}
     for plan in plans:
@@ -73,8 +87,8 @@ def _tenant_layers(repo: Repo, tenant: Tenant, plans: Sequence[ClusterPlan], out
             continue
         if plan.env.name not in envs:
             env_over = (plan.env.overrides.get("tenants") or {}).get(tenant.name)
-            envs[plan.env.name] = _freeze(tenant_objects(apply_tenant_overrides(tenant, [env_over]), repo.settings))
-        clusters[plan.env.name, plan.cluster.name] = _freeze(tenant_objects(cluster_tenant, repo.settings))
+            envs[plan.env.name] = objects(apply_tenant_overrides(tenant, [env_over]))
+        clusters[plan.env.name, plan.cluster.name] = objects(cluster_tenant)
     _add(out, "tenant", tenant.name, f"tenants/{tenant.name}", base, envs, clusters, tenant.origin)
 
 

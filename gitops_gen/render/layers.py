@@ -134,4 +134,6 @@ def layered(folder: str, base: Sequence[Manifest], envs: Mapping[str, Sequence[M
 
 
 def _same(a: Sequence[Manifest], b: Sequence[Manifest]) -> bool:
+    if a is b:
+        return True
     return {m.ref: m.body for m in a} == {m.ref: m.body for m in b}

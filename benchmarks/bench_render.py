@@ -1,0 +1,85 @@
+"""Render the synthetic fleet (3 envs x 8 clusters, 25 add-ons, 300 tenants) through the real CLI.
+
+Each phase runs `gitops-gen render` in a fresh process, as `make render` does, so
+the times include interpreter start-up and the peak memory is that process's
+own maximum resident set.  Baselines in the same run: the no-op render against
+the full one (target <= 25 %), `--no-cache` (the full recompute the cache
+avoids), and ruamel.yaml's dumper against our emitter on the same documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.fleet import write_fleet
+
+
+def _cli(repo: Path, *args: str) -> tuple[float, float, str]:
+    """Seconds, peak RSS in MiB, and stdout of one `gitops-gen render` process."""
+    code = ("import resource, sys; from gitops_gen.cli import run; rc = run(sys.argv[1:]); "
+            "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(rc)")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, "render", "--repo", str(repo), *args],
+                          capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"render failed ({done.returncode}): {done.stderr.strip()}")
+    rss_kib = int(done.stderr.split("maxrss")[-1].split()[0])
+    return elapsed, rss_kib / 1024, done.stdout.strip()
+
+
+def _files(root: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(root))
+
+
+def _emitter_ratio(repo: Path, report: Callable[[str, str], None]) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+
+    from gitops_gen.load import load_repo
+    from gitops_gen.render import render
+    from gitops_gen.yamlio import dump_document
+
+    docs = json.loads(json.dumps([m.body for f in render(load_repo(repo)).files[:3000] for m in f.manifests][:2000]))
+    started = time.perf_counter()
+    for doc in docs:
+        dump_document(doc)
+    ours = time.perf_counter() - started
+    yaml = YAML(typ="safe", pure=True)
+    started = time.perf_counter()
+    for doc in docs:
+        yaml.dump(doc, io.StringIO())
+    theirs = time.perf_counter() - started
+    report("YAML emitter, 2,000 documents: ours / ruamel.yaml", f"{ours:.2f} s / {theirs:.2f} s "
+           f"({theirs / ours:.0f}x faster)")
+
+
+def run(report: Callable[[str, str], None]) -> None:
+    with tempfile.TemporaryDirectory(prefix="gitops-gen-bench-") as tmp:
+        repo = write_fleet(Path(tmp) / "fleet")
+        full, full_rss, _ = _cli(repo)
+        files = _files(repo / "rendered")
+        before = {p: p.stat().st_mtime_ns for p in (repo / "rendered").rglob("*") if p.is_file()}
+        noop, noop_rss, out = _cli(repo)
+        after = {p: p.stat().st_mtime_ns for p in (repo / "rendered").rglob("*") if p.is_file()}
+        written = sum(1 for p in after if before.get(p) != after[p])
+        recompute, recompute_rss, _ = _cli(repo, "--no-cache")
+        check, _, _ = _cli(repo, "--check")
+        report("full render (load, render, write; one process)", f"{full:.2f} s   (target <= 15 s)")
+        report("files written", f"{files:,}   ({files / full:,.0f} files/s)")
+        report("no-op re-render", f"{noop:.2f} s = {noop / full:.0%} of full (target <= 25 %), "
+               f"{written} files written")
+        report("no-op with --no-cache (full recompute, byte compare)", f"{recompute:.2f} s = {recompute / full:.0%}")
+        report("render --check (never cached)", f"{check:.2f} s")
+        report("peak memory (max RSS): full / no-op / --no-cache",
+               f"{full_rss:.0f} / {noop_rss:.0f} / {recompute_rss:.0f} MiB   (target <= 1024 MiB)")
+        _emitter_ratio(repo, report)
+        del out

@@ -1,0 +1,202 @@
+"""Validation throughput: the engine (validators compiled once per kind) against
+``kubernetes_validate.validate()`` called once per document, in the same run.
+
+Until the lead's bench fleet is wired in, the documents are a generated,
+rendered-like set: per tenant namespace a Namespace, ResourceQuota,
+LimitRange, NetworkPolicies, RoleBindings, a Deployment and an Argo CD
+Application.  ``run(report, documents)`` takes the fleet's rendered objects.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import kubernetes_validate
+
+from gitops_gen.validate.engine import Document, Options, validate_documents
+
+VERSION = "1.31"
+NAMESPACES = 500  # x 8 objects = 4,000 documents
+SAMPLE = 100  # documents actually timed for the baseline (it manages ~85 docs/s)
+
+
+def tenant_objects(ns: str) -> list[dict[str, Any]]:
+    labels = {
+        "app.kubernetes.io/managed-by": "gitops-gen",
+        "gitops-gen.io/tenant": ns.split("-")[0],
+        "cost-center": "cc-4410",
+    }
+    meta = {"namespace": ns, "labels": labels}
+    return [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": labels}},
+        {
+            "apiVersion": "v1",
+            "kind": "ResourceQuota",
+            "metadata": {"name": "quota", **meta},
+            "spec": {"hard": {"requests.cpu": "16", "requests.memory": "32Gi", "pods": "150"}},
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "LimitRange",
+            "metadata": {"name": "limits", **meta},
+            "spec": {
+                "limits": [
+                    {
+                        "type": "Container",
+                        "default": {"cpu": "500m", "memory": "512Mi"},
+                        "defaultRequest": {"cpu": "100m", "memory": "128Mi"},
+                    }
+                ]
+            },
+        },
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": "default-deny", **meta},
+            "spec": {"podSelector": {}, "policyTypes": ["Ingress"]},
+        },
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": "allow-ingress", **meta},
+            "spec": {
+                "podSelector": {},
+                "ingress": [
+                    {
+                        "from": [
+                            {
+                                "namespaceSelector": {
+                                    "matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}
+                                }
+                            }
+                        ]
+                    }
+                ],
+            },
+        },
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": {"name": "owners", **meta},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "admin"},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": f"{ns}-admins"}],
+        },
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "web", **meta},
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "web",
+                                "image": "ghcr.io/acme/web:1.4.2",
+                                "ports": [{"containerPort": 8080}],
+                                "resources": {
+                                    "requests": {"cpu": "100m", "memory": "128Mi"},
+                                    "limits": {"cpu": "1", "memory": "256Mi"},
+                                },
+                            }
+                        ]
+                    },
+                },
+            },
+        },
+        {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Application",
+            "metadata": {"name": f"prod-eu1-{ns}", "namespace": "argocd", "labels": labels},
+            "spec": {
+                "project": "prod-eu1-tenant",
+                "destination": {"server": "https://prod-eu1.example", "namespace": ns},
+                "source": {
+                    "repoURL": "https://github.com/acme/apps.git",
+                    "path": f"deploy/{ns}",
+                    "targetRevision": "v1.2.0",
+                },
+                "syncPolicy": {
+                    "automated": {"prune": False, "selfHeal": True},
+                    "syncOptions": ["CreateNamespace=false"],
+                },
+            },
+        },
+    ]
+
+
+def generated(namespaces: int = NAMESPACES) -> list[dict[str, Any]]:
+    return [obj for i in range(namespaces) for obj in tenant_objects(f"team{i % 50}-ns{i}")]
+
+
+def run(report: Callable[[str, str], None], documents: Sequence[Mapping[str, Any]] | None = None) -> None:
+    docs = list(documents) if documents is not None else generated()
+    options = Options(VERSION, strict=True)
+    validate_documents([Document(d) for d in docs[:50]], options)  # compile the validators once
+    start = time.perf_counter()
+    result = validate_documents([Document(d) for d in docs], options)
+    ours = len(docs) / (time.perf_counter() - start)
+    assert result.errors == 0, [str(f) for f in result.findings[:3]]
+
+    builtin = [d for d in docs if not str(d.get("apiVersion", "")).startswith("argoproj.io/")]
+    sample = [builtin[i * len(builtin) // SAMPLE] for i in range(min(SAMPLE, len(builtin)))]
+    start = time.perf_counter()
+    for doc in sample:
+        kubernetes_validate.validate(dict(doc), VERSION, strict=True)
+    baseline = len(sample) / (time.perf_counter() - start)
+
+    report(
+        "validate: documents", f"{len(docs):,} ({len({(d['apiVersion'], d['kind']) for d in docs})} kinds)"
+    )
+    report("validate: gitops-gen engine", f"{ours:,.0f} docs/s")
+    report(
+        "validate: kubernetes_validate.validate() per doc", f"{baseline:,.0f} docs/s ({len(sample)} sampled)"
+    )
+    report("validate: ratio", f"{ours / baseline:,.0f}x (target >= 20x)")
+
+
+def engines(report: Callable[[str, str], None]) -> None:
+    """The JSON-schema engines compared in docs/adr/0003-json-schema-engine.md (schema only, valid docs)."""
+    import fastjsonschema
+    import jsonschema
+    import jsonschema_rs
+
+    from gitops_gen.validate import schemas
+
+    docs = [d for d in generated() if d["kind"] != "Application"]
+    kinds = {(d["apiVersion"], d["kind"]) for d in docs}
+    compiled = {k: schemas.kind_schema(VERSION, *k, strict=True) or {} for k in kinds}
+
+    def fast(schema: dict[str, Any]) -> Any:
+        return fastjsonschema.compile({k: v for k, v in schema.items() if k != "$schema"})  # draft 7 dialect
+
+    candidates: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], Any]]] = {
+        "jsonschema-rs is_valid": (jsonschema_rs.Draft202012Validator, lambda v, d: v.is_valid(d)),
+        "jsonschema-rs iter_errors": (
+            jsonschema_rs.Draft202012Validator,
+            lambda v, d: list(v.iter_errors(d)),
+        ),
+        "fastjsonschema": (fast, lambda v, d: v(d)),
+        "jsonschema (python)": (jsonschema.Draft202012Validator, lambda v, d: list(v.iter_errors(d))),
+    }
+    for name, (build, check) in candidates.items():
+        start = time.perf_counter()
+        validators = {k: build(schema) for k, schema in compiled.items()}
+        compile_ms = (time.perf_counter() - start) * 1000 / len(kinds)
+        start = time.perf_counter()
+        for doc in docs:
+            check(validators[(doc["apiVersion"], doc["kind"])], doc)
+        report(
+            f"engine: {name}",
+            f"{len(docs) / (time.perf_counter() - start):,.0f} docs/s, compile {compile_ms:.1f} ms/kind",
+        )
+
+
+if __name__ == "__main__":
+    import sys
+
+    (engines if "--engines" in sys.argv else run)(lambda name, value: print(f"{name:50} {value}"))

@@ -1,0 +1,81 @@
+"""The no-op shortcut: skip the render when neither the inputs nor rendered/ changed since the last one.
+
+After a successful render we record a fingerprint of every input (gitops-gen's
+version, gitops.yaml and each blueprint file's bytes) and the size and mtime of
+every file under rendered/.  The next `render` hashes the inputs again (a few
+hundred small files) and stats rendered/; when everything matches, there is
+nothing to do and nothing is rendered or written.  Any difference -- an edited
+blueprint, a touched or deleted output file, a new file, another gitops-gen
+version, other `--env` flags -- means a full render.  `render --check` never
+trusts the cache: CI always compares real bytes.  The cache lives in
+`.gitops-gen/` (which ignores itself in git) and may be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from gitops_gen import __version__
+from gitops_gen.load import SETTINGS_FILE, blueprint_files
+
+CACHE_DIR = ".gitops-gen"
+CACHE_FILE = "render-cache.json"
+FORMAT = 1
+
+
+def fingerprint(root: Path, envs: Sequence[str]) -> str:
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{','.join(sorted(envs))}\0".encode())
+    for path in [root / SETTINGS_FILE, *(p for _, p in blueprint_files(root))]:
+        try:
+            content = path.read_bytes()
+        except OSError:
+            content = b"\0missing"
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def _snapshot(out_dir: Path) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    top = str(out_dir)
+    for folder, _, files in os.walk(top):
+        for name in files:
+            path = os.path.join(folder, name)
+            st = os.lstat(path)
+            found[os.path.relpath(path, top)] = [st.st_size, st.st_mtime_ns]
+    return found
+
+
+def _cache_path(root: Path) -> Path:
+    return root / CACHE_DIR / CACHE_FILE
+
+
+def unchanged(root: Path, out_dir: Path, inputs: str) -> int | None:
+    """The number of files when nothing changed since the recorded render, else None."""
+    try:
+        state = json.loads(_cache_path(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("inputs") != inputs or not out_dir.is_dir():
+        return None
+    files = state.get("files")
+    if files != _snapshot(out_dir):
+        return None
+    return len(files)
+
+
+def save(root: Path, out_dir: Path, inputs: str) -> None:
+    """Record the render just written; a failure here only costs the next run its shortcut."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").write_text("# local cache of gitops-gen; safe to delete\n*\n", encoding="utf-8")
+        tmp = folder / f"{CACHE_FILE}.tmp"
+        tmp.write_text(json.dumps({"inputs": inputs, "files": _snapshot(out_dir)}), encoding="utf-8")
+        tmp.replace(folder / CACHE_FILE)
+    except OSError:
+        pass

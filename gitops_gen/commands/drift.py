@@ -1,0 +1,106 @@
+"""``gitops-gen drift``: compare the render (or any manifests) with live clusters (or a dump)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from gitops_gen.drift import run as drift_run
+from gitops_gen.drift.output import EXTENSIONS, FORMATS
+from gitops_gen.errors import InputError
+
+
+@click.command("drift")
+@click.option(
+    "--repo",
+    "repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Repository root (default: nearest folder upward holding gitops.yaml).",
+)
+@click.option("--env", "env", help="Compare this environment's render with its clusters.")
+@click.option("--cluster", "cluster", help="Only this cluster of the environment (default: all of them).")
+@click.option(
+    "--desired",
+    "desired",
+    type=click.Path(path_type=Path),
+    help="Compare these manifests (file or folder) instead of an environment's render.",
+)
+@click.option("--context", "context", help="kubeconfig context (default: the cluster's context, or current).")
+@click.option(
+    "--live-from",
+    "live_from",
+    type=click.Path(path_type=Path),
+    help="Read live objects from a dump (kubectl get -o yaml/json, List, multi-document, folder; "
+    "for several clusters a folder with one entry per cluster) instead of the API.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the report to FILE, format from its suffix (.json .md .xml .txt). Repeatable.",
+)
+def command(
+    repo: Path | None,
+    env: str | None,
+    cluster: str | None,
+    desired: Path | None,
+    context: str | None,
+    live_from: Path | None,
+    output: str,
+    reports: Sequence[Path],
+) -> int:
+    """Report objects that drifted from Git: modified, missing, extra; and Argo CD's sync and health.
+
+    Exit 0 in sync, 1 drift, 2 usage or input error, 3 a cluster could not be read.
+    """
+    if (env is None) == (desired is None):
+        raise InputError("give either --env E (the render) or --desired PATH (any manifests)")
+    if cluster is not None and env is None:
+        raise InputError("--cluster needs --env")
+    if context is not None and live_from is not None:
+        raise InputError("--context reads a cluster and --live-from reads a dump: give one of them")
+    formats = [_format_of(path) for path in reports]
+    if env is not None:
+        targets, config = drift_run.from_repo(repo, env, cluster)
+        if context is not None:
+            if len(targets) > 1:
+                raise InputError(
+                    f"--context needs --cluster: environment {env!r} has {len(targets)} clusters"
+                )
+            targets = [drift_run.Target(targets[0].cluster, context, targets[0].desired)]
+    else:
+        assert desired is not None
+        targets, config = drift_run.from_path(desired, context, repo)
+    report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")})
+    for path, name in zip(reports, formats, strict=True):
+        try:
+            path.write_text(FORMATS[name](report), encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
+    click.echo(FORMATS[output](report), nl=False)
+    for item in report.clusters:
+        if item.error:
+            click.echo(
+                f"gitops-gen: cluster {item.cluster} (context {item.context}) unreadable: {item.error}",
+                err=True,
+            )
+    return int(report.exit_code)
+
+
+def _format_of(path: Path) -> str:
+    name = EXTENSIONS.get(path.suffix.lower())
+    if name is None:
+        raise InputError(f"--report {path}: unknown suffix; use one of {', '.join(sorted(EXTENSIONS))}")
+    return name

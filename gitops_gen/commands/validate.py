@@ -1,0 +1,147 @@
+"""``gitops-gen validate``: repo mode (no PATH) or path mode (PATH... or ``-``), like kubeconform."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from gitops_gen.errors import ExitCode, InputError
+from gitops_gen.load import find_repo_root
+from gitops_gen.validate import paths, schemas
+from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
+from gitops_gen.validate.engine import Options, validate_documents
+from gitops_gen.validate.findings import Report, Severity
+from gitops_gen.validate.output import FORMATS
+from gitops_gen.validate.repo import validate_repo
+
+
+@click.command("validate")
+@click.argument("inputs", metavar="[PATH]...", nargs=-1)
+@click.option(
+    "--repo",
+    "repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Repository root (default: nearest folder upward holding gitops.yaml).",
+)
+@click.option("--env", "envs", multiple=True, help="Only these environments (repo mode). Repeatable.")
+@click.option(
+    "--kubernetes-version",
+    "kubernetes_version",
+    metavar="X.Y",
+    help=f"Target version in path mode (default {schemas.SUPPORTED_VERSIONS[-1]}).",
+)
+@click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="Unknown fields and duplicate keys are errors (path mode default: off; repo mode: always on).",
+)
+@click.option(
+    "--crd-dir",
+    "crd_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of CustomResourceDefinition YAML for custom resources. Repeatable.",
+)
+@click.option(
+    "--skip",
+    "skip",
+    multiple=True,
+    metavar="KIND",
+    help="Do not validate this kind (Kind or apiVersion/Kind). Repeatable.",
+)
+@click.option("--ignore-missing-schemas", is_flag=True, help="Custom resources without a schema pass.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def command(
+    inputs: Sequence[str],
+    repo: Path | None,
+    envs: Sequence[str],
+    kubernetes_version: str | None,
+    strict: bool | None,
+    crd_dirs: Sequence[Path],
+    skip: Sequence[str],
+    ignore_missing_schemas: bool,
+    output: str,
+) -> int:
+    """Validate the rendered repository, or any manifests given as PATH (files, folders, - for stdin)."""
+    strict_fields = bool(strict) if inputs else strict is not False
+    crds = load_crd_dirs(crd_dirs, strict_fields=strict_fields) if crd_dirs else CrdRegistry()
+    if inputs:
+        if repo is not None or envs:
+            raise InputError("--repo and --env are for repo mode; do not combine them with PATH arguments")
+        report = validate_paths(
+            inputs, _version(kubernetes_version), bool(strict), crds, frozenset(skip), ignore_missing_schemas
+        )
+    else:
+        if kubernetes_version is not None:
+            raise InputError(
+                "--kubernetes-version is for path mode (PATH... or -); in repo mode each "
+                "environment's kubernetesVersion is used"
+            )
+        root = find_repo_root(repo or Path.cwd())
+        report = validate_repo(root, envs, crds, strict=strict is not False)
+    click.echo(FORMATS[output](report, _colour()), nl=False)
+    return int(ExitCode.OK if report.ok else ExitCode.FINDINGS)
+
+
+def validate_paths(
+    inputs: Sequence[str],
+    version: str,
+    strict: bool,
+    crds: CrdRegistry,
+    skip: frozenset[str],
+    ignore_missing_schemas: bool,
+) -> Report:
+    docs, problems = paths.read_inputs(inputs, sys.stdin, strict=strict)
+    options = Options(
+        version,
+        strict=strict,
+        crds=crds,
+        skip=skip,
+        missing_schema=None if ignore_missing_schemas else Severity.ERROR,
+    )
+    report = validate_documents(docs, options)
+    return Report(report.documents, report.findings + tuple(problems)).sorted()
+
+
+def _version(raw: str | None) -> str:
+    if raw is None:
+        return schemas.SUPPORTED_VERSIONS[-1]
+    try:
+        version = schemas.normalise_version(raw)
+    except ValueError as err:
+        raise InputError(f"--kubernetes-version: {err}") from None
+    supported = schemas.SUPPORTED_VERSIONS
+    if _key(version) > _key(supported[-1]):
+        raise InputError(
+            f"--kubernetes-version {version} is newer than the newest schemas shipped "
+            f"({supported[-1]}); supported: {supported[0]} to {supported[-1]}"
+        )
+    if _key(version) < _key(supported[0]):
+        click.echo(
+            f"gitops-gen: note: no schemas for Kubernetes {version}; validating against "
+            f"{supported[0]}, removed APIs against {version}",
+            err=True,
+        )
+    return version
+
+
+def _key(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
+
+def _colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ

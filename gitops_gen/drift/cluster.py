@@ -1,0 +1,176 @@
+"""One cluster's drift: match desired and live objects, compare, find extras, read Argo CD's verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gitops_gen.drift.compare import compare
+from gitops_gen.drift.config import DriftConfig
+from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_pointer, rule_from_argo
+from gitops_gen.drift.model import ClusterReport, DriftItem, Status
+from gitops_gen.drift.status import applications, is_application
+from gitops_gen.errors import InputError
+from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, Manifest, ObjectRef, ref_of
+
+Identity = tuple[str, str, str, str]  # group, kind, namespace, name: versions do not matter
+SCOPE_LABELS = ("gitops-gen.io/addon", "gitops-gen.io/tenant")
+AUTOSCALERS = {("autoscaling", "HorizontalPodAutoscaler"), ("keda.sh", "ScaledObject")}
+_REPLICAS = parse_pointer("/spec/replicas")
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    """What was read from a cluster (or a dump).
+
+    ``unknown`` maps an ObjectRef, or a kind ("Deployment", "apps/Deployment",
+    "apps/v1/Deployment", "deployments.apps"), to why it could not be read.
+    ``apps`` maps Application name to live Application; None: take them from ``objects``.
+    """
+
+    objects: tuple[Mapping[str, Any], ...]
+    unknown: Mapping[Any, str] = field(default_factory=dict)
+    apps: Mapping[str, Mapping[str, Any]] | None = None
+
+
+def identity(ref: ObjectRef) -> Identity:
+    return (ref.group, ref.kind, ref.namespace, ref.name)
+
+
+def diff_cluster(
+    cluster: str,
+    context: str,
+    desired: Sequence[Manifest],
+    live: LiveSnapshot,
+    config: DriftConfig,
+    dump: str = "",
+) -> ClusterReport:
+    wanted = _index_desired(desired)
+    by_id = {identity(ref_of(body)): body for body in live.objects}
+    rules = (*config.ignore, *_application_rules(desired))
+    scaled = _autoscaled(desired, live.objects) if config.hpa_owned_replicas else set()
+    items: list[DriftItem] = []
+    matched: set[Identity] = set()
+    for ident, manifest in wanted.items():
+        ref = manifest.ref
+        source, file = str(manifest.origin or ""), manifest.path
+        reason = _unknown_reason(ref, live.unknown)
+        found_id = ident if ident in by_id else _loose_match(ident, by_id)
+        if found_id is None:
+            status = Status.UNKNOWN if reason else Status.MISSING
+            items.append(DriftItem(status, ref, reason=reason, source=source, file=file))
+            continue
+        matched.add(found_id)
+        labels = (manifest.body.get("metadata") or {}).get("labels") or {}
+        paths: list[Sequence[Step]] = [p for r in rules if r.matches(ref, labels) for p in r.paths]
+        if ident[1:] in scaled or found_id[1:] in scaled:
+            paths.append(_REPLICAS)
+        changes = compare(manifest.body, by_id[found_id], paths, ref=ref)
+        items.append(
+            DriftItem(Status.MODIFIED if changes else Status.IN_SYNC, ref, changes, source=source, file=file)
+        )
+    items.extend(
+        DriftItem(Status.EXTRA, ref_of(body))
+        for ident, body in by_id.items()
+        if ident not in matched and _is_ours(body, {**wanted, **by_id})
+    )
+    live_apps = (
+        live.apps
+        if live.apps is not None
+        else {
+            ref.name: body
+            for body in live.objects
+            if (ref := ref_of(body)).kind == "Application" and ref.group == "argoproj.io"
+        }
+    )
+    unknown_apps = {
+        i.ref.name: i.reason for i in items if i.status is Status.UNKNOWN and i.ref.kind == "Application"
+    }
+    return ClusterReport(
+        cluster,
+        context,
+        tuple(sorted(items, key=_order)),
+        applications(tuple(desired), live_apps, config, unknown_apps),
+        dump=dump,
+    )
+
+
+def _order(item: DriftItem) -> tuple[str, str, str, str]:
+    return (item.ref.kind, item.ref.namespace, item.ref.name, item.ref.api_version)
+
+
+def _index_desired(desired: Sequence[Manifest]) -> dict[Identity, Manifest]:
+    out: dict[Identity, Manifest] = {}
+    for manifest in desired:
+        ident = identity(manifest.ref)
+        if ident in out:
+            raise InputError(
+                f"{manifest.ref} is defined twice (also at {out[ident].origin or '?'})", manifest.origin
+            )
+        out[ident] = manifest
+    return out
+
+
+def _loose_match(ident: Identity, by_id: Mapping[Identity, Any]) -> Identity | None:
+    """A desired object without namespace (plain manifests) matches the one live object of that name."""
+    if ident[2]:
+        return None
+    candidates = [i for i in by_id if i[:2] == ident[:2] and i[3] == ident[3]]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _unknown_reason(ref: ObjectRef, unknown: Mapping[Any, str]) -> str:
+    if not unknown:
+        return ""
+    if ref in unknown:
+        return unknown[ref]
+    for key in (
+        ref.kind,
+        f"{ref.group}/{ref.kind}",
+        f"{ref.api_version}/{ref.kind}",
+        f"{ref.kind.lower()}s.{ref.group}" if ref.group else f"{ref.kind.lower()}s",
+    ):
+        if key in unknown:
+            return unknown[key]
+    for key, reason in unknown.items():  # an ObjectRef with another version of the same kind
+        if isinstance(key, ObjectRef) and identity(key) == identity(ref):
+            return reason
+    return ""
+
+
+def _application_rules(desired: Sequence[Manifest]) -> list[IgnoreRule]:
+    """Each rendered Application's ignoreDifferences, scoped to the add-on or tenant it deploys."""
+    rules: list[IgnoreRule] = []
+    for app in (m for m in desired if is_application(m)):
+        labels = (app.body.get("metadata") or {}).get("labels") or {}
+        scope = next(((k, str(labels[k])) for k in SCOPE_LABELS if labels.get(k)), None)
+        for entry in (app.body.get("spec") or {}).get("ignoreDifferences") or ():
+            try:
+                rules.append(rule_from_argo(entry, scope))
+            except (PathSyntaxError, AttributeError):
+                continue  # Argo CD features we cannot follow (jq filters): the field stays compared
+    return rules
+
+
+def _autoscaled(desired: Sequence[Manifest], live: Sequence[Mapping[str, Any]]) -> set[tuple[str, str, str]]:
+    """(kind, namespace, name) of workloads an autoscaler owns the replicas of."""
+    out = set()
+    for body in [*(m.body for m in desired), *live]:
+        ref = ref_of(body)
+        if (ref.group, ref.kind) in AUTOSCALERS:
+            target = (body.get("spec") or {}).get("scaleTargetRef") or {}
+            out.add((str(target.get("kind") or "Deployment"), ref.namespace, str(target.get("name") or "")))
+    return out
+
+
+def _is_ours(body: Mapping[str, Any], by_id: Mapping[Identity, Any]) -> bool:
+    """Carries our ownership label and was not made by a controller from one of our objects."""
+    meta = body.get("metadata") or {}
+    if (meta.get("labels") or {}).get(MANAGED_BY_LABEL) != MANAGED_BY_VALUE:
+        return False
+    if any(o.get("controller") for o in meta.get("ownerReferences") or ()):
+        return False  # ReplicaSets, Pods, EndpointSlices inherit labels from what we own
+    ref = ref_of(body)
+    # Endpoints copy their Service's labels but carry no owner reference.
+    return not (ref.kind == "Endpoints" and ("", "Service", ref.namespace, ref.name) in by_id)

@@ -1,0 +1,100 @@
+"""Compare one desired object with its live twin: the module that owns deepdiff.
+
+Normalise and project (``normalize``), compare with ``==``, and only for the
+few objects that differ ask deepdiff where, turning its answer into
+``Change(path, desired, live)`` values with dotted paths such as
+``spec.template.spec.containers[name=app].image`` or ``spec.hard.cpu``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from gitops_gen.drift.ignore import Step, strip
+from gitops_gen.drift.model import Change
+from gitops_gen.drift.normalize import SET_LIKE, Keyed, canonical, plain, project
+from gitops_gen.drift.secrets import mask
+from gitops_gen.manifest import ObjectRef, ref_of
+
+_ABSENT = object()
+_SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def compare(
+    desired: Mapping[str, Any],
+    live: Mapping[str, Any],
+    ignore: Iterable[Sequence[Step]] = (),
+    *,
+    ref: ObjectRef | None = None,
+    shortcut: bool = True,
+) -> tuple[Change, ...]:
+    """The fields where ``live`` drifted from ``desired`` (empty: in sync), Secret values masked.
+
+    ``shortcut=False`` runs deepdiff even on equal objects (the benchmark's baseline).
+    """
+    paths = tuple(ignore)
+    if paths:
+        desired, live = strip(desired, paths), strip(live, paths)
+    want = canonical(desired)
+    seen = project(want, live)
+    if shortcut and seen == want:
+        return ()
+    return mask(ref or ref_of(desired), changes(want, seen))
+
+
+def changes(want: Any, seen: Any) -> tuple[Change, ...]:
+    """deepdiff's view of two projected objects as Changes, one per differing field or list."""
+    from deepdiff import DeepDiff  # imported late: it is slow to import and rarely needed
+
+    diff = DeepDiff(want, seen, view="tree")
+    cut_paths: dict[tuple[Any, ...], None] = {}
+    for levels in diff.values():
+        for level in levels:
+            cut_paths[tuple(_cut(level.path(output_format="list"), want, seen))] = None
+    ordered = sorted(cut_paths, key=lambda path: tuple(str(step) for step in path))
+    return tuple(
+        Change(format_path(path, want, seen), _value(want, path), _value(seen, path)) for path in ordered
+    )
+
+
+def _get(node: Any, step: Any) -> Any:
+    if isinstance(node, Mapping):
+        return node.get(step, _ABSENT)
+    if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        return node[step]
+    return _ABSENT
+
+
+def _cut(path: list[Any], want: Any, seen: Any) -> list[Any]:
+    """Shorten ``path`` to a whole list: the first whose length changed, else the last set-like one."""
+    cut = path
+    for index, step in enumerate(path):
+        if isinstance(want, list) and isinstance(step, int):
+            if not isinstance(seen, list) or len(want) != len(seen):
+                return path[:index]
+            if index and path[index - 1] in SET_LIKE:
+                cut = path[:index]
+        want, seen = _get(want, step), _get(seen, step)
+    return cut
+
+
+def _value(node: Any, path: Iterable[Any]) -> Any:
+    for step in path:
+        node = _get(node, step)
+    return None if node is _ABSENT else plain(node)
+
+
+def format_path(path: Iterable[Any], want: Any, seen: Any = None) -> str:
+    out = ""
+    for step in path:
+        if isinstance(want, Keyed) or isinstance(seen, Keyed) or isinstance(step, int):
+            out += f"[{step}]"
+        elif _SIMPLE_KEY.match(str(step)):
+            out += f".{step}" if out else str(step)
+        else:
+            out += f"[{json.dumps(str(step))}]"
+        want, seen = _get(want, step), _get(seen, step)
+    return out

@@ -1,0 +1,115 @@
+"""Objects from files: ``kubectl get -o yaml`` / ``-o json`` dumps, ``List``s, multi-document YAML, folders.
+
+Used for ``--live-from`` (an offline snapshot of a cluster) and ``--desired``
+(any manifests).  Every object comes back as a ``Manifest`` whose ``origin``
+is the file and the line its document starts on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+
+from gitops_gen.errors import InputError, Location
+from gitops_gen.manifest import Manifest
+from gitops_gen.yamlio import YAML_ERRORS, load_plain
+
+SUFFIXES = (".yaml", ".yml", ".json")
+_DOC_START = re.compile(r"^---", re.MULTILINE)
+_TOOL_CONFIG_GROUPS = ("kustomize.config.k8s.io",)  # kustomization files sit beside manifests
+
+
+def files_under(path: Path) -> list[Path]:
+    if not path.exists():
+        raise InputError(f"no such file or folder: {path}")
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+        if not found:
+            raise InputError(f"no .yaml, .yml or .json files under {path}")
+        return found
+    return [path]
+
+
+def load_objects(path: Path) -> tuple[Manifest, ...]:
+    """Every Kubernetes object in ``path`` (a file or a folder searched recursively)."""
+    return tuple(m for file in files_under(path) for m in _load_file(file))
+
+
+def _load_file(file: Path) -> Iterator[Manifest]:
+    name = str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read: {err}", Location(name)) from None
+    for doc, line in _documents(text, name):
+        yield from _objects(doc, Location(name, line))
+
+
+def _documents(text: str, name: str) -> Iterator[tuple[Any, int]]:
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            yield json.loads(text), 1
+            return
+        except json.JSONDecodeError as err:
+            if name.endswith(".json"):
+                raise InputError(f"invalid JSON: {err.msg}", Location(name, err.lineno, err.colno)) from None
+    try:
+        docs = load_plain(text)
+    except YAML_ERRORS as err:
+        mark = getattr(err, "problem_mark", None)
+        where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 1)
+        raise InputError(f"invalid YAML: {getattr(err, 'problem', None) or 'cannot parse'}", where) from None
+    separators = [m.start() for m in _DOC_START.finditer(text)]
+    starts = [text.count("\n", 0, at) + 2 for at in separators]  # a document starts below its "---"
+    head = text[: separators[0]] if separators else text
+    if any(line.strip() and not line.lstrip().startswith("#") for line in head.splitlines()) or not starts:
+        starts.insert(0, 1)  # content before the first "---" is a document too
+    for index, doc in enumerate(docs):
+        yield _jsonable(doc), starts[index] if index < len(starts) else starts[-1]
+
+
+def _objects(doc: Any, where: Location) -> Iterator[Manifest]:
+    if doc is None:
+        return
+    if isinstance(doc, list):  # a bare JSON array of objects
+        for item in doc:
+            yield from _objects(item, where)
+        return
+    if not isinstance(doc, dict):
+        raise InputError("expected a Kubernetes object (a mapping)", where)
+    kind = str(doc.get("kind") or "")
+    if isinstance(doc.get("items"), list) and kind.endswith("List"):
+        item_kind = kind[: -len("List")]  # "DeploymentList" items come without kind
+        for item in doc["items"]:
+            if isinstance(item, dict) and item_kind and not item.get("kind"):
+                item = {"apiVersion": doc.get("apiVersion", ""), "kind": item_kind, **item}
+            yield from _objects(item, where)
+        return
+    api_version = str(doc.get("apiVersion") or "")
+    if api_version.split("/")[0] in _TOOL_CONFIG_GROUPS:
+        return
+    name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
+    missing = [f for f, v in (("apiVersion", api_version), ("kind", kind), ("metadata.name", name)) if not v]
+    if missing:
+        raise InputError(f"object without {', '.join(missing)}", where)
+    yield Manifest(doc, origin=where, path=where.file)
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML timestamps and other non-JSON scalars as the text the API would have sent."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime.datetime):
+        text = value.isoformat()
+        return text.replace("+00:00", "Z") if value.tzinfo else text
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

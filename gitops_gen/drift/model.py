@@ -1,0 +1,111 @@
+"""Drift results as immutable values, in the spirit of kopf's ``DiffItem``.
+
+A ``Change`` says one field differs (``path`` in dotted form, e.g.
+``spec.template.spec.containers[name=app].image``); a ``DriftItem`` is the
+verdict for one object; a ``ClusterReport`` gathers a cluster's verdicts and
+its Argo CD Applications; a ``DriftReport`` is what every output format
+renders and what decides the exit code.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from gitops_gen.errors import ExitCode
+from gitops_gen.manifest import ObjectRef
+
+REDACTED = "<redacted>"
+
+
+class Status(enum.StrEnum):
+    IN_SYNC = "in_sync"
+    MODIFIED = "modified"
+    MISSING = "missing"
+    EXTRA = "extra"
+    UNKNOWN = "unknown"
+
+
+# The order in which reports list objects: what needs attention first.
+STATUS_ORDER = (Status.MODIFIED, Status.MISSING, Status.EXTRA, Status.UNKNOWN, Status.IN_SYNC)
+DRIFT_STATUSES = frozenset({Status.MODIFIED, Status.MISSING, Status.EXTRA})
+
+
+class Change(NamedTuple):
+    """One differing field.  ``None`` stands for "not set" (null, empty and absent are the same)."""
+
+    path: str
+    desired: Any
+    live: Any
+
+
+@dataclass(frozen=True)
+class DriftItem:
+    status: Status
+    ref: ObjectRef
+    changes: tuple[Change, ...] = ()
+    reason: str = ""  # why an object is unknown
+    source: str = ""  # blueprint file:line the desired object came from
+    file: str = ""  # file under rendered/ that holds the desired object
+
+
+@dataclass(frozen=True)
+class AppStatus:
+    """The live Argo CD view of one rendered Application."""
+
+    name: str
+    namespace: str
+    sync: str  # Synced | OutOfSync | Unknown
+    health: str  # Healthy | Progressing | Degraded | Suspended | Missing | Unknown
+    operation: str  # last operation phase: Succeeded | Failed | Error | Running | Terminating | ""
+    drift: bool  # counts as drift under the drift configuration
+    reason: str = ""
+
+
+def _count(items: tuple[DriftItem, ...]) -> dict[str, int]:
+    counts = {status.value: 0 for status in Status}
+    for item in items:
+        counts[item.status.value] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class ClusterReport:
+    cluster: str
+    context: str
+    items: tuple[DriftItem, ...] = ()
+    applications: tuple[AppStatus, ...] = ()
+    error: str = ""  # the cluster could not be read at all (exit 3)
+    dump: str = ""  # the live state came from this dump (--live-from), not from ``context``
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return _count(self.items)
+
+    @property
+    def drifted(self) -> bool:
+        return any(i.status in DRIFT_STATUSES for i in self.items) or any(a.drift for a in self.applications)
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    clusters: tuple[ClusterReport, ...]
+    options: Mapping[str, Any] = field(default_factory=dict)  # how it was produced (env, source), for headers
+
+    @property
+    def items(self) -> tuple[tuple[ClusterReport, DriftItem], ...]:
+        return tuple((c, i) for c in self.clusters for i in c.items)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = _count(tuple(i for c in self.clusters for i in c.items))
+        counts["applications_drifted"] = sum(a.drift for c in self.clusters for a in c.applications)
+        return counts
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if any(c.error for c in self.clusters):
+            return ExitCode.EXTERNAL
+        return ExitCode.FINDINGS if any(c.drifted for c in self.clusters) else ExitCode.OK

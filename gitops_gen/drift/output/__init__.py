@@ -1,0 +1,22 @@
+"""Output formats: an explicit registry of functions turning a DriftReport into text."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from gitops_gen.drift.model import DriftReport
+from gitops_gen.drift.output import json_, junit, markdown, text
+
+
+class Formatter(Protocol):
+    def __call__(self, report: DriftReport) -> str: ...
+
+
+FORMATS: dict[str, Formatter] = {
+    "text": text.render,
+    "json": json_.render,
+    "markdown": markdown.render,
+    "junit": junit.render,
+}
+# ``--report FILE`` picks the format from the file name.
+EXTENSIONS: dict[str, str] = {".txt": "text", ".json": "json", ".md": "markdown", ".xml": "junit"}

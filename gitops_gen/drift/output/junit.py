@@ -1,0 +1,64 @@
+"""``-o junit``: one test case per object (and per Application); drift is a failure."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from gitops_gen.drift.model import ClusterReport, DriftReport, Status
+from gitops_gen.drift.output.common import object_name, show
+
+
+def render(report: DriftReport) -> str:
+    root = ET.Element("testsuites", name="gitops-gen drift")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for cluster in report.clusters:
+        suite = _suite(cluster)
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suite(cluster: ClusterReport) -> ET.Element:
+    suite = ET.Element("testsuite", name=f"drift {cluster.cluster}")
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if cluster.error:
+        case = ET.SubElement(suite, "testcase", classname=cluster.cluster, name="read cluster")
+        ET.SubElement(case, "error", message=cluster.error, type="unreachable")
+        counts.update(tests=1, errors=1)
+    for item in cluster.items:
+        case = ET.SubElement(
+            suite, "testcase", classname=f"{cluster.cluster}.{item.ref.kind}", name=object_name(item)
+        )
+        counts["tests"] += 1
+        if item.status is Status.UNKNOWN:
+            ET.SubElement(case, "skipped", message=item.reason)
+            counts["skipped"] += 1
+        elif item.status is not Status.IN_SYNC:
+            body = "\n".join(
+                f"{c.path}: desired {show(c.desired)}, live {show(c.live)}" for c in item.changes
+            )
+            failure = ET.SubElement(
+                case, "failure", type=item.status.value, message=f"{item.status.value}: {item.ref}"
+            )
+            failure.text = body or None
+            counts["failures"] += 1
+    for app in cluster.applications:
+        case = ET.SubElement(
+            suite, "testcase", classname=f"{cluster.cluster}.Application-status", name=app.name
+        )
+        counts["tests"] += 1
+        if app.drift:
+            ET.SubElement(
+                case,
+                "failure",
+                type="application",
+                message=f"{app.sync}, {app.health}" + (f", {app.operation}" if app.operation else ""),
+            )
+            counts["failures"] += 1
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    return suite

@@ -1,0 +1,59 @@
+"""Kubernetes resource quantities compared by value ("1000m" == "1", "1Gi" == "1024Mi")."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+_SUFFIX = {
+    "": Decimal(1),
+    "n": Decimal("1e-9"),
+    "u": Decimal("1e-6"),
+    "m": Decimal("1e-3"),
+    "k": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6,
+    "G": Decimal(10) ** 9,
+    "T": Decimal(10) ** 12,
+    "P": Decimal(10) ** 15,
+    "E": Decimal(10) ** 18,
+    "Ki": Decimal(2) ** 10,
+    "Mi": Decimal(2) ** 20,
+    "Gi": Decimal(2) ** 30,
+    "Ti": Decimal(2) ** 40,
+    "Pi": Decimal(2) ** 50,
+    "Ei": Decimal(2) ** 60,
+}
+_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$")
+
+
+@lru_cache(maxsize=4096)  # fleets repeat the same few quantities over and over
+def _parse_text(text: str) -> Decimal | None:
+    match = _QUANTITY.match(text.strip())
+    if not match:
+        return None
+    number, exponent, suffix = match.groups()
+    try:
+        if exponent:
+            return Decimal(number + exponent)
+        return Decimal(number) * _SUFFIX[suffix or ""]
+    except InvalidOperation:
+        return None
+
+
+def parse_quantity(value: object) -> Decimal | None:
+    """The value of a quantity given as text or number; ``None`` when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        return _parse_text(value)
+    return None
+
+
+def same_quantity(a: object, b: object) -> bool:
+    qa = parse_quantity(a)
+    return qa is not None and qa == parse_quantity(b)

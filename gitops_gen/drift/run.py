@@ -1,0 +1,122 @@
+"""Where desired and live state come from, per cluster: the render or files; the API or a dump.
+
+The only part of drift that touches the outside world.  The cluster is reached
+through ``gitops_gen.kube`` (the one module importing the kubernetes client);
+an unreadable cluster becomes a ``ClusterReport`` with ``error`` (exit 3)
+while the other clusters of the environment are still reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
+from gitops_gen.drift.config import DriftConfig, parse_config
+from gitops_gen.drift.live_dump import SUFFIXES, load_objects
+from gitops_gen.drift.model import ClusterReport, DriftReport
+from gitops_gen.errors import ExternalError, InputError
+from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, Manifest
+
+OWNER_SELECTOR = f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}"
+TIMEOUT_SECONDS = 30.0
+WORKERS = 8
+RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Target:
+    cluster: str
+    context: str | None  # None: the kubeconfig's current context
+    desired: tuple[Manifest, ...]
+
+
+def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[list[Target], DriftConfig]:
+    """The environment's clusters (or the one named) with what the render produces for each."""
+    from gitops_gen.load import find_repo_root, load_repo
+    from gitops_gen.render import render
+
+    repo = load_repo(repo_dir if repo_dir is not None else find_repo_root(Path.cwd()))
+    config = parse_config(getattr(repo.settings, "drift", None))
+    rendering = render(repo, [env])
+    clusters = [t for t in rendering.targets if t.env == env]
+    if not clusters:
+        known = sorted({t.env for t in rendering.targets})
+        raise InputError(f"unknown environment {env!r} (known: {', '.join(known) or 'none'})")
+    if cluster is not None:
+        chosen = [t for t in clusters if t.cluster == cluster]
+        if not chosen:
+            names = ", ".join(t.cluster for t in clusters)
+            raise InputError(f"environment {env!r} has no cluster {cluster!r} (clusters: {names})")
+        clusters = chosen
+    targets = [
+        Target(t.cluster, t.context or t.cluster, tuple(rendering.desired.get(t.cluster, ())))
+        for t in clusters
+    ]
+    return targets, config
+
+
+def from_path(path: Path, context: str | None, repo_dir: Path | None) -> tuple[list[Target], DriftConfig]:
+    """Arbitrary manifests as the desired state of one cluster (``--desired``)."""
+    config = DriftConfig()
+    if repo_dir is not None:
+        from gitops_gen.load import load_repo
+
+        config = parse_config(getattr(load_repo(repo_dir).settings, "drift", None))
+    desired = load_objects(path)
+    return [Target(context or "live", context, desired)], config
+
+
+def dump_for(live_from: Path, cluster: str, several: bool) -> Path:
+    """The dump of one cluster: PATH itself, or PATH/<cluster>[.yaml|.yml|.json] for several clusters."""
+    if live_from.is_dir():
+        for candidate in (live_from / cluster, *(live_from / f"{cluster}{s}" for s in SUFFIXES)):
+            if candidate.exists():
+                return candidate
+    if several:
+        raise InputError(
+            f"--live-from {live_from}: several clusters need a folder or file named after "
+            f"each one (missing: {cluster})"
+        )
+    return live_from
+
+
+def offline(target: Target, dump: Path) -> LiveSnapshot:
+    return LiveSnapshot(tuple(m.body for m in load_objects(dump)))
+
+
+def online(target: Target) -> LiveSnapshot:
+    from gitops_gen import kube  # the one module importing the kubernetes client
+
+    # The rendered Applications are among the wanted objects, so their live status comes with them:
+    # no second round of requests, and a kind we may not list shows as unknown rather than missing.
+    state = kube.read_live(
+        target.context,
+        [m.ref for m in target.desired],
+        OWNER_SELECTOR,
+        timeout=TIMEOUT_SECONDS,
+        workers=WORKERS,
+        retries=RETRIES,
+    )
+    return LiveSnapshot(tuple(state.objects.values()), dict(state.unknown))
+
+
+def run(
+    targets: Sequence[Target],
+    config: DriftConfig,
+    live_from: Path | None,
+    options: dict[str, Any] | None = None,
+) -> DriftReport:
+    reports = []
+    for target in targets:
+        shown = target.context or "current-context"
+        dump = dump_for(live_from, target.cluster, len(targets) > 1) if live_from is not None else None
+        try:
+            live = offline(target, dump) if dump is not None else online(target)
+        except ExternalError as err:
+            reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))
+            continue
+        reports.append(diff_cluster(target.cluster, shown, target.desired, live, config, str(dump or "")))
+    return DriftReport(tuple(reports), options or {})

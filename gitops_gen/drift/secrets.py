@@ -1,0 +1,25 @@
+"""Secret values never leave the comparison: every changed field of a Secret is reported as redacted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from gitops_gen.drift.model import REDACTED, Change
+from gitops_gen.manifest import ObjectRef
+
+
+def is_secret(ref: ObjectRef) -> bool:
+    return ref.kind == "Secret" and ref.group == ""
+
+
+def _redact(value: Any) -> Any:
+    # Only whether a field is set may show: a missing key is no secret, its value is.
+    return None if value is None else REDACTED
+
+
+def mask(ref: ObjectRef, changes: Iterable[Change]) -> tuple[Change, ...]:
+    """``changes`` safe to print: for a Secret, paths stay and values become ``<redacted>``."""
+    if not is_secret(ref):
+        return tuple(changes)
+    return tuple(Change(c.path, _redact(c.desired), _redact(c.live)) for c in changes)

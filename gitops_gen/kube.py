@@ -1,0 +1,380 @@
+"""The one module that reads a live cluster, through the official ``kubernetes`` client.  Read-only: GET only.
+
+Reading is shaped for big clusters: discovery maps apiVersion/kind to resources, then one LIST per kind
+across namespaces with the ownership selector finds every owned object (the wanted ones and the extras);
+only wanted objects that list did not return are looked for with plain LISTs per namespace (or one
+cluster-wide LIST when they span many namespaces).  In a cluster in sync that is one LIST per kind.
+Failures of one kind make its objects ``unknown`` with a reason and the rest is still read; only a
+cluster that cannot be reached at all is an error (exit 3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+
+import urllib3
+from kubernetes import client as k8s_client
+from kubernetes import config as _k8s_config
+from kubernetes.client.exceptions import ApiException
+from kubernetes.config.config_exception import ConfigException
+
+from gitops_gen.errors import ExternalError, InputError, Location
+from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, ObjectRef
+
+OWNER_SELECTOR = f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}"
+APPLICATION_API_VERSION = "argoproj.io/v1alpha1"
+RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+PAGE_SIZE = 500
+MANY_NAMESPACES = 5  # beyond this, one cluster-wide LIST is cheaper than one LIST per namespace
+k8s_config: Any = _k8s_config  # its loaders are untyped
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """Live objects by identity, and why some wanted objects could not be read.
+
+    ``objects`` holds each wanted object that exists (under the wanted ref) plus every object of the
+    wanted kinds carrying the ownership label (candidates for ``extra``).  ``warnings`` are failed reads
+    that left no wanted object unknown, e.g. extras of a kind that could not be listed cluster-wide.
+    """
+
+    objects: Mapping[ObjectRef, Mapping[str, Any]]
+    unknown: Mapping[ObjectRef, str]
+    warnings: tuple[str, ...] = ()
+
+
+class ApiResource(NamedTuple):
+    api_version: str
+    kind: str
+    plural: str
+    namespaced: bool
+
+    @property
+    def resource(self) -> str:
+        """``plural.group``, the spelling of ``kubectl auth can-i list``."""
+        group = self.api_version.rpartition("/")[0]
+        return f"{self.plural}.{group}" if group else self.plural
+
+    def path(self, namespace: str = "") -> str:
+        base = _group_path(self.api_version)
+        return f"{base}/namespaces/{namespace}/{self.plural}" if namespace else f"{base}/{self.plural}"
+
+    def scope(self, namespace: str) -> str:
+        return f"in {namespace}" if namespace else "at cluster scope"
+
+
+class RequestFailed(Exception):
+    """A request that failed for good: HTTP status (0 = no reply) and a one-line reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def read_live(context: str | None, wanted: Sequence[ObjectRef], owner_selector: str = OWNER_SELECTOR, *,
+              kubeconfig: str | None = None, timeout: float = 10.0, workers: int = 8, retries: int = 3,
+              backoff: float = 0.2, cluster_wide_above: int = MANY_NAMESPACES) -> LiveState:
+    """Read the wanted objects and the owned objects of their kinds (``owner_selector=""``: no extras)."""
+    cluster = _Cluster(context, kubeconfig, timeout=timeout, workers=workers, retries=retries,
+                       backoff=backoff)
+    try:
+        return _Reader(cluster, owner_selector, cluster_wide_above).read(list(dict.fromkeys(wanted)))
+    finally:
+        cluster.close()
+
+
+def read_applications(context: str | None, argocd_namespace: str, names: Sequence[str],
+                      **kwargs: Any) -> Mapping[str, Mapping[str, Any]]:
+    """The live Argo CD Applications among ``names`` (absent when they do not exist), with their status.
+
+    Raises ExternalError when Applications cannot be read at all (forbidden, Argo CD not installed ...);
+    ``read_live`` with Application refs in ``wanted`` reports that per object instead.
+    """
+    kwargs["owner_selector"] = ""
+    refs = [ObjectRef(APPLICATION_API_VERSION, "Application", argocd_namespace, n) for n in names]
+    state = read_live(context, refs, **kwargs)
+    if state.unknown:
+        reason = next(iter(state.unknown.values()))
+        raise ExternalError(f"cannot read Argo CD Applications in {argocd_namespace}: {reason}")
+    return {ref.name: obj for ref, obj in state.objects.items()}
+
+
+class _Cluster:
+    """One API client: GET with timeout and retries, discovery cached for the client's lifetime."""
+
+    def __init__(self, context: str | None, kubeconfig: str | None, *, timeout: float, workers: int,
+                 retries: int, backoff: float) -> None:
+        self.api, self.where = _connect(context, kubeconfig, workers)
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="kube")
+        self._kinds: dict[str, Mapping[str, ApiResource]] = {}  # discovery cache: apiVersion -> kind -> ...
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        self.api.close()
+
+    def map(self, fn: Callable[[_T], _R], items: Iterable[_T]) -> list[tuple[_T, _R | RequestFailed]]:
+        """``fn`` over items in parallel; a RequestFailed becomes that item's result."""
+        def attempt(item: _T) -> _R | RequestFailed:
+            try:
+                return fn(item)
+            except RequestFailed as failed:
+                return failed
+        items = list(items)
+        return list(zip(items, self.pool.map(attempt, items), strict=True))
+
+    def get(self, path: str, query: Sequence[tuple[str, str]] = ()) -> Any:
+        for attempt in range(self.retries + 1):
+            wait = self.backoff * 2 ** attempt
+            try:
+                status, data, headers = _send(self.api, path, query, self.timeout)
+                if 200 <= status < 300:
+                    try:
+                        return json.loads(data)
+                    except ValueError:  # e.g. an HTML page from a proxy in front of the API server
+                        raise RequestFailed(status, f"HTTP {status}: the reply is not JSON") from None
+                failed = RequestFailed(status, _http_reason(status, data))
+                wait = max(wait, min(_float(headers.get("Retry-After")), 10.0))
+                retry = status in RETRIED_STATUSES
+            except (urllib3.exceptions.HTTPError, OSError) as err:  # refused, reset, DNS, TLS, timeout
+                failed, retry = RequestFailed(0, _describe(err, self.timeout)), True
+            if not retry or attempt == self.retries:
+                if attempt:
+                    failed.reason += f" (after {attempt + 1} attempts)"
+                raise failed
+            time.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def discover(self, api_versions: Iterable[str]) -> Mapping[str, Mapping[str, ApiResource] | str]:
+        """Kinds served per apiVersion ({} when not served), or why they could not be discovered.
+
+        Raises ExternalError when the cluster cannot be reached at all.
+        """
+        try:
+            served = set(self.get("/api").get("versions", []))
+            served |= {v["groupVersion"] for g in self.get("/apis").get("groups", []) for v in g["versions"]}
+        except RequestFailed as failed:
+            raise ExternalError(f"cannot read the Kubernetes API at {self.where}: {failed.reason}") from None
+        found: dict[str, Mapping[str, ApiResource] | str] = {}
+        todo = []
+        for av in set(api_versions):
+            if av not in served:
+                found[av] = {}
+            elif av in self._kinds:
+                found[av] = self._kinds[av]
+            else:
+                todo.append(av)
+        for av, body in self.map(lambda av: self.get(_group_path(av)), todo):
+            if isinstance(body, RequestFailed):  # e.g. an aggregated API whose backend is down (503)
+                found[av] = {} if body.status == 404 else f"cannot discover {av}: {body.reason}"
+                continue
+            found[av] = self._kinds[av] = {
+                r["kind"]: ApiResource(av, r["kind"], r["name"], bool(r.get("namespaced")))
+                for r in body.get("resources", []) if "/" not in r["name"]}  # skip subresources (pods/log)
+        return found
+
+    def list(self, res: ApiResource, namespace: str = "", label: str = "", field: str = ""
+             ) -> list[dict[str, Any]]:
+        """Every page of a LIST; items get the kind and apiVersion that real list replies leave out."""
+        query = [(k, v) for k, v in (("labelSelector", label), ("fieldSelector", field)) if v]
+        query.append(("limit", str(PAGE_SIZE)))
+        items: list[dict[str, Any]] = []
+        token = ""
+        while True:
+            body = self.get(res.path(namespace), [*query, ("continue", token)] if token else query)
+            kind = str(body.get("kind", "")).removesuffix("List") or res.kind
+            api_version = body.get("apiVersion") or res.api_version
+            items += [{"apiVersion": api_version, "kind": kind, **item} for item in body.get("items") or ()]
+            token = (body.get("metadata") or {}).get("continue") or ""
+            if not token:
+                return items
+
+
+class _Reader:
+    """One read: discovery, owned objects per kind, then the wanted objects still unseen."""
+
+    def __init__(self, cluster: _Cluster, owner_selector: str, cluster_wide_above: int) -> None:
+        self.cluster, self.owner_selector = cluster, owner_selector
+        self.cluster_wide_above = cluster_wide_above
+        self.objects: dict[ObjectRef, Mapping[str, Any]] = {}
+        self.unknown: dict[ObjectRef, str] = {}
+        self.warnings: list[str] = []
+        self.index: dict[ObjectRef, ObjectRef] = {}  # identity as listed -> wanted ref
+
+    def read(self, wanted: list[ObjectRef]) -> LiveState:
+        by_kind: dict[tuple[str, str], list[ObjectRef]] = defaultdict(list)
+        for ref in wanted:
+            by_kind[(ref.api_version, ref.kind)].append(ref)
+        served = self.cluster.discover({av for av, _ in by_kind})
+        kinds: dict[ApiResource, list[ObjectRef]] = {}
+        for (av, kind), refs in by_kind.items():
+            kinds_served = served[av]
+            res = None if isinstance(kinds_served, str) else kinds_served.get(kind)
+            if res is None:
+                self._unknown(refs, kinds_served if isinstance(kinds_served, str)
+                              else f"not served by the cluster ({av}/{kind})")
+                continue
+            kinds[res] = refs
+            for ref in refs:
+                self.index[_listed_as(res, ref)] = ref
+        unseen = self._read_owned(kinds) if self.owner_selector else kinds
+        self._read_unseen(unseen)
+        # Sorted, so that reports do not depend on which reply came first.
+        return LiveState(dict(sorted(self.objects.items())), dict(sorted(self.unknown.items())),
+                         tuple(sorted(self.warnings)))
+
+    def _read_owned(self, kinds: dict[ApiResource, list[ObjectRef]]) -> dict[ApiResource, list[ObjectRef]]:
+        unseen: dict[ApiResource, list[ObjectRef]] = {}
+        for res, items in self.cluster.map(lambda r: self.cluster.list(r, label=self.owner_selector), kinds):
+            if isinstance(items, RequestFailed):
+                if items.status == 404:
+                    self._unknown(kinds[res], f"not served by the cluster ({res.api_version}/{res.kind})")
+                    continue
+                self.warnings.append(f"extra objects not checked: {_reason(res, '', items)}")
+                unseen[res] = kinds[res]
+                continue
+            for item in items:
+                listed = _ref(res, item)
+                self.objects[self.index.get(listed, listed)] = item
+            unseen[res] = [ref for ref in kinds[res] if ref not in self.objects]
+        return unseen
+
+    def _read_unseen(self, kinds: dict[ApiResource, list[ObjectRef]]) -> None:
+        jobs: list[tuple[ApiResource, str, str, list[ObjectRef]]] = []
+        for res, refs in kinds.items():
+            by_ns: dict[str, list[ObjectRef]] = defaultdict(list)
+            for ref in refs:
+                by_ns[_listed_as(res, ref).namespace].append(ref)
+            if len(by_ns) > self.cluster_wide_above:
+                by_ns = {"": refs}
+            for ns, in_ns in by_ns.items():
+                names = {ref.name for ref in in_ns}
+                # One name: a field selector keeps the LIST as small as a GET (e.g. one CRD among hundreds).
+                jobs.append((res, ns, f"metadata.name={names.pop()}" if len(names) == 1 else "", in_ns))
+        for (res, ns, _, refs), items in self.cluster.map(lambda j: self.cluster.list(j[0], j[1], field=j[2]),
+                                                          jobs):
+            if isinstance(items, RequestFailed):
+                self._unknown(refs, _reason(res, ns, items))
+                continue
+            for item in items:
+                if (wanted := self.index.get(_ref(res, item))) is not None:
+                    self.objects[wanted] = item
+
+    def _unknown(self, refs: Iterable[ObjectRef], reason: str) -> None:
+        self.unknown.update(dict.fromkeys(refs, reason))
+
+
+def _group_path(api_version: str) -> str:
+    return f"/apis/{api_version}" if "/" in api_version else f"/api/{api_version}"
+
+
+def _listed_as(res: ApiResource, ref: ObjectRef) -> ObjectRef:
+    """The identity a wanted ref has in list replies (namespaced kinds default to "default")."""
+    namespace = (ref.namespace or "default") if res.namespaced else ""
+    return ObjectRef(res.api_version, res.kind, namespace, ref.name)
+
+
+def _ref(res: ApiResource, item: Mapping[str, Any]) -> ObjectRef:
+    meta = item.get("metadata") or {}
+    return ObjectRef(res.api_version, res.kind, meta.get("namespace") or "", meta.get("name") or "")
+
+
+def _reason(res: ApiResource, namespace: str, failed: RequestFailed) -> str:
+    if failed.status == 403:
+        return f"forbidden: cannot list {res.resource} {res.scope(namespace)}"
+    if failed.status == 404:
+        return f"not served by the cluster ({res.api_version}/{res.kind})"
+    return f"cannot list {res.resource} {res.scope(namespace)}: {failed.reason}"
+
+
+def _connect(context: str | None, kubeconfig: str | None, workers: int) -> tuple[Any, str]:
+    """An ApiClient for a kubeconfig context, or in-cluster when running in a pod and no context is given."""
+    cfg = k8s_client.Configuration()
+    cfg.retries = False  # we retry ourselves, with backoff, and say how often we tried
+    cfg.connection_pool_maxsize = max(1, workers)
+    if context is None and kubeconfig is None and os.environ.get("KUBERNETES_SERVICE_HOST"):
+        try:
+            k8s_config.load_incluster_config(client_configuration=cfg)
+        except ConfigException as err:
+            raise InputError(f"in-cluster configuration: {err}") from None
+        return k8s_client.ApiClient(cfg), f"{cfg.host} (in-cluster)"
+    path = kubeconfig or os.environ.get("KUBECONFIG") or "~/.kube/config"
+    where = Location(path)
+    try:
+        contexts, current = k8s_config.list_kube_config_contexts(config_file=path)
+        names = [c["name"] for c in contexts or ()]
+        if context is not None and context not in names:
+            available = ", ".join(names) or "none"
+            raise InputError(f"context {context!r} not found in kubeconfig (available: {available})", where)
+        if context is None and not current:
+            raise InputError("kubeconfig has no current-context: name a context", where)
+        api = k8s_config.new_client_from_config(config_file=path, context=context, persist_config=False,
+                                                client_configuration=cfg)
+    except (ConfigException, OSError, ValueError, KeyError, TypeError) as err:
+        raise InputError(f"cannot use kubeconfig: {_one_line(err)}", where) from None
+    name = context or (current or {}).get("name", "")
+    return api, f"{cfg.host} (context {name})"
+
+
+def _send(api: Any, path: str, query: Sequence[tuple[str, str]], timeout: float
+          ) -> tuple[int, bytes, Mapping[str, str]]:
+    """One GET through the client's auth and connection pool, without deserialising (we parse JSON)."""
+    headers = {"Accept": "application/json"}
+    try:
+        if hasattr(api, "param_serialize"):  # clients generated since v32 split serialising from sending
+            method, url, hdrs, body, post = api.param_serialize(
+                "GET", path, query_params=list(query), header_params=headers, auth_settings=["BearerToken"])
+            resp = api.call_api(method, url, hdrs, body, post, _request_timeout=timeout)
+            return int(resp.status), resp.read(), resp.headers
+        resp = api.call_api(path, "GET", query_params=list(query), header_params=headers,
+                            auth_settings=["BearerToken"], _preload_content=False,
+                            _return_http_data_only=True, _request_timeout=timeout)
+        return int(resp.status), resp.data, resp.headers
+    except ApiException as err:  # older clients raise on non-2xx; all raise status 0 on TLS errors
+        if not err.status:
+            raise RequestFailed(0, f"TLS error: {_one_line(err.reason or err)}") from None
+        body = err.body.encode() if isinstance(err.body, str) else (err.body or b"")
+        return int(err.status), body, err.headers or {}
+
+
+def _http_reason(status: int, data: bytes) -> str:
+    try:
+        message = str(json.loads(data).get("message") or "")
+    except (ValueError, AttributeError):
+        message = ""
+    return f"HTTP {status}: {_one_line(message)[:200]}" if message else f"HTTP {status}"
+
+
+def _describe(err: BaseException, timeout: float) -> str:
+    text = str(err).lower()
+    if "refused" in text:  # before timeouts: urllib3's NewConnectionError subclasses ConnectTimeoutError
+        return "connection refused"
+    if isinstance(err, urllib3.exceptions.NameResolutionError) or "name or service not known" in text:
+        return "cannot resolve the host name"
+    if isinstance(err, urllib3.exceptions.TimeoutError) or "timed out" in text:
+        return f"timed out after {timeout:g}s"
+    if isinstance(err, urllib3.exceptions.SSLError):
+        return f"TLS error: {_one_line(err)}"
+    if isinstance(err, urllib3.exceptions.ProtocolError) or "reset" in text:
+        return "connection reset"
+    return f"{type(err).__name__}: {_one_line(err)}"
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+def _float(value: str | None) -> float:
+    try:
+        return max(0.0, float(value or 0))
+    except ValueError:
+        return 0.0

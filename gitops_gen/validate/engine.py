@@ -1,0 +1,118 @@
+"""The validation engine: one document in, its findings out.
+
+Order per document: shape (a mapping with ``apiVersion`` and ``kind``), skip
+list, removed/deprecated API table (a removed API is reported as removed and
+goes no further), schema (``--crd-dir`` CRDs, then the carried Argo CD
+schemas, then the Kubernetes schemas of the target version), then the checks
+the schemas do not make (names, labels, quantities).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gitops_gen.errors import Location
+from gitops_gen.manifest import ObjectRef
+from gitops_gen.validate import argocd, names, removed_apis, schemas
+from gitops_gen.validate.crds import CrdRegistry
+from gitops_gen.validate.findings import (
+    INVALID_DOCUMENT,
+    MISSING_SCHEMA,
+    NAMES,
+    QUANTITY,
+    SCHEMA,
+    Finding,
+    Report,
+    Severity,
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed document and where it was read: ``file`` and the 1-based ``line`` it starts on."""
+
+    body: Any
+    file: str = ""
+    line: int = 0
+    source: Location | None = None  # blueprint origin, when the document was rendered
+
+
+@dataclass(frozen=True)
+class Options:
+    kubernetes_version: str
+    strict: bool = True  # unknown fields are errors
+    crds: CrdRegistry = field(default_factory=CrdRegistry)
+    skip: frozenset[str] = frozenset()  # kinds ("Secret") or apiVersion/kinds ("v1/Secret")
+    missing_schema: Severity | None = Severity.ERROR  # None: ignore custom resources without a schema
+
+
+def validate_documents(documents: Iterable[Document], options: Options) -> Report:
+    findings: list[Finding] = []
+    count = 0
+    for doc in documents:
+        if doc.body is None:  # empty documents are allowed
+            continue
+        count += 1
+        findings.extend(validate_document(doc, options))
+    return Report(count, tuple(findings)).sorted()
+
+
+def validate_document(doc: Document, options: Options) -> list[Finding]:
+    body = doc.body
+
+    def found(rule: str, message: str, path: str = "", severity: Severity = Severity.ERROR) -> Finding:
+        return Finding(rule, severity, ref, message, path, doc.file, doc.line, doc.source)
+
+    if not isinstance(body, Mapping):
+        ref = None
+        return [found(INVALID_DOCUMENT, f"document is a {type(body).__name__}, not a Kubernetes object")]
+    ref = safe_ref(body)
+    for key in ("apiVersion", "kind"):
+        if not isinstance(body.get(key), str) or not body[key]:
+            return [found(INVALID_DOCUMENT, f"missing '{key}' key")]
+    if ref.kind in options.skip or f"{ref.api_version}/{ref.kind}" in options.skip:
+        return []
+    out: list[Finding] = []
+    api = removed_apis.check(ref, options.kubernetes_version, doc.file, doc.line, doc.source)
+    if api is not None:
+        out.append(api)
+        if api.severity is Severity.ERROR:  # removed: no schema to check against, and no need
+            return out
+    errors = _schema_errors(body, ref, options)
+    if errors is None:
+        if options.missing_schema is not None:
+            message = f"no schema for {ref.kind} ({ref.api_version}); pass its CRD with --crd-dir"
+            out.append(found(MISSING_SCHEMA, message, severity=options.missing_schema))
+    else:
+        out.extend(found(SCHEMA, e.message, e.path) for e in errors)
+    out.extend(found(NAMES, e.message, e.path) for e in names.check_metadata(body))
+    patterns = schemas.quantity_paths(options.kubernetes_version, ref.api_version, ref.kind)
+    out.extend(found(QUANTITY, e.message, e.path) for e in names.check_quantities(body, patterns))
+    return out
+
+
+def _schema_errors(
+    body: Mapping[str, Any], ref: ObjectRef, options: Options
+) -> list[schemas.SchemaError] | None:
+    for registry in (options.crds, argocd.registry(options.strict)):
+        if registry.has(ref.api_version, ref.kind):
+            return registry.validate(body)
+    return schemas.validate(body, options.kubernetes_version, options.strict)
+
+
+def safe_ref(body: Mapping[str, Any]) -> ObjectRef:
+    """ObjectRef of a possibly malformed document (metadata may be anything)."""
+    meta = body.get("metadata")
+    meta = meta if isinstance(meta, Mapping) else {}
+    return ObjectRef(
+        _text(body.get("apiVersion")),
+        _text(body.get("kind")),
+        _text(meta.get("namespace")),
+        _text(meta.get("name")),
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

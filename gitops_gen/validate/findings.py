@@ -1,0 +1,113 @@
+"""Findings: the immutable result every validation check produces.
+
+A ``Finding`` names a stable rule id, a severity, the object, a field path,
+where the object was read (``file``/``line``: the rendered file or the input
+path) and, when it came from a blueprint, the blueprint ``source`` location.
+A ``Report`` is the whole run; its ``as_json`` is the versioned JSON shape of
+DESIGN.md ("version": 1 on top).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from gitops_gen.errors import Location
+from gitops_gen.manifest import ObjectRef
+
+JSON_VERSION = 1
+
+# Rule ids of the checks in this package (policy rules carry GGnnn ids of their own).
+SCHEMA = "schema"  # Kubernetes / CRD schema violation
+NAMES = "names"  # DNS-1123 names, label keys and values, annotation keys
+QUANTITY = "quantity"  # resource quantity syntax
+MISSING_SCHEMA = "missing-schema"  # no schema for a kind (CRD not given)
+REMOVED_API = "removed-api"  # apiVersion removed at or before the target version
+DEPRECATED_API = "deprecated-api"  # apiVersion deprecated but still served
+INVALID_DOCUMENT = "invalid-document"  # unparsable, not a mapping, missing kind/apiVersion
+STALE = "stale"  # committed rendered/ differs from a fresh render
+KUSTOMIZE = "kustomize"  # kustomize build disagrees with the render
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    ref: ObjectRef | None
+    message: str
+    path: str = ""  # field path inside the object, e.g. spec.template.spec.containers[0].image
+    file: str = ""  # rendered/... in repo mode, the input path in path mode ("-" for stdin)
+    line: int = 0  # 1-based line of the document (or field) in ``file``; 0 when unknown
+    source: Location | None = None  # blueprint file:line the object was rendered from
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        return (self.file, self.line, self.severity.rank, self.rule, self.path, self.message)
+
+    def as_json(self) -> dict[str, Any]:
+        ref = self.ref or ObjectRef("", "", "", "")
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "object": ref.as_json(),
+            "path": self.path,
+            "file": self.file,
+            "line": self.line,
+            "source": str(self.source) if self.source else "",
+            "message": self.message,
+        }
+
+
+def error(rule: str, ref: ObjectRef | None, message: str, **where: Any) -> Finding:
+    return Finding(rule, Severity.ERROR, ref, message, **where)
+
+
+def warning(rule: str, ref: ObjectRef | None, message: str, **where: Any) -> Finding:
+    return Finding(rule, Severity.WARNING, ref, message, **where)
+
+
+@dataclass(frozen=True)
+class Report:
+    documents: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def infos(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.INFO)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def sorted(self) -> Report:
+        return Report(self.documents, tuple(sorted(set(self.findings), key=Finding.sort_key)))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "version": JSON_VERSION,
+            "summary": {
+                "documents": self.documents,
+                "errors": self.errors,
+                "warnings": self.warnings,
+                "infos": self.infos,
+            },
+            "findings": [f.as_json() for f in self.findings],
+        }

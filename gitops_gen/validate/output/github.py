@@ -1,0 +1,37 @@
+"""``-o github``: GitHub Actions workflow commands (``::error file=...,line=...::message``).
+
+Annotations point at the blueprint line when known, like SARIF, so they land on
+the lines a pull request changed.
+"""
+
+from __future__ import annotations
+
+from gitops_gen.validate.findings import Finding, Report, Severity
+from gitops_gen.validate.output.text import summary
+
+_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding) -> str:
+    file, line = (
+        (finding.source.file, finding.source.line) if finding.source else (finding.file, finding.line)
+    )
+    props = [f"file={_prop(file)}"] if file else []
+    if line > 0:
+        props.append(f"line={line}")
+    props.append(f"title={_prop(finding.rule)}")
+    where = f"{finding.ref.kind} {finding.ref.name}: " if finding.ref and finding.ref.kind else ""
+    path = f"{finding.path}: " if finding.path else ""
+    return f"::{_COMMANDS[finding.severity]} {','.join(props)}::{_data(where + path + finding.message)}"
+
+
+def format_report(report: Report, color: bool = False) -> str:
+    return "\n".join([*(annotation(f) for f in report.findings), summary(report)]) + "\n"

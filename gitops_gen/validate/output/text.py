@@ -1,0 +1,46 @@
+"""Human output: findings grouped by file, colour only when asked (a TTY), one summary line."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from gitops_gen.validate.findings import Finding, Report, Severity
+
+_COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def format_report(report: Report, color: bool = False) -> str:
+    lines: list[str] = []
+    for file, group in groupby(report.findings, key=lambda f: f.file):
+        lines.append(f"{_BOLD}{file or '(repository)'}{_RESET}" if color else file or "(repository)")
+        lines.extend(f"  {finding_line(f, color)}" for f in group)
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def finding_line(finding: Finding, color: bool = False) -> str:
+    """``[<line>: ]<severity> [<rule>] <object>: <path>: <message>[ (from <blueprint>)]``"""
+    severity = finding.severity.value
+    if color:
+        severity = f"{_COLOURS[finding.severity]}{severity}{_RESET}"
+    at = f"{finding.line}: " if finding.line > 0 else ""
+    body = ": ".join(p for p in (_object(finding), finding.path, finding.message) if p)
+    origin = f" (from {finding.source})" if finding.source else ""
+    return f"{at}{severity} [{finding.rule}] {body}{origin}"
+
+
+def _object(finding: Finding) -> str:
+    ref = finding.ref
+    if ref is None or not ref.kind:
+        return ""
+    name = f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name
+    return f"{ref.kind} {name}".rstrip()
+
+
+def summary(report: Report) -> str:
+    return (
+        f"Summary: {report.documents} document{'s' * (report.documents != 1)}, "
+        f"{report.errors} error{'s' * (report.errors != 1)}, "
+        f"{report.warnings} warning{'s' * (report.warnings != 1)}"
+    )

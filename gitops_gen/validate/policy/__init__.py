@@ -1,0 +1,122 @@
+"""Policy rules: an explicit registry of small pure functions with stable ids (GG1xx).
+
+Each rule reads the rendered Kubernetes objects of one cluster and yields ``Violation`` s; this
+module turns them into ``Finding`` s with the rule's id and (configured) severity, and applies the
+``policy:`` section of gitops.yaml (disable, severity, expiring exceptions).  Add a rule by writing
+its function, one line in ``RULES`` and its ``tests/validate/policy/fixtures/GGnnn-{PASSED,FAILED}.yaml``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.validate.findings import Finding, Severity
+from gitops_gen.validate.policy import images, sources, tenancy
+from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy
+from gitops_gen.validate.policy.context import PolicyContext
+from gitops_gen.validate.policy.kube import Violation
+
+__all__ = ["EXPIRED_EXCEPTION", "RULES", "PolicyConfig", "PolicyContext", "Rule", "apply_config",
+           "load_config", "run_rules"]
+
+Check = Callable[[Sequence[Manifest], PolicyContext], Iterable[Violation]]
+
+EXPIRED_EXCEPTION = "GG000"  # an exception in gitops.yaml past its expiry date (always an error)
+
+
+class Rule(NamedTuple):
+    id: str
+    name: str
+    severity: Severity
+    rationale: str
+    check: Check
+
+
+E = Severity.ERROR
+
+RULES: dict[str, Rule] = {
+    "GG101": Rule("GG101", "tenant-namespace-quota", E,
+                  "a tenant namespace without a ResourceQuota can starve the cluster",
+                  tenancy.namespace_without_quota),
+    "GG102": Rule("GG102", "tenant-namespace-limitrange", E,
+                  "without a LimitRange, pods without requests escape the quota's intent",
+                  tenancy.namespace_without_limitrange),
+    "GG103": Rule("GG103", "tenant-namespace-default-deny", E,
+                  "tenant namespaces must deny ingress by default and allow only what is declared",
+                  tenancy.namespace_without_default_deny),
+    "GG104": Rule("GG104", "chart-version-pinned", E,
+                  "a chart version range upgrades clusters without a reviewed change",
+                  sources.chart_not_pinned),
+    "GG105": Rule("GG105", "image-tag-pinned", E,
+                  "`latest` or untagged images change under a synced Application without a commit",
+                  images.image_latest_or_untagged),
+    "GG106": Rule("GG106", "prod-addon-revision-pinned", E,
+                  "a production add-on that tracks a branch or HEAD deploys whatever was pushed last",
+                  sources.prod_addon_tracks_branch),
+    "GG107": Rule("GG107", "tenant-namespace-labels", E,
+                  "required labels (cost-center by default) attribute cost and ownership",
+                  tenancy.namespace_missing_labels),
+    "GG108": Rule("GG108", "tenant-project-least-privilege", E,
+                  "a tenant AppProject with wildcards or cluster resources lets a tenant escape its fence",
+                  tenancy.tenant_project_too_wide),
+    "GG109": Rule("GG109", "prod-prune-opt-in", E,
+                  "automated prune in production deletes live objects; it must be chosen explicitly",
+                  sources.prod_prune_without_opt_in),
+    "GG110": Rule("GG110", "tenant-app-project", E,
+                  "the default project allows every source, destination and kind",
+                  tenancy.tenant_app_in_default_project),
+    "GG111": Rule("GG111", "destination-server-or-name", E,
+                  "Argo CD rejects a destination with both server and name (or neither)",
+                  sources.destination_server_and_name),
+}
+
+
+def load_config(raw: Mapping[str, Any] | None) -> PolicyConfig:
+    """Parse gitops.yaml's ``policy:`` section; rule ids may name policy and reference rules."""
+    from gitops_gen.validate.references import REFERENCE_RULES  # late: references imports this package
+
+    return parse_policy(raw, (*RULES, *REFERENCE_RULES))
+
+
+def run_rules(objects: Sequence[Manifest], context: PolicyContext,
+              config: PolicyConfig | None = None) -> list[Finding]:
+    """Every enabled rule over ``objects`` (one cluster's desired state), config applied."""
+    config = config or PolicyConfig()
+    context = dataclasses.replace(context, required_namespace_labels=config.required_namespace_labels)
+    findings: list[Finding] = []
+    for rule in RULES.values():
+        if not config.setting(rule.id).enabled:
+            continue
+        for v in rule.check(objects, context):
+            findings.append(Finding(rule.id, rule.severity, v.obj.ref, v.message, path=v.path,
+                                    file=v.obj.path, source=v.obj.origin))
+    return apply_config(findings, config, context)
+
+
+def apply_config(findings: Iterable[Finding], config: PolicyConfig, context: PolicyContext) -> list[Finding]:
+    """Drop disabled rules and excepted objects, override severities, report expired exceptions.
+
+    Usable for any rule id the config knows (the engine also passes reference findings through it).
+    """
+    live = [e for e in config.exceptions if not e.expired(context.today)]
+    out: list[Finding] = []
+    for f in findings:
+        setting = config.setting(f.rule)
+        if not setting.enabled or any(e.rule == f.rule and e.matches(f.ref) for e in live):
+            continue
+        out.append(dataclasses.replace(f, severity=setting.severity) if setting.severity else f)
+    out.extend(_expired(e) for e in config.exceptions if e.expired(context.today))
+    return out
+
+
+def _expired(exception: PolicyException) -> Finding:
+    selector = dict(exception.selector)
+    ref = ObjectRef(selector.get("apiVersion", ""), selector.get("kind", ""),
+                    selector.get("namespace", ""), selector.get("name", ""))
+    return Finding(EXPIRED_EXCEPTION, Severity.ERROR, ref,
+                   f"policy exception for {exception.rule} expired on {exception.expires.isoformat()} "
+                   f"({exception.reason}); fix the object or renew the exception",
+                   file=exception.location.file, line=exception.location.line, source=exception.location)

@@ -1,0 +1,193 @@
+"""Repo mode: validate what Argo CD will sync from this repository.
+
+1. Load and render the blueprints; compare with the committed ``rendered/``
+   (a stale, missing or extra file is a ``stale`` error: run ``make render``).
+2. Per cluster, take the desired objects (overlays applied) and put the
+   committed version of every stale single-object file in place of the
+   rendered one, so a defect planted in ``rendered/`` by hand is judged too.
+3. Validate each object against its environment's ``kubernetesVersion``
+   (schema, Argo CD kinds, removed APIs, names), run the policy rules and the
+   cross-reference checks, and point every finding at ``rendered/<file>`` and
+   at the blueprint ``file:line`` it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from gitops_gen import writer, yamlio
+from gitops_gen.errors import Location
+from gitops_gen.load import load_repo
+from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.render import Rendering, render
+from gitops_gen.render.common import RENDERED_DIR
+from gitops_gen.validate import policy, references
+from gitops_gen.validate.crds import CrdRegistry
+from gitops_gen.validate.engine import Document, Options, validate_document
+from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.policy.context import CLUSTER_LABEL, PolicyContext
+
+
+def validate_repo(
+    root: Path, envs: Sequence[str] = (), crds: CrdRegistry | None = None, strict: bool = True
+) -> Report:
+    repo = load_repo(root)
+    config = policy.load_config(repo.settings.policy)
+    rendering = render(repo, envs)
+    out_dir = root / RENDERED_DIR
+    the_plan = writer.plan(rendering, out_dir)
+    findings = list(stale_files(rendering, the_plan))
+    committed = {p: (out_dir / p).read_bytes() for p in the_plan.stale}
+    stale = set(committed)
+    lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
+    on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
+    rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
+    validated: set[tuple[str, ObjectRef, int, str]] = set()
+    control_plane = argocd_control_plane(rendering)
+    for target in rendering.targets:
+        objects = with_committed(
+            [*rendering.desired.get(target.cluster, ()), *control_plane], stale, committed
+        )
+        options = Options(
+            target.kubernetes_version,
+            strict=strict,
+            crds=crds or CrdRegistry(),
+            missing_schema=Severity.WARNING,
+        )
+        for m in objects:
+            key = (m.path, m.ref, id(m.body), target.kubernetes_version)
+            if key in validated:  # a base object is the same in every cluster of a version
+                continue
+            validated.add(key)
+            doc = Document(
+                m.body, f"{RENDERED_DIR}/{m.path}" if m.path else "", lines.get(m.path, 0), m.origin
+            )
+            findings.extend(validate_document(doc, options))
+        context = PolicyContext(
+            env=target.env,
+            production=target.production,
+            kubernetes_version=target.kubernetes_version,
+            cluster=target.cluster,
+            argocd_namespace=repo.settings.argocd_namespace,
+            repo_url=repo.settings.repo_url,
+            rendered_files=rendered_files,
+            rendered_root=RENDERED_DIR,
+        )
+        checked = [
+            *policy.run_rules(objects, context, config),
+            *policy.apply_config(
+                references.check(objects, context, ownership(objects, repo.settings.repo_url)),
+                config,
+                context,
+            ),
+        ]
+        findings.extend(_in_rendered(f, lines) for f in checked)
+    documents = len({(path, ref) for path, ref, _, _ in validated})
+    return Report(documents, tuple(findings)).sorted()
+
+
+def argocd_control_plane(rendering: Rendering) -> list[Manifest]:
+    """Bootstrap objects that belong to no one cluster (the root AppProject, argocd-cm).
+
+    They live next to Argo CD, not in a target cluster, so ``Rendering.desired`` leaves them out;
+    every cluster's root Application refers to them, so each cluster's checks see them.
+    """
+    return [
+        dataclasses.replace(m, path=f.path)
+        for f in rendering.files
+        if f.path.startswith("bootstrap/")
+        for m in f.manifests
+        if CLUSTER_LABEL not in ((m.body.get("metadata") or {}).get("labels") or {})
+    ]
+
+
+def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding]:
+    origins = {f.path: f.origin for f in rendering.files}
+    for path in the_plan.missing:
+        yield _stale(path, "missing from rendered/: run `gitops-gen render`", origins.get(path))
+    for path in the_plan.stale:
+        yield _stale(
+            path, "differs from what the blueprints render: run `gitops-gen render`", origins.get(path)
+        )
+    for path in the_plan.extra:
+        yield _stale(path, "no longer rendered by any blueprint: run `gitops-gen render` to remove it", None)
+
+
+def _stale(path: str, message: str, origin: Location | None) -> Finding:
+    return Finding(STALE, Severity.ERROR, None, message, file=f"{RENDERED_DIR}/{path}", source=origin)
+
+
+def with_committed(
+    objects: Sequence[Manifest], stale: set[str], committed: Mapping[str, bytes]
+) -> list[Manifest]:
+    """``objects`` with each one held by a stale single-object file replaced by its committed version."""
+    if not stale:
+        return list(objects)
+    out: list[Manifest] = []
+    for m in objects:
+        body = _committed_body(m, stale, committed)
+        out.append(m if body is None else dataclasses.replace(m, body=body))
+    return out
+
+
+def _committed_body(m: Manifest, stale: set[str], committed: Mapping[str, bytes]) -> Any:
+    if m.path not in stale or m.path not in committed or m.path.endswith("kustomization.yaml"):
+        return None
+    try:
+        docs = [d for d in yamlio.load_plain(committed[m.path].decode("utf-8")) if d is not None]
+    except Exception:  # an unparsable committed file is already reported as stale
+        return None
+    return docs[0] if len(docs) == 1 and isinstance(docs[0], Mapping) else None
+
+
+def ownership(objects: Sequence[Manifest], repo_url: str) -> dict[ObjectRef, list[ObjectRef]]:
+    """Application -> the objects it deploys, from its path into rendered/.
+
+    A path into an overlay (``<bundle>/overlays/<env>[/<cluster>]``) deploys the
+    objects of the whole bundle (base and overlays); any other path the objects
+    in files below it.  Applications themselves are owned by the app-of-apps
+    whose path holds them.
+    """
+    owned: dict[ObjectRef, list[ObjectRef]] = {}
+    for app in objects:
+        if app.ref.kind != "Application":
+            continue
+        for root in _rendered_paths(app.body, repo_url):
+            bundle = root.split("/overlays/")[0] + "/" if "/overlays/" in root else root + "/"
+            owned.setdefault(app.ref, []).extend(
+                m.ref for m in objects if m.path.startswith(bundle) and m.ref != app.ref
+            )
+    return {app: sorted(set(refs)) for app, refs in owned.items()}
+
+
+def _rendered_paths(body: Mapping[str, Any], repo_url: str) -> Iterator[str]:
+    spec = body.get("spec") or {}
+    sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else list(spec.get("sources") or ())
+    for source in sources:
+        path = str(source.get("path") or "")
+        if _same_repo(str(source.get("repoURL") or ""), repo_url) and path.startswith(f"{RENDERED_DIR}/"):
+            yield path.removeprefix(f"{RENDERED_DIR}/").rstrip("/")
+
+
+def _same_repo(a: str, b: str) -> bool:
+    return a.rstrip("/").removesuffix(".git").lower() == b.rstrip("/").removesuffix(".git").lower()
+
+
+def _first_line(content: bytes) -> int:
+    for index, line in enumerate(content.split(b"\n"), start=1):
+        text = line.strip()
+        if text and not text.startswith(b"#") and text != b"---":
+            return index
+    return 1
+
+
+def _in_rendered(finding: Finding, lines: Mapping[str, int]) -> Finding:
+    """Policy and reference findings name files relative to rendered/: make them repo-relative."""
+    if finding.file in lines:
+        return dataclasses.replace(
+            finding, file=f"{RENDERED_DIR}/{finding.file}", line=finding.line or lines[finding.file]
+        )
+    return finding
