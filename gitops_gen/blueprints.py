@@ -134,6 +134,7 @@ settings_spec = Obj({
     "argocdNamespace": Field(Name()), "argocdServer": Field(Str(HTTPS_URL, "an https:// URL")),
     "tiers": Field(MapOf(tier_spec), True), "limits": Field(limits_spec),
     "policy": Field(Free()), "drift": Field(Free()),
+    "crdDirs": Field(ListOf(Str(PATH, "a folder inside the repository"), unique=True)),
 })
 stack_spec = Obj({"addons": Field(ListOf(addon_spec), True)})
 
@@ -159,6 +160,7 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
                                req.get("memory", defaults.default_request_memory),
                                lim.get("cpu", defaults.default_cpu), lim.get("memory", defaults.default_memory)),
         policy=spec.get("policy") or LocDict(loc=origin), drift=spec.get("drift") or LocDict(loc=origin),
+        crd_dirs=tuple(spec.get("crdDirs") or ()),
         origin=origin)
 
 

@@ -44,6 +44,7 @@ class Settings:
     argocd_server: str = "https://kubernetes.default.svc"  # where the root apps live (the Argo CD cluster)
     policy: Mapping[str, Any] = field(default_factory=dict)
     drift: Mapping[str, Any] = field(default_factory=dict)
+    crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
     origin: Location = Location("gitops.yaml")
 
 

@@ -12,7 +12,7 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
 ARGOCD_CRDS = SHARED / "schemas" / "argocd"
-EXAMPLE_PARTS = ("gitops.yaml", "blueprints", "environments", "rendered")
+EXAMPLE_PARTS = ("gitops.yaml", "blueprints", "environments", "crds", "rendered")
 
 
 def require_tool(available: bool, reason: str) -> None:

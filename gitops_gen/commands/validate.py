@@ -76,8 +76,8 @@ def command(
 ) -> int:
     """Validate the rendered repository, or any manifests given as PATH (files, folders, - for stdin)."""
     strict_fields = bool(strict) if inputs else strict is not False
-    crds = load_crd_dirs(crd_dirs, strict_fields=strict_fields) if crd_dirs else CrdRegistry()
     if inputs:
+        crds = load_crd_dirs(crd_dirs, strict_fields=strict_fields) if crd_dirs else CrdRegistry()
         if repo is not None or envs:
             raise InputError("--repo and --env are for repo mode; do not combine them with PATH arguments")
         report = validate_paths(
@@ -90,7 +90,7 @@ def command(
                 "environment's kubernetesVersion is used"
             )
         root = find_repo_root(repo or Path.cwd())
-        report = validate_repo(root, envs, crds, strict=strict is not False)
+        report = validate_repo(root, envs, crd_dirs, strict=strict is not False)
     click.echo(FORMATS[output](report, _colour()), nl=False)
     return int(ExitCode.OK if report.ok else ExitCode.FINDINGS)
 

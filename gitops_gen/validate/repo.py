@@ -25,16 +25,20 @@ from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry
+from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
-from gitops_gen.validate.policy.context import CLUSTER_LABEL, PolicyContext
+from gitops_gen.validate.policy.argocd import same_repo
+from gitops_gen.validate.policy.context import PolicyContext
 
 
 def validate_repo(
-    root: Path, envs: Sequence[str] = (), crds: CrdRegistry | None = None, strict: bool = True
+    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True
 ) -> Report:
+    """Validate what Argo CD will sync; CRDs come from ``crd_dirs`` and gitops.yaml's ``crdDirs``."""
     repo = load_repo(root)
+    dirs = [*crd_dirs, *(root / d for d in repo.settings.crd_dirs)]
+    crds = load_crd_dirs(dirs, strict_fields=strict) if dirs else CrdRegistry()
     config = policy.load_config(repo.settings.policy)
     rendering = render(repo, envs)
     out_dir = root / RENDERED_DIR
@@ -46,15 +50,12 @@ def validate_repo(
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
     validated: set[tuple[str, ObjectRef, int, str]] = set()
-    control_plane = argocd_control_plane(rendering)
     for target in rendering.targets:
-        objects = with_committed(
-            [*rendering.desired.get(target.cluster, ()), *control_plane], stale, committed
-        )
+        objects = with_committed(list(rendering.desired.get(target.cluster, ())), stale, committed)
         options = Options(
             target.kubernetes_version,
             strict=strict,
-            crds=crds or CrdRegistry(),
+            crds=crds,
             missing_schema=Severity.WARNING,
         )
         for m in objects:
@@ -87,21 +88,6 @@ def validate_repo(
         findings.extend(_in_rendered(f, lines) for f in checked)
     documents = len({(path, ref) for path, ref, _, _ in validated})
     return Report(documents, tuple(findings)).sorted()
-
-
-def argocd_control_plane(rendering: Rendering) -> list[Manifest]:
-    """Bootstrap objects that belong to no one cluster (the root AppProject, argocd-cm).
-
-    They live next to Argo CD, not in a target cluster, so ``Rendering.desired`` leaves them out;
-    every cluster's root Application refers to them, so each cluster's checks see them.
-    """
-    return [
-        dataclasses.replace(m, path=f.path)
-        for f in rendering.files
-        if f.path.startswith("bootstrap/")
-        for m in f.manifests
-        if CLUSTER_LABEL not in ((m.body.get("metadata") or {}).get("labels") or {})
-    ]
 
 
 def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding]:
@@ -168,12 +154,8 @@ def _rendered_paths(body: Mapping[str, Any], repo_url: str) -> Iterator[str]:
     sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else list(spec.get("sources") or ())
     for source in sources:
         path = str(source.get("path") or "")
-        if _same_repo(str(source.get("repoURL") or ""), repo_url) and path.startswith(f"{RENDERED_DIR}/"):
+        if same_repo(str(source.get("repoURL") or ""), repo_url) and path.startswith(f"{RENDERED_DIR}/"):
             yield path.removeprefix(f"{RENDERED_DIR}/").rstrip("/")
-
-
-def _same_repo(a: str, b: str) -> bool:
-    return a.rstrip("/").removesuffix(".git").lower() == b.rstrip("/").removesuffix(".git").lower()
 
 
 def _first_line(content: bytes) -> int:
