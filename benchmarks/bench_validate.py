@@ -1,20 +1,25 @@
 """Validation throughput: the engine (validators compiled once per kind) against
 ``kubernetes_validate.validate()`` called once per document, in the same run.
 
-Until the lead's bench fleet is wired in, the documents are a generated,
-rendered-like set: per tenant namespace a Namespace, ResourceQuota,
-LimitRange, NetworkPolicies, RoleBindings, a Deployment and an Argo CD
-Application.  ``run(report, documents)`` takes the fleet's rendered objects.
+The documents are the bench fleet's rendered objects (benchmarks/fleet.py);
+``generated()`` is a smaller hand-made set that includes Deployments, used by
+the unit test of this benchmark.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 import time
+from pathlib import Path
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import kubernetes_validate
 
+from benchmarks.fleet import write_fleet
+from gitops_gen.load import load_repo
+from gitops_gen.render import render
 from gitops_gen.validate.engine import Document, Options, validate_documents
 
 VERSION = "1.31"
@@ -133,8 +138,16 @@ def generated(namespaces: int = NAMESPACES) -> list[dict[str, Any]]:
     return [obj for i in range(namespaces) for obj in tenant_objects(f"team{i % 50}-ns{i}")]
 
 
+def fleet_documents() -> list[dict[str, Any]]:
+    """Every distinct object the bench fleet renders (as `validate` sees them: one per file and object)."""
+    with tempfile.TemporaryDirectory(prefix="gitops-gen-bench-") as tmp:
+        rendering = render(load_repo(write_fleet(Path(tmp) / "fleet")))
+    distinct = {(m.path, m.ref): m.body for objects in rendering.desired.values() for m in objects}
+    return [json.loads(json.dumps(body)) for body in distinct.values()]
+
+
 def run(report: Callable[[str, str], None], documents: Sequence[Mapping[str, Any]] | None = None) -> None:
-    docs = list(documents) if documents is not None else generated()
+    docs = list(documents) if documents is not None else fleet_documents()
     options = Options(VERSION, strict=True)
     validate_documents([Document(d) for d in docs[:50]], options)  # compile the validators once
     start = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -35,6 +36,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 130
     except click.ClickException as err:
         err.show()
+        return int(ExitCode.USAGE)
+    except Exception as err:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("GITOPS_GEN_DEBUG"):
+            raise
+        click.echo(f"gitops-gen: internal error: {type(err).__name__}: {err} "
+                   "(run again with GITOPS_GEN_DEBUG=1 for the traceback, and please report it)", err=True)
         return int(ExitCode.USAGE)
     return int(result) if isinstance(result, int) else 0
 

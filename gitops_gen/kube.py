@@ -296,12 +296,22 @@ def _reason(res: ApiResource, namespace: str, failed: RequestFailed) -> str:
     return f"cannot list {res.resource} {res.scope(namespace)}: {failed.reason}"
 
 
+def in_cluster_only(kubeconfig: str | None = None) -> bool:
+    """Running in a pod with no kubeconfig to read: the pod's own service account is the only way in."""
+    if not os.environ.get("KUBERNETES_SERVICE_HOST") or kubeconfig:
+        return False
+    path = os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
+    return not any(os.path.isfile(p) for p in path.split(os.pathsep) if p)
+
+
 def _connect(context: str | None, kubeconfig: str | None, workers: int) -> tuple[Any, str]:
-    """An ApiClient for a kubeconfig context, or in-cluster when running in a pod and no context is given."""
+    """An ApiClient for a kubeconfig context; in a pod, the pod's own configuration when no context is
+    asked for or there is no kubeconfig at all (the scheduled drift job runs that way)."""
     cfg = k8s_client.Configuration()
     cfg.retries = False  # we retry ourselves, with backoff, and say how often we tried
     cfg.connection_pool_maxsize = max(1, workers)
-    if context is None and kubeconfig is None and os.environ.get("KUBERNETES_SERVICE_HOST"):
+    if in_cluster_only(kubeconfig) or (
+            context is None and kubeconfig is None and os.environ.get("KUBERNETES_SERVICE_HOST")):
         try:
             k8s_config.load_incluster_config(client_configuration=cfg)
         except ConfigException as err:

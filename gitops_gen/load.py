@@ -60,7 +60,7 @@ def read_document(root: Path, path: Path, errors: Errors) -> LocDict | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        errors.append(InputError(f"not UTF-8 text (byte {err.start})", top))
+        errors.append(InputError(f"not UTF-8 text (byte {err.start})", _byte_location(rel, raw, err.start)))
         return None
     try:
         docs = [d for d in load_positioned(text, rel) if d is not None]
@@ -93,13 +93,16 @@ def check_header(doc: LocDict, kind: str, errors: Errors, needs_name: bool = Tru
                                  doc.value_loc("apiVersion") if "apiVersion" in doc else doc.loc))
     if doc.get("kind") != kind:
         got = doc.get("kind")
-        hint = f" (a {got} belongs in {FOLDERS[got]}/)" if got in FOLDERS else ""
+        hint = f" ({got} blueprints belong in {FOLDERS[got]}/)" if got in FOLDERS else ""
         errors.append(InputError(f"kind: expected {kind!r} here, got {got!r}{hint}",
                                  doc.value_loc("kind") if "kind" in doc else doc.loc))
     if "spec" not in doc:
         errors.append(InputError("spec: required field is missing", doc.loc))
     if not needs_name:
         return "" if len(errors) == before else None
+    if "metadata" not in doc:
+        errors.append(InputError("metadata: required field is missing", doc.loc))
+        return None
     meta = Obj({"name": bp.Field(Name(), True), "labels": bp.Field(bp.labels_spec),
                 "annotations": bp.Field(bp.Free())}).check(doc.get("metadata"), doc.value_loc("metadata"),
                                                              "metadata", errors)
@@ -122,6 +125,8 @@ def load_repo(root: Path) -> Repo:
         if doc is None:
             continue
         name = check_header(doc, kind, errors)
+        if doc.get("kind") != kind or "spec" not in doc:
+            continue  # reported; checking the spec against another kind's fields would only add noise
         spec = bp.SPEC_OF_KIND[kind].check(doc.get("spec"), doc.value_loc("spec"), "spec", errors)
         if name is None or spec is None:
             continue
@@ -139,13 +144,23 @@ def load_repo(root: Path) -> Repo:
             if env is not None:
                 envs[name] = env
     if settings is None:
-        raise InputErrors(errors)
+        raise InputErrors(_unique(errors))
     repo = Repo(root, settings, stacks, tenants, envs)
     if not errors:
         repo = resolve(repo, errors)
     if errors:
-        raise InputErrors(errors)
+        raise InputErrors(_unique(errors))
     return repo
+
+
+def _unique(errors: Errors) -> Errors:
+    """Checks repeated per environment or cluster may find one problem several times: report it once."""
+    return list({(e.location, e.message): e for e in errors}.values())
+
+
+def _byte_location(rel: str, raw: bytes, index: int) -> Location:
+    """Line and (byte) column of ``raw[index]``, so an encoding error points at the offending character."""
+    return Location(rel, raw.count(b"\n", 0, index) + 1, index - (raw.rfind(b"\n", 0, index) + 1) + 1)
 
 
 def _load_settings(root: Path, errors: Errors) -> Settings | None:

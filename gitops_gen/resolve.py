@@ -78,7 +78,8 @@ def _check_tenants(repo: Repo, errors: Errors) -> None:
             errors.append(InputError(f"spec.tier: unknown tier {tenant.tier!r}"
                                      f"{did_you_mean(tenant.tier, set(repo.settings.tiers))}",
                                      _loc(tenant.raw, "tier", tenant.origin)))
-        for ns, loc in _item_locs(tenant.raw, "namespaces", tenant.origin):
+        claims = _item_locs(tenant.raw, "namespaces", tenant.origin) or [(ns, tenant.origin) for ns in tenant.namespaces]
+        for ns, loc in claims:
             if ns in owner_of_ns and owner_of_ns[ns] is not tenant:
                 errors.append(InputError(f"namespace {ns!r} is already claimed by tenant {owner_of_ns[ns].name!r}"
                                          f" ({owner_of_ns[ns].origin.file})", loc))
@@ -118,7 +119,7 @@ def _env_addons(repo: Repo, env: Environment, errors: Errors) -> dict[str, Addon
             errors.append(InputError(f"unknown add-on stack {name!r}{did_you_mean(name, set(repo.stacks))}", loc))
             continue
         for addon in repo.stacks[name].addons:
-            if addon.name in addons:
+            if addon.name in addons and addons[addon.name].stack != name:
                 errors.append(InputError(f"add-on {addon.name!r} comes from both stack {addons[addon.name].stack!r}"
                                          f" and stack {name!r}", loc))
             addons.setdefault(addon.name, addon)
@@ -141,11 +142,11 @@ def _env_addons(repo: Repo, env: Environment, errors: Errors) -> dict[str, Addon
 
 def _check_override_targets(overrides: Mapping[str, Any], addons: Mapping[str, Addon],
                             tenants: Mapping[str, Tenant], repo: Repo, errors: Errors) -> None:
-    for section, known in (("addons", addons), ("tenants", tenants)):
+    for section, noun, known in (("addons", "an add-on", addons), ("tenants", "a tenant", tenants)):
         targets = overrides.get(section) or {}
         for name in targets:
             if name not in known:
-                errors.append(InputError(f"overrides.{section}.{name}: not an {section[:-1]} of this environment"
+                errors.append(InputError(f"overrides.{section}.{name}: not {noun} of this environment"
                                          f"{did_you_mean(name, set(known))}",
                                          targets.key_loc(name) if isinstance(targets, LocDict) else Location("")))
     for name, over in (overrides.get("tenants") or {}).items():
@@ -162,6 +163,8 @@ def apply_addon_overrides(addon: Addon, overrides: list[Mapping[str, Any]], erro
     merged: Mapping[str, Any] = addon.raw
     for patch in patches:
         merged = deep_merge(merged, patch)
+        if isinstance(patch, LocDict) and any(k in patch for k in ("chart", "source", "manifests")):
+            merged.loc = patch.loc  # a second source is reported at the override that brought it in
     checked = bp.addon_spec.check(merged, patches[-1].loc if isinstance(patches[-1], LocDict) else addon.origin,
                                   f"add-on {addon.name}", errors)
     return bp.make_addon(addon.stack, checked, addon.origin) if checked is not None else addon

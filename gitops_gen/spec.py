@@ -70,6 +70,10 @@ class Str(Spec):
     def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
         if self.allow_numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            # YAML reads `1.30` as the number 1.3: say what it became, since the fix is to quote it
+            errors.append(InputError(f"{path}: expected a string, got the number {value!r} (write it in quotes)", loc))
+            return None
         if not isinstance(value, str):
             errors.append(InputError(f"{path}: expected a string, got {type_name(value)}", loc))
             return None

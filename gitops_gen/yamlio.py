@@ -13,6 +13,7 @@ fleet of tens of thousands of files.  Tests round-trip it through ruamel.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import io
 import json
@@ -26,13 +27,15 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 from gitops_gen.errors import InputError, Location
 
 _FAST_LOADER: Any = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 YAML_ERRORS: tuple[type[Exception], ...] = (YAMLError, pyyaml.YAMLError)  # what the loaders below raise
-MAX_ALIASES = 0  # blueprints are small and reviewed: aliases buy little and risk "billion laughs"
+# ruamel's composer recurses per level and its scanner slows quadratically on deep flow nesting ("[[[[...");
+# stopping at a sane depth while streaming events keeps a nesting bomb from costing minutes.
+MAX_DEPTH = 100
 
 
 class LocDict(dict[str, Any]):
@@ -97,25 +100,41 @@ def _one_line(err: YAMLError) -> str:
     return "invalid YAML: " + str(err).splitlines()[0]
 
 
-def _reject_aliases(text: str, filename: str) -> None:
+def _check_events(text: str, filename: str) -> None:
+    """Reject aliases and excessive nesting from the event stream, before anything is built from it."""
     yaml = _yaml()
+    depth = 0
     for event in yaml.parse(io.StringIO(text)):
+        mark = event.start_mark
         if isinstance(event, AliasEvent):
-            mark = event.start_mark
             raise InputError("YAML aliases (*name) are not supported in blueprints; write the value out",
                              Location(filename, mark.line + 1, mark.column + 1))
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"YAML nested more than {MAX_DEPTH} levels deep",
+                                 Location(filename, mark.line + 1, mark.column + 1))
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
 
 
 def load_positioned(text: str, filename: str) -> list[Any]:
     """Parse every document of ``text`` into LocDict/LocList/scalars; raise InputError on bad YAML."""
     try:
-        _reject_aliases(text, filename)
+        _check_events(text, filename)
         docs = list(_yaml().load_all(text))
     except YAMLError as err:
         raise InputError(_one_line(err), _error_location(err, filename)) from None
     except RecursionError:
         raise InputError("YAML nested too deeply", Location(filename, 1, 1)) from None
-    return [_convert(doc, filename, Location(filename, 1, 1)) for doc in docs]
+    return [_convert(doc, filename, _start(doc, filename)) for doc in docs]
+
+
+def _start(doc: Any, filename: str) -> Location:
+    """Where a document's top-level mapping or sequence begins (the second document is not at 1:1)."""
+    if isinstance(doc, (CommentedMap, CommentedSeq)):
+        return Location(filename, doc.lc.line + 1, doc.lc.col + 1)
+    return Location(filename, 1, 1)
 
 
 def _convert(node: Any, filename: str, loc: Location) -> Any:
@@ -150,21 +169,49 @@ def _convert(node: Any, filename: str, loc: Location) -> Any:
     return str(node)  # timestamps and other exotic scalars are kept as text
 
 
+class _ManifestLoader(_FAST_LOADER):  # type: ignore[misc,valid-type]
+    """Timestamps stay text, as Kubernetes keeps them (its YAML is converted to JSON first)."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _FAST_LOADER.yaml_implicit_resolvers.items()
+    }
+
+
 def load_plain(text: str) -> list[Any]:
-    """Parse every document of ``text`` into plain data (manifests, dumps); raises one of ``YAML_ERRORS``.
+    """Parse every document of ``text`` into JSON data (manifests, dumps); raises one of ``YAML_ERRORS``.
 
     Manifests and cluster dumps can be large, so this uses libyaml through PyYAML (about ten times
     ruamel's pure-Python speed).  Its YAML 1.1 reading is also what kubectl's YAML decoding does, and
     a repeated key keeps the last value, as kubectl and kubeconform do (``load_plain_strict`` rejects it).
     """
-    return list(pyyaml.load_all(text, Loader=_FAST_LOADER))
+    return [to_json(doc) for doc in pyyaml.load_all(text, Loader=_ManifestLoader)]
+
+
+def to_json(value: Any) -> Any:
+    """JSON data: plain dicts and lists, string keys, timestamps as the text Kubernetes would keep."""
+    if isinstance(value, Mapping):
+        return {k if isinstance(k, str) else _json_key(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
+
+
+def _json_key(key: Any) -> str:
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
 
 
 def load_plain_strict(text: str) -> list[Any]:
     """Like ``load_plain`` but duplicate keys are errors (``--strict``)."""
     yaml = YAML(typ="safe", pure=True)
     yaml.allow_duplicate_keys = False
-    return list(yaml.load_all(text))
+    return [to_json(doc) for doc in yaml.load_all(text)]
 
 
 # --- writing -----------------------------------------------------------------

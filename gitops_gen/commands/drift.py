@@ -91,6 +91,8 @@ def command(
             raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
     click.echo(FORMATS[output](report), nl=False)
     for item in report.clusters:
+        for warning in item.warnings:
+            click.echo(f"gitops-gen: warning: cluster {item.cluster}: {warning}", err=True)
         if item.error:
             click.echo(
                 f"gitops-gen: cluster {item.cluster} (context {item.context}) unreadable: {item.error}",

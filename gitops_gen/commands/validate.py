@@ -103,6 +103,8 @@ def validate_paths(
     skip: frozenset[str],
     ignore_missing_schemas: bool,
 ) -> Report:
+    if paths.STDIN in inputs and paths.stdin_is_device(sys.stdin):
+        raise InputError("'-' reads manifests from stdin, but nothing is piped in; pipe them or name files")
     docs, problems = paths.read_inputs(inputs, sys.stdin, strict=strict)
     options = Options(
         version,

@@ -32,6 +32,7 @@ class LiveSnapshot:
     objects: tuple[Mapping[str, Any], ...]
     unknown: Mapping[Any, str] = field(default_factory=dict)
     apps: Mapping[str, Mapping[str, Any]] | None = None
+    warnings: tuple[str, ...] = ()  # what the reader could not check (e.g. extras of a forbidden kind)
 
 
 def identity(ref: ObjectRef) -> Identity:
@@ -93,6 +94,7 @@ def diff_cluster(
         tuple(sorted(items, key=_order)),
         applications(tuple(desired), live_apps, config, unknown_apps),
         dump=dump,
+        warnings=live.warnings,
     )
 
 
@@ -113,9 +115,14 @@ def _index_desired(desired: Sequence[Manifest]) -> dict[Identity, Manifest]:
 
 
 def _loose_match(ident: Identity, by_id: Mapping[Identity, Any]) -> Identity | None:
-    """A desired object without namespace (plain manifests) matches the one live object of that name."""
+    """A desired object without namespace (plain manifests) matches the one live object of that name.
+
+    A namespace on a cluster-scoped kind means nothing (the API server drops it), so a desired object
+    with one matches the live object of that kind and name that has none.
+    """
     if ident[2]:
-        return None
+        cluster_scoped = (*ident[:2], "", ident[3])
+        return cluster_scoped if cluster_scoped in by_id else None
     candidates = [i for i in by_id if i[:2] == ident[:2] and i[3] == ident[3]]
     return candidates[0] if len(candidates) == 1 else None
 

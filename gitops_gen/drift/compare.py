@@ -39,6 +39,9 @@ def compare(
     if paths:
         desired, live = strip(desired, paths), strip(live, paths)
     want = canonical(desired)
+    if not (live.get("metadata") or {}).get("namespace") and isinstance(want.get("metadata"), dict):
+        # A cluster-scoped kind: the API server drops a namespace the manifest gives (so does Argo CD).
+        want["metadata"].pop("namespace", None)
     seen = project(want, live)
     if shortcut and seen == want:
         return ()

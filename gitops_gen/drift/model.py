@@ -79,6 +79,7 @@ class ClusterReport:
     applications: tuple[AppStatus, ...] = ()
     error: str = ""  # the cluster could not be read at all (exit 3)
     dump: str = ""  # the live state came from this dump (--live-from), not from ``context``
+    warnings: tuple[str, ...] = ()  # parts the reader could not check; the report is incomplete there
 
     @property
     def summary(self) -> dict[str, int]:

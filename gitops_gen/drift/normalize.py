@@ -16,9 +16,9 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-from gitops_gen.drift.quantity import same_quantity
+from gitops_gen.drift.quantity import same_duration, same_quantity
 
 # Set by the API server or controllers, never by the author of a manifest.
 SERVER_METADATA = frozenset(
@@ -80,6 +80,8 @@ QUANTITY_MAPS = frozenset(
     }
 )
 QUANTITY_KEYS = frozenset({"sizeLimit", "storage", "averageValue"})
+# Go durations a conversion webhook re-serialises ("2160h" -> "2160h0m0s"; cert-manager Certificates).
+DURATION_KEYS = frozenset({"duration", "renewBefore"})
 _SCALARS = (str, int, float, bool, type(None))
 _UNMATCHED = object()
 
@@ -147,6 +149,9 @@ def canonical(body: Mapping[str, Any]) -> dict[str, Any]:
         out[key] = _canon(value, key)
     if body.get("kind") == "Secret" and "stringData" in out:
         out = fold_string_data(out)
+    if body.get("kind") == "ClusterRole" and out.get("aggregationRule"):
+        # The aggregation controller owns an aggregated role's rules (Argo CD: ignoreAggregatedRoles).
+        out.pop("rules", None)
     return out
 
 
@@ -181,7 +186,7 @@ def project(desired: Any, live: Any, name: str = "") -> Any:
             if key in live:
                 have = live[key]
                 if isinstance(want, _SCALARS):
-                    out[key] = _leaf(want, have, quantities or key in QUANTITY_KEYS)
+                    out[key] = _leaf(want, have, quantities or key in QUANTITY_KEYS, key in DURATION_KEYS)
                 else:
                     out[key] = project(want, have, key)
             elif empty(want):
@@ -195,15 +200,28 @@ def project(desired: Any, live: Any, name: str = "") -> Any:
         if len(desired) != len(live):
             return [_canon(v, name) for v in live]
         return [project(want, have, name) for want, have in zip(desired, live, strict=True)]
-    return _leaf(desired, live, name in QUANTITY_KEYS)
+    return _leaf(desired, live, name in QUANTITY_KEYS, name in DURATION_KEYS)
 
 
-def _leaf(want: Any, have: Any, quantity: bool) -> Any:
-    if want == have and (type(want) is bool) == (type(have) is bool):
-        return want
-    if empty(want) and empty(have):
+class Mismatch(NamedTuple):
+    """A live scalar Python calls equal to the desired one but Kubernetes does not (``True == 1``).
+
+    As a tuple it never equals a scalar, which keeps the fast ``seen == want`` honest;
+    ``plain`` unwraps it for reports.
+    """
+
+    value: Any
+
+
+def _leaf(want: Any, have: Any, quantity: bool, duration: bool = False) -> Any:
+    if (type(want) is bool) != (type(have) is bool) and want is not None and have is not None:
+        # true vs 1 (or false vs 0) is a hand edit, not a respelling; int vs float still compare by value.
+        return Mismatch(have) if want == have or (empty(want) and empty(have)) else have
+    if want == have or (empty(want) and empty(have)):
         return want
     if quantity and same_quantity(want, have):
+        return want
+    if duration and same_duration(want, have):
         return want
     return have
 
@@ -248,6 +266,8 @@ def _project_set(desired: list[Any], live: list[Any], name: str) -> list[Any]:
 
 def plain(value: Any) -> Any:
     """Back to JSON data for reports: ``Keyed`` mappings become lists again."""
+    if isinstance(value, Mismatch):
+        return value.value
     if isinstance(value, Keyed):
         return [plain(v) for v in value.values()]
     if isinstance(value, Mapping):

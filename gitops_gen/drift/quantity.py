@@ -1,4 +1,4 @@
-"""Kubernetes resource quantities compared by value ("1000m" == "1", "1Gi" == "1024Mi")."""
+"""Kubernetes resource quantities and Go durations compared by value ("1000m" == "1", "1h" == "60m0s")."""
 
 from __future__ import annotations
 
@@ -57,3 +57,35 @@ def parse_quantity(value: object) -> Decimal | None:
 def same_quantity(a: object, b: object) -> bool:
     qa = parse_quantity(a)
     return qa is not None and qa == parse_quantity(b)
+
+
+_DURATION_UNITS = {
+    "ns": Decimal("1e-9"),
+    "us": Decimal("1e-6"),
+    "µs": Decimal("1e-6"),
+    "μs": Decimal("1e-6"),
+    "ms": Decimal("1e-3"),
+    "s": Decimal(1),
+    "m": Decimal(60),
+    "h": Decimal(3600),
+}
+_DURATION = re.compile(r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$")
+_DURATION_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+
+
+@lru_cache(maxsize=1024)
+def parse_duration(text: str) -> Decimal | None:
+    """Seconds in a Go duration ("8760h", "1h30m0.5s", "0s"); ``None`` when it is not one."""
+    if text in ("0", "+0", "-0"):
+        return Decimal(0)
+    if not _DURATION.match(text):
+        return None
+    seconds = sum((Decimal(n) * _DURATION_UNITS[u] for n, u in _DURATION_PART.findall(text)), Decimal(0))
+    return -seconds if text.startswith("-") else seconds
+
+
+def same_duration(a: object, b: object) -> bool:
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    da = parse_duration(a)
+    return da is not None and da == parse_duration(b)

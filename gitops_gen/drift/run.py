@@ -83,6 +83,16 @@ def dump_for(live_from: Path, cluster: str, several: bool) -> Path:
     return live_from
 
 
+def check_in_cluster(targets: Sequence[Target], live_from: Path | None) -> None:
+    """In a pod without kubeconfig every target would read the same (this) cluster: allow only one."""
+    from gitops_gen import kube
+
+    if live_from is None and len(targets) > 1 and kube.in_cluster_only():
+        names = ", ".join(t.cluster for t in targets)
+        raise InputError(f"running in a pod without a kubeconfig, only this cluster can be read: "
+                         f"choose one of {names} with --cluster")
+
+
 def offline(target: Target, dump: Path) -> LiveSnapshot:
     return LiveSnapshot(tuple(m.body for m in load_objects(dump)))
 
@@ -100,7 +110,7 @@ def online(target: Target) -> LiveSnapshot:
         workers=WORKERS,
         retries=RETRIES,
     )
-    return LiveSnapshot(tuple(state.objects.values()), dict(state.unknown))
+    return LiveSnapshot(tuple(state.objects.values()), dict(state.unknown), warnings=tuple(state.warnings))
 
 
 def run(
@@ -109,6 +119,7 @@ def run(
     live_from: Path | None,
     options: dict[str, Any] | None = None,
 ) -> DriftReport:
+    check_in_cluster(targets, live_from)
     reports = []
     for target in targets:
         shown = target.context or "current-context"

@@ -15,7 +15,8 @@ def is_secret(ref: ObjectRef) -> bool:
 
 def _redact(value: Any) -> Any:
     # Only whether a field is set may show: a missing key is no secret, its value is.
-    return None if value is None else REDACTED
+    # An empty value is not set either (null = empty = absent), so it reads "(not set)" too.
+    return None if value is None or value in ("", {}, []) else REDACTED
 
 
 def mask(ref: ObjectRef, changes: Iterable[Change]) -> tuple[Change, ...]:

@@ -17,7 +17,7 @@ from gitops_gen.errors import InputError, InputErrors, Location
 from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.model import ClusterPlan, Repo
 from gitops_gen.render import argocd, bundles
-from gitops_gen.render.common import RENDERED_DIR, file_name, header
+from gitops_gen.render.common import ARGOCD_API, RENDERED_DIR, ROLE_LABEL, file_name, header, labels
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
 from gitops_gen.yamlio import dump_document
@@ -186,9 +186,9 @@ def bootstrap_files(repo: Repo) -> list[LayerFile]:
     """What an operator applies once: the root project, a root Application per cluster, the health check."""
     s = repo.settings
     root_project = {
-        "apiVersion": argocd.ARGOCD_API, "kind": "AppProject",
+        "apiVersion": ARGOCD_API, "kind": "AppProject",
         "metadata": {"name": "gitops-gen-root", "namespace": s.argocd_namespace,
-                     "labels": argocd.labels(**{"gitops-gen.io/role": "project"})},
+                     "labels": labels(**{ROLE_LABEL: "project"})},
         "spec": {"description": "App-of-apps roots: only Argo CD objects, only from this repository",
                  "sourceRepos": [s.repo_url],
                  "destinations": [{"server": s.argocd_server, "namespace": s.argocd_namespace}],

@@ -32,6 +32,9 @@ READER_GROUPS = ("admissionregistration.k8s.io", "apiextensions.k8s.io", "apps",
                  "scheduling.k8s.io", "storage.k8s.io")
 
 
+_Indexed = tuple[ClusterPlan, dict[str, Tenant], dict[tuple[str, str], Addon]]  # a plan, its tenants and add-ons by key
+
+
 @dataclass
 class BundleLayers:
     files: list[LayerFile] = field(default_factory=list)
@@ -69,7 +72,7 @@ def _tenant_key(tenant: Tenant) -> tuple[Any, ...]:
             tenant.namespaces, tenant.network, tenant.origin)
 
 
-def _tenant_layers(repo: Repo, tenant: Tenant, plans: Sequence[ClusterPlan], out: BundleLayers) -> None:
+def _tenant_layers(repo: Repo, tenant: Tenant, plans: Sequence[_Indexed], out: BundleLayers) -> None:
     memo: dict[tuple[Any, ...], list[Manifest]] = {}
 
     def objects(t: Tenant) -> list[Manifest]:
@@ -81,8 +84,8 @@ def _tenant_layers(repo: Repo, tenant: Tenant, plans: Sequence[ClusterPlan], out
     base = objects(tenant)
     envs: dict[str, list[Manifest]] = {}
     clusters: dict[tuple[str, str], list[Manifest]] = {}
-    for plan in plans:
-        cluster_tenant = next((t for t in plan.tenants if t.name == tenant.name), None)
+    for plan, tenants, _ in plans:
+        cluster_tenant = tenants.get(tenant.name)
         if cluster_tenant is None:
             continue
         if plan.env.name not in envs:
@@ -92,12 +95,12 @@ def _tenant_layers(repo: Repo, tenant: Tenant, plans: Sequence[ClusterPlan], out
     _add(out, "tenant", tenant.name, f"tenants/{tenant.name}", base, envs, clusters, tenant.origin)
 
 
-def _addon_layers(addon: Addon, plans: Sequence[ClusterPlan], out: BundleLayers) -> None:
+def _addon_layers(addon: Addon, plans: Sequence[_Indexed], out: BundleLayers) -> None:
     base = _freeze(addon_objects(addon))
     envs: dict[str, list[Manifest]] = {}
     clusters: dict[tuple[str, str], list[Manifest]] = {}
-    for plan in plans:
-        cluster_addon = next((a for a in plan.addons if a.name == addon.name and a.stack == addon.stack), None)
+    for plan, _, addons in plans:
+        cluster_addon = addons.get((addon.stack, addon.name))
         if cluster_addon is None or cluster_addon.kind != "manifests":
             continue
         if plan.env.name not in envs:
@@ -138,13 +141,14 @@ def reader_objects(groups: Sequence[str]) -> list[dict[str, Any]]:
 
 def bundle_layers(repo: Repo, plans: Sequence[ClusterPlan]) -> BundleLayers:
     out = BundleLayers()
+    indexed = [(p, {t.name: t for t in p.tenants}, {(a.stack, a.name): a for a in p.addons}) for p in plans]
     for tenant in repo.tenants.values():
-        _tenant_layers(repo, tenant, plans, out)
+        _tenant_layers(repo, tenant, indexed, out)
+    manifest_addons = {(a.stack, a.name) for p in plans for a in p.addons if a.kind == "manifests"}
     for stack in repo.stacks.values():
         for addon in stack.addons:
-            if addon.kind == "manifests" or any(a.name == addon.name and a.kind == "manifests"
-                                               for p in plans for a in p.addons):
-                _addon_layers(addon, plans, out)
+            if (addon.stack, addon.name) in manifest_addons:
+                _addon_layers(addon, indexed, out)
     groups = sorted({m.ref.group for ms in out.objects.values() for m in ms if m.ref.group} | {"argoproj.io"})
     reader = [Manifest(body, repo.settings.origin) for body in reader_objects(groups)]
     envs = {p.env.name: reader for p in plans}

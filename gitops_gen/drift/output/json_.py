@@ -17,7 +17,8 @@ def as_data(report: DriftReport) -> dict[str, Any]:
         "version": VERSION,
         "summary": summary,
         "clusters": [
-            {"name": c.cluster, "context": c.context, "dump": c.dump, "summary": c.summary, "error": c.error}
+            {"name": c.cluster, "context": c.context, "dump": c.dump, "summary": c.summary, "error": c.error,
+             "warnings": list(c.warnings)}
             for c in report.clusters
         ],
         "objects": [_item(c, i) for c, i in report.items],
