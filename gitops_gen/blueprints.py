@@ -132,6 +132,7 @@ limits_spec = Obj({"defaultRequest": Field(Obj({"cpu": Field(quantity), "memory"
 settings_spec = Obj({
     "repoURL": Field(repo_url, True), "targetRevision": Field(revision, True),
     "argocdNamespace": Field(Name()), "argocdServer": Field(Str(HTTPS_URL, "an https:// URL")),
+    "argocdContext": Field(Str(re.compile(r"^\S+$"), "a kubeconfig context name")),
     "tiers": Field(MapOf(tier_spec), True), "limits": Field(limits_spec),
     "policy": Field(Free()), "drift": Field(Free()),
     "crdDirs": Field(ListOf(Str(PATH, "a folder inside the repository"), unique=True)),
@@ -160,7 +161,7 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
                                req.get("memory", defaults.default_request_memory),
                                lim.get("cpu", defaults.default_cpu), lim.get("memory", defaults.default_memory)),
         policy=spec.get("policy") or LocDict(loc=origin), drift=spec.get("drift") or LocDict(loc=origin),
-        crd_dirs=tuple(spec.get("crdDirs") or ()),
+        crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
         origin=origin)
 
 
@@ -213,7 +214,9 @@ def make_environment(name: str, spec: LocDict, origin: Location, errors: Errors)
         clusters=tuple(Cluster(c["name"], c["server"], c.get("context", c["name"]), c.get("overrides") or {},
                                clusters.item_loc(i)) for i, c in enumerate(clusters)),
         addon_stacks=tuple(spec.get("addonStacks") or ()), tenants=tuple(spec.get("tenants") or ()),
-        sync_policy=SyncPolicy(automated, sync.get("prune", automated), sync.get("selfHeal", automated),
+        # Production prunes only when the blueprint says so: a deleted line must not delete a database.
+        sync_policy=SyncPolicy(automated, sync.get("prune", automated and not production),
+                               sync.get("selfHeal", automated),
                                "prune" in sync),
         overrides=spec.get("overrides") or {}, production=production, origin=origin,
         promotes_from=spec.get("promotesFrom"), raw=spec)

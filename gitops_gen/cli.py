@@ -10,7 +10,7 @@ import click
 
 from gitops_gen import __version__
 from gitops_gen.commands import drift, render, validate
-from gitops_gen.errors import ExitCode, GitopsGenError
+from gitops_gen.errors import ExitCode, GitopsGenError, InputErrors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,7 +29,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         result = main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except GitopsGenError as err:
-        click.echo(f"gitops-gen: {err}" if "\n" not in str(err) else str(err), err=True)
+        # Located errors read as `file:line:col: message`, the form editors and CI annotations parse.
+        located = err.location is not None or isinstance(err, InputErrors)
+        click.echo(str(err) if located else f"gitops-gen: {err}", err=True)
         return int(err.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         click.echo("gitops-gen: interrupted", err=True)

@@ -82,12 +82,17 @@ class RequestFailed(Exception):
 
 def read_live(context: str | None, wanted: Sequence[ObjectRef], owner_selector: str = OWNER_SELECTOR, *,
               kubeconfig: str | None = None, timeout: float = 10.0, workers: int = 8, retries: int = 3,
-              backoff: float = 0.2, cluster_wide_above: int = MANY_NAMESPACES) -> LiveState:
-    """Read the wanted objects and the owned objects of their kinds (``owner_selector=""``: no extras)."""
+              backoff: float = 0.2, cluster_wide_above: int = MANY_NAMESPACES,
+              group_selectors: Mapping[str, str] | None = None) -> LiveState:
+    """Read the wanted objects and the owned objects of their kinds (``owner_selector=""``: no extras).
+
+    ``group_selectors`` narrows the owned objects of one API group (e.g. only this cluster's Argo CD
+    Applications when one Argo CD holds every cluster's)."""
     cluster = _Cluster(context, kubeconfig, timeout=timeout, workers=workers, retries=retries,
                        backoff=backoff)
     try:
-        return _Reader(cluster, owner_selector, cluster_wide_above).read(list(dict.fromkeys(wanted)))
+        reader = _Reader(cluster, owner_selector, cluster_wide_above, group_selectors or {})
+        return reader.read(list(dict.fromkeys(wanted)))
     finally:
         cluster.close()
 
@@ -202,8 +207,9 @@ class _Cluster:
 class _Reader:
     """One read: discovery, owned objects per kind, then the wanted objects still unseen."""
 
-    def __init__(self, cluster: _Cluster, owner_selector: str, cluster_wide_above: int) -> None:
-        self.cluster, self.owner_selector = cluster, owner_selector
+    def __init__(self, cluster: _Cluster, owner_selector: str, cluster_wide_above: int,
+                 group_selectors: Mapping[str, str]) -> None:
+        self.cluster, self.owner_selector, self.group_selectors = cluster, owner_selector, group_selectors
         self.cluster_wide_above = cluster_wide_above
         self.objects: dict[ObjectRef, Mapping[str, Any]] = {}
         self.unknown: dict[ObjectRef, str] = {}
@@ -234,7 +240,11 @@ class _Reader:
 
     def _read_owned(self, kinds: dict[ApiResource, list[ObjectRef]]) -> dict[ApiResource, list[ObjectRef]]:
         unseen: dict[ApiResource, list[ObjectRef]] = {}
-        for res, items in self.cluster.map(lambda r: self.cluster.list(r, label=self.owner_selector), kinds):
+        def owned(res: ApiResource) -> list[dict[str, Any]]:
+            group = res.api_version.rpartition("/")[0]
+            return self.cluster.list(res, label=self.group_selectors.get(group, self.owner_selector))
+
+        for res, items in self.cluster.map(owned, kinds):
             if isinstance(items, RequestFailed):
                 if items.status == 404:
                     self._unknown(kinds[res], f"not served by the cluster ({res.api_version}/{res.kind})")

@@ -45,6 +45,7 @@ class Settings:
     policy: Mapping[str, Any] = field(default_factory=dict)
     drift: Mapping[str, Any] = field(default_factory=dict)
     crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
+    argocd_context: str | None = None  # kubeconfig context of the Argo CD cluster, for `drift`
     origin: Location = Location("gitops.yaml")
 
 

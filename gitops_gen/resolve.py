@@ -78,7 +78,8 @@ def _check_tenants(repo: Repo, errors: Errors) -> None:
             errors.append(InputError(f"spec.tier: unknown tier {tenant.tier!r}"
                                      f"{did_you_mean(tenant.tier, set(repo.settings.tiers))}",
                                      _loc(tenant.raw, "tier", tenant.origin)))
-        claims = _item_locs(tenant.raw, "namespaces", tenant.origin) or [(ns, tenant.origin) for ns in tenant.namespaces]
+        # the default namespace ([tenant name]) is a claim too, made where the tenant is named
+        claims = _item_locs(tenant.raw, "namespaces", tenant.origin) or [(tenant.name, tenant.origin)]
         for ns, loc in claims:
             if ns in owner_of_ns and owner_of_ns[ns] is not tenant:
                 errors.append(InputError(f"namespace {ns!r} is already claimed by tenant {owner_of_ns[ns].name!r}"

@@ -1,8 +1,10 @@
 """Every loader error class, end to end through the CLI.
 
-Each case copies the example repository into a temporary folder, breaks one
-thing with a small edit and runs ``gitops-gen render`` (and ``render --check``).
-Both must exit 2, report every problem as ``path:line:col: message`` sorted by
+Each case copies a known-good repository (tests/corpus/base, a frozen copy of
+the example so line numbers stay put while the example evolves, rendered once
+per session) into a temporary folder, breaks one thing with a small edit and
+runs ``gitops-gen render`` (a representative subset also ``render --check``).
+It must exit 2, report every problem as ``path:line:col: message`` sorted by
 file then line, never show a traceback, leave ``rendered/`` byte-identical and
 write nothing anywhere in the temporary folder.
 """
@@ -10,6 +12,7 @@ write nothing anywhere in the temporary folder.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -26,8 +29,7 @@ from gitops_gen.cli import run
 from gitops_gen.load import load_repo
 from gitops_gen.model import Addon, ClusterPlan, Repo, Tenant
 
-EXAMPLE = Path(__file__).resolve().parents[1]
-COPIED = ("gitops.yaml", "blueprints", "environments", "rendered")
+BASE = Path(__file__).resolve().parent / "corpus" / "base"
 
 SETTINGS = "gitops.yaml"
 CORE = "blueprints/addons/platform-core.yaml"
@@ -75,7 +77,7 @@ def put(file: str, content: str | bytes) -> Edit:
 
 
 def copy(src: str, dst: str) -> Edit:
-    return Edit(dst, None, (EXAMPLE / src).read_bytes())
+    return Edit(dst, None, (BASE / src).read_bytes())
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ GIT_SOURCE = "{repoURL: https://github.com/acme/x.git, path: x, targetRevision: 
 SECOND_DOC = "---\napiVersion: gitops-gen/v1\nkind: Tenant\nmetadata: {name: extra}\nspec: {tier: small}\n"
 LAUGHS = "abcdefghij"  # each level refers to the previous one nine times: 9**9 "lol"s if aliases were expanded
 BILLION_LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
-    f"{cur}: &{cur} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, cur in zip(LAUGHS, LAUGHS[1:]))
+    f"{cur}: &{cur} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, cur in itertools.pairwise(LAUGHS))
 
 UNKNOWN_KEYS = [
     case("unknown-key-tenant-spec", sub(CHECKOUT, "  viewers:", "  viewer:"),
@@ -116,7 +118,8 @@ UNKNOWN_KEYS = [
     case("unknown-key-top-level", sub(CHECKOUT, "metadata: {name: checkout}", "metdata: {name: checkout}"),
          at(f"{CHECKOUT}:1:1", "metadata: required field is missing"),
          at(f"{CHECKOUT}:3:1", "metdata: unknown field", "did you mean 'metadata'?")),
-    case("unknown-key-chart", sub(OBS, "kube-prometheus-stack, version: 65.1.1}", "kube-prometheus-stack, versoin: 65.1.1}"),
+    case("unknown-key-chart",
+         sub(OBS, "kube-prometheus-stack, version: 65.1.1}", "kube-prometheus-stack, versoin: 65.1.1}"),
          at(f"{OBS}:8:14", "spec.addons[0].chart.version: required field is missing"),
          at(f"{OBS}:8:105", "spec.addons[0].chart.versoin: unknown field", "did you mean 'version'?")),
     case("unknown-key-settings", sub(SETTINGS, "  argocdNamespace:", "  argoNamespace:"),
@@ -252,7 +255,8 @@ DUPLICATES = [
          sub(CHECKOUT, "targetRevision: main}\n", "targetRevision: main}\n    - name: checkout-web\n"
              f"      namespace: checkout\n      source: {GIT_SOURCE}\n"),
          at(f"{CHECKOUT}:17:7", "app 'checkout-web' is defined twice in tenant 'checkout'")),
-    case("duplicate-list-entry", sub(DEV, "tenants: [payments, search, checkout]", "tenants: [payments, search, payments]"),
+    case("duplicate-list-entry",
+         sub(DEV, "tenants: [payments, search, checkout]", "tenants: [payments, search, payments]"),
          at(f"{DEV}:9:31", "spec.tenants[2]: 'payments' is listed twice")),
 ]
 
@@ -298,7 +302,8 @@ UNKNOWN_REFERENCES = [
 ]
 
 CYCLES = [
-    case("addon-cycle", sub(CORE, "    - name: cert-manager\n", "    - name: cert-manager\n      dependsOn: [external-dns]\n"),
+    case("addon-cycle",
+         sub(CORE, "    - name: cert-manager\n", "    - name: cert-manager\n      dependsOn: [external-dns]\n"),
          at(f"{CORE}:7:18",
             "dependency cycle between add-ons: cert-manager -> external-dns -> ingress-nginx -> cert-manager")),
     case("addon-depends-on-itself",
@@ -310,14 +315,17 @@ CYCLES = [
 ]
 
 NAMESPACES = [
-    case("namespace-claimed-by-two-tenants", sub(CHECKOUT, "namespaces: [checkout]", "namespaces: [checkout, payments-worker]"),
+    case("namespace-claimed-by-two-tenants",
+         sub(CHECKOUT, "namespaces: [checkout]", "namespaces: [checkout, payments-worker]"),
          at(f"{PAYMENTS}:8:30", "namespace 'payments-worker' is already claimed by tenant 'checkout'")),
     case("namespace-claimed-by-default", sub(CHECKOUT, "namespaces: [checkout]", "namespaces: [checkout, search]"),
          at(f"{SEARCH}:3:18", "namespace 'search' is already claimed by tenant 'checkout'")),
-    case("namespace-claimed-by-two-defaults", sub(SEARCH, "  tier: small\n", "  tier: small\n  namespaces: [checkout]\n"),
+    case("namespace-claimed-by-two-defaults",
+         sub(SEARCH, "  tier: small\n", "  tier: small\n  namespaces: [checkout]\n"),
          at(f"{SEARCH}:8:16", "namespace 'checkout' is already claimed by tenant 'checkout'"),
          at(f"{SEARCH}:14:7", "app 'search-indexer': namespace 'search' is not one of the tenant's namespaces")),
-    case("app-outside-tenant-namespaces", sub(CHECKOUT, "      namespace: checkout\n", "      namespace: payments-api\n"),
+    case("app-outside-tenant-namespaces",
+         sub(CHECKOUT, "      namespace: checkout\n", "      namespace: payments-api\n"),
          at(f"{CHECKOUT}:14:7", "app 'checkout-web': namespace 'payments-api' is not one of the tenant's namespaces")),
     case("tenant-claims-addon-namespace", sub(CHECKOUT, "namespaces: [checkout]", "namespaces: [checkout, monitoring]"),
          at(f"{CHECKOUT}:3:18", "tenant 'checkout' claims namespace 'monitoring'", "environment 'dev'"),
@@ -421,6 +429,9 @@ FILES = [
          at("blueprints/tenants/merge.yaml:5:7", "YAML aliases (*name) are not supported")),
     case("nesting-bomb", put("blueprints/tenants/deep.yaml", "[" * 20000 + "]" * 20000),
          at("blueprints/tenants/deep.yaml:1:101", "YAML nested more than 100 levels deep")),
+    case("indentation-nesting-bomb",
+         put("blueprints/tenants/stairs.yaml", "".join(" " * i + "a:\n" for i in range(1400))),
+         at("blueprints/tenants/stairs.yaml:101:101", "YAML nested more than 100 levels deep")),
 ]
 
 HEADERS = [
@@ -477,14 +488,10 @@ CASES = [*UNKNOWN_KEYS, *WRONG_TYPES, *MISSING_FIELDS, *BAD_NAMES, *DUPLICATES, 
 
 @pytest.fixture(scope="session")
 def example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example repository's inputs and rendered/, copied once; each test copies this again."""
-    dst = tmp_path_factory.mktemp("example")
-    for name in COPIED:
-        src = EXAMPLE / name
-        if src.is_dir():
-            shutil.copytree(src, dst / name)
-        else:
-            shutil.copy2(src, dst / name)
+    """The base repository with the rendered/ gitops-gen makes for it; each test copies this again."""
+    dst = tmp_path_factory.mktemp("example") / "repo"
+    shutil.copytree(BASE, dst)
+    assert run(["render", "--repo", str(dst)]) == 0, "tests/corpus/base must render cleanly"
     return dst
 
 
@@ -525,34 +532,62 @@ def describe(errors: list[tuple[str, int, int, str]]) -> str:
     return "\n".join(f"  {f}:{line}:{col}: {m}" for f, line, col, m in errors)
 
 
+def assert_fails_cleanly(args: list[str], expected: tuple[Expect, ...], root: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 2, exactly the expected `path:line:col: message` lines in order, no traceback, nothing written."""
+    before = tree_state(root)
+    started = time.perf_counter()
+    code = run(args)
+    elapsed = time.perf_counter() - started
+    out, err = capsys.readouterr()
+
+    assert "Traceback" not in out + err
+    assert code == 2, f"{' '.join(args[:2])}: exit {code}\n--- stdout ---\n{out}\n--- stderr ---\n{err}"
+    assert out == ""
+    errors = reported_errors(err)
+    assert len(errors) == len(expected) and all(e.matches(g) for e, g in zip(expected, errors, strict=True)), (
+        "expected:\n" + "\n".join(f"  {e.file}:{e.line}:{e.col}: {' … '.join(e.fragments)}" for e in expected)
+        + "\nreported:\n" + describe(errors))
+    assert errors == sorted(errors, key=lambda e: (e[0], e[1], e[2]))
+    assert tree_state(root) == before
+    assert elapsed < 2, f"loading a broken repo took {elapsed:.1f} s"  # alias and nesting bombs fail fast
+
+
 @pytest.mark.parametrize(("edits", "expected"), CASES)
-def test_broken_repo_exits_2_naming_file_and_line_and_writes_nothing(
+def test_render_of_broken_repo_exits_2_naming_file_and_line_and_writes_nothing(
         edits: list[Edit], expected: tuple[Expect, ...], example_copy: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     repo = broken_repo(example_copy, tmp_path, edits)
-    monkeypatch.chdir(tmp_path)  # anything written relative to the working folder would show up below
-    before = tree_state(tmp_path)
-
-    for args in (["render", "--repo", str(repo)], ["render", "--check", "--repo", str(repo)]):
-        started = time.perf_counter()
-        code = run(args)
-        elapsed = time.perf_counter() - started
-        out, err = capsys.readouterr()
-
-        assert "Traceback" not in out + err
-        assert code == 2, f"{' '.join(args[:2])}: exit {code}\n--- stdout ---\n{out}\n--- stderr ---\n{err}"
-        assert out == ""
-        errors = reported_errors(err)
-        assert len(errors) == len(expected) and all(e.matches(g) for e, g in zip(expected, errors)), (
-            "expected:\n" + "\n".join(f"  {e.file}:{e.line}:{e.col}: {' … '.join(e.fragments)}" for e in expected)
-            + "\nreported:\n" + describe(errors))
-        assert errors == sorted(errors, key=lambda e: (e[0], e[1], e[2]))
-        assert tree_state(tmp_path) == before
-        assert elapsed < 2, f"loading a broken repo took {elapsed:.1f} s"  # alias and nesting bombs fail fast
+    monkeypatch.chdir(tmp_path)  # anything written relative to the working folder shows up in tree_state
+    assert_fails_cleanly(["render", "--repo", str(repo)], expected, tmp_path, capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="cli.run prefixes a lone error with 'gitops-gen: ' but not several; "
-                                       "the issue wants every error as `path:line:col: message` (lead: cli.py)")
+# `render --check` loads exactly as `render` does; one case per layer (file, YAML, fields, names, references,
+# overrides, cross-file) keeps the suite fast while proving --check fails the same way and writes nothing.
+CHECK_IDS = {
+    "empty-file", "binary-file", "latin-1-text", "two-documents", "top-level-list", "billion-laughs",
+    "nesting-bomb", "yaml-syntax-error", "duplicate-yaml-key-block", "wrong-api-version", "tenant-in-environments",
+    "unknown-key-tenant-spec", "list-expected", "missing-repo-url", "metadata-name-dot-dot-slash",
+    "chart-version-caret", "server-http", "kubernetes-version-unquoted-1.30-is-float-1.3",
+    "duplicate-tenant-across-files", "unknown-stack", "unknown-cluster-tenant-override", "addon-cycle",
+    "namespace-claimed-by-default", "env-override-adds-second-source", "cluster-name-twice-across-envs",
+    "three-errors-in-two-files-sorted"}
+CHECK_CASES = [c for c in CASES if c.id in CHECK_IDS]
+
+
+@pytest.mark.parametrize(("edits", "expected"), CHECK_CASES)
+def test_render_check_of_broken_repo_exits_2_and_writes_nothing(
+        edits: list[Edit], expected: tuple[Expect, ...], example_copy: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = broken_repo(example_copy, tmp_path, edits)
+    monkeypatch.chdir(tmp_path)
+    assert_fails_cleanly(["render", "--check", "--repo", str(repo)], expected, tmp_path, capsys)
+
+
+def test_every_check_case_names_a_case() -> None:
+    assert CHECK_IDS - {c.id for c in CASES} == set()
+
+
 def test_a_single_error_is_printed_bare(example_copy: Path, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     repo = broken_repo(example_copy, tmp_path, [sub(CHECKOUT, "  viewers:", "  viewer:")])
@@ -592,7 +627,7 @@ def tenant(plan: ClusterPlan, name: str) -> Tenant:
 
 
 def test_addon_overrides_merge_environment_then_cluster() -> None:
-    repo = load_repo(EXAMPLE)
+    repo = load_repo(BASE)
     controller = {c: addon(plan_of(repo, c), "ingress-nginx").values["controller"]
                   for c in ("dev-eu1", "stage-eu1", "prod-eu1", "prod-us1")}
     assert {c: v["replicaCount"] for c, v in controller.items()} == {
@@ -604,7 +639,8 @@ def test_addon_overrides_merge_environment_then_cluster() -> None:
 
 def test_overrides_replace_lists_and_cluster_wins_for_tenants(example_copy: Path, tmp_path: Path) -> None:
     repo = load_repo(broken_repo(example_copy, tmp_path, [
-        sub(CORE, "        crds: {enabled: true}\n", "        crds: {enabled: true}\n        extraArgs: [--v=2, --x]\n"),
+        sub(CORE, "        crds: {enabled: true}\n",
+            "        crds: {enabled: true}\n        extraArgs: [--v=2, --x]\n"),
         sub(DEV, "    addons:\n", "    addons:\n      cert-manager: {values: {extraArgs: [--v=4]}}\n"),
         sub(PROD, "payments: {tier: large, labels: {sla: gold}}",
             "payments: {tier: large, labels: {sla: gold}, owners: [sre]}"),
@@ -623,7 +659,7 @@ def test_overrides_replace_lists_and_cluster_wins_for_tenants(example_copy: Path
 
 
 def test_namespaces_default_to_the_tenant_name() -> None:
-    repo = load_repo(EXAMPLE)
+    repo = load_repo(BASE)
     assert repo.tenants["search"].namespaces == ("search",)
     assert repo.tenants["payments"].namespaces == ("payments-api", "payments-worker")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+import dataclasses
 from pathlib import Path
 
 import click
@@ -28,6 +29,9 @@ from gitops_gen.errors import InputError
     help="Compare these manifests (file or folder) instead of an environment's render.",
 )
 @click.option("--context", "context", help="kubeconfig context (default: the cluster's context, or current).")
+@click.option("--argocd-context", "argocd_context",
+              help="kubeconfig context of the cluster Argo CD runs on (default: gitops.yaml argocdContext, "
+                   "else the cluster's own context).")
 @click.option(
     "--live-from",
     "live_from",
@@ -57,6 +61,7 @@ def command(
     cluster: str | None,
     desired: Path | None,
     context: str | None,
+    argocd_context: str | None,
     live_from: Path | None,
     output: str,
     reports: Sequence[Path],
@@ -79,10 +84,12 @@ def command(
                 raise InputError(
                     f"--context needs --cluster: environment {env!r} has {len(targets)} clusters"
                 )
-            targets = [drift_run.Target(targets[0].cluster, context, targets[0].desired)]
+            targets = [dataclasses.replace(targets[0], context=context)]
     else:
         assert desired is not None
         targets, config = drift_run.from_path(desired, context, repo)
+    if argocd_context is not None:
+        targets = [dataclasses.replace(t, argocd_context=argocd_context) for t in targets]
     report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")})
     for path, name in zip(reports, formats, strict=True):
         try:

@@ -19,6 +19,7 @@ from gitops_gen.drift.live_dump import SUFFIXES, load_objects
 from gitops_gen.drift.model import ClusterReport, DriftReport
 from gitops_gen.errors import ExternalError, InputError
 from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, Manifest
+from gitops_gen.render.common import CLUSTER_LABEL
 
 OWNER_SELECTOR = f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}"
 TIMEOUT_SECONDS = 30.0
@@ -31,6 +32,14 @@ class Target:
     cluster: str
     context: str | None  # None: the kubeconfig's current context
     desired: tuple[Manifest, ...]
+    argocd_context: str | None = None  # where the Argo CD objects live; None: ``context``
+    argocd_selector: str = OWNER_SELECTOR  # narrows Argo CD leftovers to this cluster's own
+
+
+def is_control_plane(m: Manifest) -> bool:
+    """Argo CD's own objects (Applications, AppProjects, argocd-cm) live where Argo CD runs."""
+    labels = (m.body.get("metadata") or {}).get("labels") or {}
+    return m.ref.group == "argoproj.io" or labels.get("app.kubernetes.io/part-of") == "argocd"
 
 
 def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[list[Target], DriftConfig]:
@@ -52,7 +61,8 @@ def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[lis
             raise InputError(f"environment {env!r} has no cluster {cluster!r} (clusters: {names})")
         clusters = chosen
     targets = [
-        Target(t.cluster, t.context or t.cluster, tuple(rendering.desired.get(t.cluster, ())))
+        Target(t.cluster, t.context or t.cluster, tuple(rendering.desired.get(t.cluster, ())),
+               repo.settings.argocd_context, f"{OWNER_SELECTOR},{CLUSTER_LABEL}={t.cluster}")
         for t in clusters
     ]
     return targets, config
@@ -102,15 +112,20 @@ def online(target: Target) -> LiveSnapshot:
 
     # The rendered Applications are among the wanted objects, so their live status comes with them:
     # no second round of requests, and a kind we may not list shows as unknown rather than missing.
-    state = kube.read_live(
-        target.context,
-        [m.ref for m in target.desired],
-        OWNER_SELECTOR,
-        timeout=TIMEOUT_SECONDS,
-        workers=WORKERS,
-        retries=RETRIES,
-    )
-    return LiveSnapshot(tuple(state.objects.values()), dict(state.unknown), warnings=tuple(state.warnings))
+    # They are read where Argo CD runs, and only this cluster's count as leftovers there: a central
+    # Argo CD holds every cluster's Applications.
+    narrow = {"argoproj.io": target.argocd_selector}
+    if target.argocd_context in (None, target.context):
+        reads = [(target.context, [m.ref for m in target.desired])]
+    else:
+        reads = [(target.context, [m.ref for m in target.desired if not is_control_plane(m)]),
+                 (target.argocd_context, [m.ref for m in target.desired if is_control_plane(m)])]
+    states = [kube.read_live(context, wanted, OWNER_SELECTOR, timeout=TIMEOUT_SECONDS, workers=WORKERS,
+                             retries=RETRIES, group_selectors=narrow)
+              for context, wanted in reads if wanted]
+    return LiveSnapshot(tuple(o for s in states for o in s.objects.values()),
+                        {ref: why for s in states for ref, why in s.unknown.items()},
+                        warnings=tuple(w for s in states for w in s.warnings))
 
 
 def run(

@@ -149,7 +149,9 @@ def bundle_layers(repo: Repo, plans: Sequence[ClusterPlan]) -> BundleLayers:
         for addon in stack.addons:
             if (addon.stack, addon.name) in manifest_addons:
                 _addon_layers(addon, indexed, out)
-    groups = sorted({m.ref.group for ms in out.objects.values() for m in ms if m.ref.group} | {"argoproj.io"})
+    # From every cluster's plan, not only the rendered subset: the reader's base is shared by all of them.
+    groups = sorted({str(body.get("apiVersion", "")).rpartition("/")[0] for plan in repo.plans
+                     for addon in plan.addons for body in addon.manifests} - {""} | {"argoproj.io"})
     reader = [Manifest(body, repo.settings.origin) for body in reader_objects(groups)]
     envs = {p.env.name: reader for p in plans}
     clusters = {(p.env.name, p.cluster.name): reader for p in plans}

@@ -23,7 +23,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-
 from gitops_gen import yamlio
 from gitops_gen.validate.engine import Document
 from gitops_gen.validate.findings import INVALID_DOCUMENT, Finding, Severity

@@ -219,7 +219,7 @@ def test_bad_dump_names_file_and_line(capsys: pytest.CaptureFixture[str], tmp_pa
     )
     code, _, err = drift(capsys, "--desired", DESIRED, "--live-from", str(bad))
     assert code == 2
-    assert err == f"gitops-gen: {bad}:5: object without apiVersion\n"
+    assert err == f"{bad}:5: object without apiVersion\n"
 
 
 def test_unreachable_cluster_exit_3(

@@ -364,12 +364,15 @@ def test_the_reader_only_lists_never_writes_nor_gets_one_object_at_a_time(
     discovery = [r for r in requests if r.path in ("/api", "/apis") or (r.path.count("/") <= 3 and not r.query)]
     lists = [r for r in requests if r not in discovery]
     assert len(discovery) == 2 + len(group_versions)
-    # One LIST per kind with the ownership selector, plus one narrow LIST for the object it did not find.
-    assert sorted(r.query.get("labelSelector", "") for r in lists).count(
-        "app.kubernetes.io/managed-by=gitops-gen"
-    ) == len(kinds)
-    assert [(r.path, r.query.get("fieldSelector")) for r in lists if "labelSelector" not in r.query] == [
-        ("/apis/networking.k8s.io/v1/namespaces/payments-worker/networkpolicies", "metadata.name=default-deny-ingress")
+    # One LIST per kind with the ownership selector (Argo CD kinds: only this cluster's), plus narrow LISTs
+    # for what that did not find: the deleted NetworkPolicy, and the root project all clusters share.
+    owned = "app.kubernetes.io/managed-by=gitops-gen"
+    selectors = sorted(r.query.get("labelSelector", "") for r in lists)
+    assert selectors.count(owned) + selectors.count(f"{owned},gitops-gen.io/cluster=prod-eu1") == len(kinds)
+    assert selectors.count(f"{owned},gitops-gen.io/cluster=prod-eu1") == 2  # Applications, AppProjects
+    assert sorted((r.path, r.query.get("fieldSelector")) for r in lists if "labelSelector" not in r.query) == [
+        ("/apis/argoproj.io/v1alpha1/namespaces/argocd/appprojects", "metadata.name=gitops-gen-root"),
+        ("/apis/networking.k8s.io/v1/namespaces/payments-worker/networkpolicies", "metadata.name=default-deny-ingress"),
     ]
     assert len(requests) < len(stand.desired["prod-eu1"]) / 2
     for r in lists:  # a list path ends with the plural: never a GET of one named object
@@ -419,3 +422,27 @@ def test_a_transient_server_error_is_retried(stand: Stand, capsys: pytest.Captur
     code, out, err = drift(capsys, "--cluster", "prod-eu1")
     assert (code, err, drifted(json.loads(out))) == (0, "", [])
     assert eu1.count("/apis/rbac.authorization.k8s.io/v1/rolebindings") == 2
+
+
+def test_a_central_argocd_is_read_through_its_own_context(
+    stand: Stand, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One Argo CD (here: on prod-us1) holds every cluster's Applications: read them there, and only
+    this cluster's count as leftovers."""
+    eu1, hub = stand.servers["prod-eu1"], stand.servers["prod-us1"]
+    control = [o for o in live_cluster(stand.desired["prod-eu1"])
+               if o["apiVersion"].startswith("argoproj.io/") or o["metadata"]["name"] == "argocd-cm"]
+    for obj in control:
+        meta = obj["metadata"]
+        eu1.remove(obj["apiVersion"], obj["kind"], meta.get("namespace", ""), meta["name"])
+    hub.add(*control)
+
+    code, out, _ = drift(capsys, "--cluster", "prod-eu1")
+    missing = {o["object"]["kind"] for o in json.loads(out)["objects"] if o["status"] == "missing"}
+    assert code == 1 and missing == {"Application", "AppProject", "ConfigMap"}
+
+    code, out, err = drift(capsys, "--cluster", "prod-eu1", "--argocd-context", "prod-us1")
+    data = json.loads(out)
+    assert (code, err) == (0, ""), drifted(data)
+    assert data["summary"]["extra"] == 0  # prod-us1's own Applications are not prod-eu1's leftovers
+    assert all(a["sync"] == "Synced" for a in data["applications"])

@@ -74,9 +74,7 @@ CASES: dict[str, Case] = {
     "duplicate-property-strict-1.20.0": Case(
         ("--strict", "--kubernetes-version", "1.20.0", "duplicate_property.yaml"), 1, "duplicate key 'name'"
     ),
-    "duplicate-property-1.20.0": Case(
-        ("--kubernetes-version", "1.20.0", "duplicate_property.yaml"), 0, summary(1)
-    ),
+    "duplicate-property-1.20.0": Case(("--kubernetes-version", "1.20.0", "duplicate_property.yaml"), 0, summary(1)),
     # -schema-location default / an HTTP copy of the default registry: our schemas are built in
     "schema-location-default": Case((*V, "valid.yaml"), 0, summary(1)),
     "schema-location-http": Case((*V, "valid.yaml"), 0, summary(1)),
@@ -84,9 +82,7 @@ CASES: dict[str, Case] = {
     # a schema location that holds nothing: the nearest thing we have is a --crd-dir that is not there
     "schema-location-invalid-http": Case((*V, "--crd-dir", "http://foo", "valid.yaml"), 2, "not a directory"),
     "schema-location-invalid-path": Case((*V, "--crd-dir", "foo", "valid.yaml"), 2, "not a directory"),
-    "schema-location-invalid-template": Case(
-        (*V, "--crd-dir", "foo {{ .Foo }}", "valid.yaml"), 2, "not a directory"
-    ),
+    "schema-location-invalid-template": Case((*V, "--crd-dir", "foo {{ .Foo }}", "valid.yaml"), 2, "not a directory"),
     # kubeconform insists on x.y.z; our contract is X.Y (full versions accepted too): deliberate difference
     "kubernetes-version-x.y": Case(("--kubernetes-version", "1.25", "valid.yaml"), 0, summary(1)),
     # OpenShift 3.8 schemas from a remote registry: out of scope; we refuse the version outright
@@ -182,8 +178,7 @@ def test_a_very_large_stream_passes(gg, tmp_path: Path) -> None:
 def test_older_targets_do_not_call_builtin_apis_custom_resources(gg, tmp_path: Path) -> None:
     """A 1.20 target still serves policy/v1beta1; the 1.25 schemas we fall back to do not carry it."""
     (tmp_path / "pdb.yaml").write_text(
-        "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
-        "spec: {minAvailable: 1}\n",
+        "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec: {minAvailable: 1}\n",
         encoding="utf-8",
     )
     r = gg("validate", "--kubernetes-version", "1.20.0", str(tmp_path / "pdb.yaml"))
