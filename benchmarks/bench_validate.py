@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from pathlib import Path
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import kubernetes_validate

@@ -41,7 +41,8 @@ def _addon(i: int) -> str:
               spec: {{containers: [{{name: main, image: "ghcr.io/acme/{name}:1.0.{i}"}}]}}
 """
     if i % 5 == 3:
-        return head + f"      source: {{repoURL: https://github.com/acme/{name}.git, path: deploy, targetRevision: v1.{i}.0}}\n"
+        return head + (f"      source: {{repoURL: https://github.com/acme/{name}.git, path: deploy,"
+                       f" targetRevision: v1.{i}.0}}\n")
     return head + (f"      chart: {{repoURL: https://charts.example.com/{name}, name: {name}, version: 1.{i}.0}}\n"
                    f"      values: {{replicaCount: 2, resources: {{requests: {{cpu: 100m, memory: 128Mi}}}}}}\n")
 
@@ -86,7 +87,8 @@ spec:
   overrides:
     addons:
       addon-01: {{values: {{replicaCount: {index + 2}}}}}
-      addon-04: {{manifests: [{{apiVersion: v1, kind: ConfigMap, metadata: {{name: addon-04-settings}}, data: {{level: {env}}}}}]}}
+      addon-04:
+        manifests: [{{apiVersion: v1, kind: ConfigMap, metadata: {{name: addon-04-settings}}, data: {{level: {env}}}}}]
     tenants:
       team-001: {{tier: large}}
 """

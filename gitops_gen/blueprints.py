@@ -9,11 +9,32 @@ from typing import Any
 from gitops_gen.errors import InputError, Location
 from gitops_gen.kubeversions import SUPPORTED_VERSIONS
 from gitops_gen.model import (
-    Addon, AddonStack, Chart, Cluster, ContainerLimits, Environment, GitSource, Network, Settings,
-    SyncPolicy, Tenant, TenantApp, Tier,
+    Addon,
+    AddonStack,
+    Chart,
+    Cluster,
+    ContainerLimits,
+    Environment,
+    GitSource,
+    Network,
+    Settings,
+    SyncPolicy,
+    Tenant,
+    TenantApp,
+    Tier,
 )
 from gitops_gen.spec import (
-    DNS1123_SUBDOMAIN, Bool, Errors, Field, Free, Int, ListOf, MapOf, Name, Obj, Str,
+    DNS1123_SUBDOMAIN,
+    Bool,
+    Errors,
+    Field,
+    Free,
+    Int,
+    ListOf,
+    MapOf,
+    Name,
+    Obj,
+    Str,
 )
 from gitops_gen.yamlio import LocDict
 

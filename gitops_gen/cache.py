@@ -35,6 +35,7 @@ def fingerprint(root: Path, envs: Sequence[str]) -> str:
         except OSError:
             content = b"\0missing"
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(str(path.resolve()).encode() + b"\0")  # where it really is: symlinks, moved repos
         digest.update(hashlib.sha256(content).digest())
     return digest.hexdigest()
 

@@ -14,7 +14,7 @@ from gitops_gen import blueprints as bp
 from gitops_gen.errors import InputError, InputErrors, Location
 from gitops_gen.model import AddonStack, Environment, Repo, Settings, Tenant
 from gitops_gen.resolve import resolve
-from gitops_gen.spec import Errors, Name, Obj, did_you_mean, type_name
+from gitops_gen.spec import Errors, Field, Free, Name, Obj, did_you_mean, type_name
 from gitops_gen.yamlio import LocDict, load_positioned
 
 SETTINGS_FILE = "gitops.yaml"
@@ -32,13 +32,14 @@ def find_repo_root(start: Path) -> Path:
 
 
 def blueprint_files(root: Path) -> list[tuple[str, Path]]:
-    """(kind, path) of every blueprint file, in a stable order."""
+    """(kind, path) of every blueprint file, subfolders included (teams often group tenants), sorted."""
     found: list[tuple[str, Path]] = []
     for kind, folder in FOLDERS.items():
         base = root / folder
         if base.is_dir():
-            found.extend((kind, p) for p in sorted(base.iterdir())
-                         if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file())
+            found.extend((kind, p) for p in sorted(base.rglob("*"))
+                         if p.suffix in (".yaml", ".yml") and p.is_file()
+                         and not any(part.startswith(".") for part in p.relative_to(base).parts))
     return found
 
 
@@ -46,6 +47,9 @@ def read_document(root: Path, path: Path, errors: Errors) -> LocDict | None:
     """Read one blueprint file: UTF-8 text, exactly one YAML mapping."""
     rel = path.relative_to(root).as_posix()
     top = Location(rel, 1, 1)
+    if not path.resolve().is_relative_to(root.resolve()):
+        errors.append(InputError("a symlink to a file outside the repository: blueprints must live in it", top))
+        return None
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -86,7 +90,8 @@ def check_header(doc: LocDict, kind: str, errors: Errors, needs_name: bool = Tru
     before = len(errors)
     for key in doc:
         if key not in ("apiVersion", "kind", "metadata", "spec"):
-            errors.append(InputError(f"{key}: unknown field{did_you_mean(key, ('apiVersion', 'kind', 'metadata', 'spec'))}",
+            hint = did_you_mean(key, ("apiVersion", "kind", "metadata", "spec"))
+            errors.append(InputError(f"{key}: unknown field{hint}",
                                      doc.key_loc(key)))
     if doc.get("apiVersion") != bp.API_VERSION:
         errors.append(InputError(f"apiVersion: expected {bp.API_VERSION!r}, got {doc.get('apiVersion')!r}",
@@ -103,8 +108,8 @@ def check_header(doc: LocDict, kind: str, errors: Errors, needs_name: bool = Tru
     if "metadata" not in doc:
         errors.append(InputError("metadata: required field is missing", doc.loc))
         return None
-    meta = Obj({"name": bp.Field(Name(), True), "labels": bp.Field(bp.labels_spec),
-                "annotations": bp.Field(bp.Free())}).check(doc.get("metadata"), doc.value_loc("metadata"),
+    meta = Obj({"name": Field(Name(), True), "labels": Field(bp.labels_spec),
+                "annotations": Field(Free())}).check(doc.get("metadata"), doc.value_loc("metadata"),
                                                              "metadata", errors)
     if len(errors) > before or meta is None:
         return None

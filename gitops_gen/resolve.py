@@ -8,7 +8,7 @@ that breaks an add-on is reported at the override's line.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from gitops_gen import blueprints as bp
@@ -154,10 +154,14 @@ def _check_override_targets(overrides: Mapping[str, Any], addons: Mapping[str, A
         tier = over.get("tier")
         if tier is not None and tier not in repo.settings.tiers:
             errors.append(InputError(f"overrides.tenants.{name}.tier: unknown tier {tier!r}"
-                                     f"{did_you_mean(tier, set(repo.settings.tiers))}", _loc(over, "tier", Location(""))))
+                                     f"{did_you_mean(tier, set(repo.settings.tiers))}",
+                                     _loc(over, "tier", Location(""))))
 
 
-def apply_addon_overrides(addon: Addon, overrides: list[Mapping[str, Any]], errors: Errors) -> Addon:
+Override = Mapping[str, Any] | None  # an environment's or cluster's override of one add-on or tenant
+
+
+def apply_addon_overrides(addon: Addon, overrides: Sequence[Override], errors: Errors) -> Addon:
     patches = [o for o in overrides if o]
     if not patches:
         return addon
@@ -171,7 +175,7 @@ def apply_addon_overrides(addon: Addon, overrides: list[Mapping[str, Any]], erro
     return bp.make_addon(addon.stack, checked, addon.origin) if checked is not None else addon
 
 
-def apply_tenant_overrides(tenant: Tenant, overrides: list[Mapping[str, Any]]) -> Tenant:
+def apply_tenant_overrides(tenant: Tenant, overrides: Sequence[Override]) -> Tenant:
     patches = [o for o in overrides if o]
     if not patches:
         return tenant

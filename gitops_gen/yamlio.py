@@ -15,24 +15,25 @@ from __future__ import annotations
 
 import datetime
 import functools
-import io
 import json
 import math
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent
 
 from gitops_gen.errors import InputError, Location
 
 _FAST_LOADER: Any = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 YAML_ERRORS: tuple[type[Exception], ...] = (YAMLError, pyyaml.YAMLError)  # what the loaders below raise
+YAML_OR_DEPTH_ERRORS: tuple[type[Exception], ...] = (*YAML_ERRORS, RecursionError)
 # ruamel's composer recurses per level and its scanner slows quadratically on deep flow nesting ("[[[[...");
 # stopping at a sane depth while streaming events keeps a nesting bomb from costing minutes.
 MAX_DEPTH = 100
@@ -100,29 +101,43 @@ def _one_line(err: YAMLError) -> str:
     return "invalid YAML: " + str(err).splitlines()[0]
 
 
-def _check_events(text: str, filename: str) -> None:
-    """Reject aliases and excessive nesting from the event stream, before anything is built from it."""
-    yaml = _yaml()
-    depth = 0
-    for event in yaml.parse(io.StringIO(text)):
-        mark = event.start_mark
-        if isinstance(event, AliasEvent):
-            raise InputError("YAML aliases (*name) are not supported in blueprints; write the value out",
-                             Location(filename, mark.line + 1, mark.column + 1))
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise InputError(f"YAML nested more than {MAX_DEPTH} levels deep",
-                                 Location(filename, mark.line + 1, mark.column + 1))
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
+class _Refused(Exception):
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message, self.mark = message, mark
+
+
+class _GuardedComposer(Composer):
+    """Refuses aliases and excessive nesting while composing, before anything is built from them.
+
+    Doing it here, not in a separate pass over the events, parses each blueprint once; stopping early
+    also stops ruamel's scanner, which slows down quadratically on pathological nesting."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            raise _Refused("YAML aliases (*name) are not supported in blueprints; write the value out",
+                           self.parser.peek_event().start_mark)
+        if not self.parser.check_event(CollectionStartEvent):
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(f"YAML nested more than {MAX_DEPTH} levels deep", self.parser.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def load_positioned(text: str, filename: str) -> list[Any]:
     """Parse every document of ``text`` into LocDict/LocList/scalars; raise InputError on bad YAML."""
+    yaml = _yaml()
+    yaml.Composer = _GuardedComposer
     try:
-        _check_events(text, filename)
-        docs = list(_yaml().load_all(text))
+        docs = list(yaml.load_all(text))
+    except _Refused as err:
+        raise InputError(err.message, Location(filename, err.mark.line + 1, err.mark.column + 1)) from None
     except YAMLError as err:
         raise InputError(_one_line(err), _error_location(err, filename)) from None
     except RecursionError:
@@ -169,10 +184,10 @@ def _convert(node: Any, filename: str, loc: Location) -> Any:
     return str(node)  # timestamps and other exotic scalars are kept as text
 
 
-class _ManifestLoader(_FAST_LOADER):  # type: ignore[misc,valid-type]
+class _ManifestLoader(_FAST_LOADER):  # type: ignore[misc]
     """Timestamps stay text, as Kubernetes keeps them (its YAML is converted to JSON first)."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[Any]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _FAST_LOADER.yaml_implicit_resolvers.items()
     }

@@ -97,7 +97,8 @@ def test_a_failed_render_leaves_rendered_exactly_as_it_was(
         assert "No space left on device" in err and "left as it was" in err and "Traceback" not in err
     assert len(writes) == 3
     assert tree_digest(example_repo) == before
-    assert sorted(p.name for p in example_repo.iterdir()) == ["blueprints", "crds", "environments", "gitops.yaml", "rendered"]
+    assert sorted(p.name for p in example_repo.iterdir()) == [
+        "blueprints", "crds", "environments", "gitops.yaml", "rendered"]
 
 
 def test_a_crash_between_the_two_renames_is_repaired(example_repo: Path) -> None:

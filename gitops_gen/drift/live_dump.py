@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-
 from gitops_gen.errors import InputError, Location
 from gitops_gen.manifest import Manifest
 from gitops_gen.yamlio import YAML_ERRORS, load_plain

@@ -9,6 +9,7 @@ blueprint.  Nothing here touches the file system.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,7 @@ class Rendering:
         parts = path.split("/")
         clusters = {t.cluster for t in self.targets}
         return any((a == "clusters" and b in clusters) or (a == "overlays" and b in self.envs)
-                   for a, b in zip(parts, parts[1:]))
+                   for a, b in itertools.pairwise(parts))
 
 
 def _serialise(layer: LayerFile, env: str | None) -> RenderedFile:
@@ -67,7 +68,7 @@ def _serialise(layer: LayerFile, env: str | None) -> RenderedFile:
 
 def _env_of(path: str, env_of_cluster: Mapping[str, str]) -> str | None:
     parts = path.split("/")
-    for a, b in zip(parts, parts[1:]):
+    for a, b in itertools.pairwise(parts):
         if a == "overlays":
             return b
         if a == "clusters":
@@ -120,7 +121,8 @@ def _check_unique(layer_files: list[tuple[LayerFile, str | None]]) -> None:
 def cluster_files(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str]) -> list[LayerFile]:
     """The app-of-apps folder of one cluster: its AppProjects and Applications, one file each."""
     objects = argocd_objects(repo, plan, folders)
-    return [LayerFile(f"clusters/{plan.cluster.name}/{file_name(m.ref, namespaced=False)}", m.body, (m,), m.origin) for m in objects]
+    folder = f"clusters/{plan.cluster.name}"
+    return [LayerFile(f"{folder}/{file_name(m.ref, namespaced=False)}", m.body, (m,), m.origin) for m in objects]
 
 
 def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str]) -> list[Manifest]:

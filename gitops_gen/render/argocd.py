@@ -12,8 +12,17 @@ from typing import Any
 
 from gitops_gen.model import Addon, Cluster, Environment, Settings, SyncPolicy, Tenant, TenantApp
 from gitops_gen.render.common import (
-    ARGOCD_API, CLUSTER_LABEL, DEPENDS_ON_ANNOTATION, ENV_LABEL, PROD_PRUNE_ANNOTATION, RENDERED_DIR, ROLE_LABEL,
-    SYNC_WAVE, TENANT_LABEL, labels, substitute,
+    ARGOCD_API,
+    CLUSTER_LABEL,
+    DEPENDS_ON_ANNOTATION,
+    ENV_LABEL,
+    PROD_PRUNE_ANNOTATION,
+    RENDERED_DIR,
+    ROLE_LABEL,
+    SYNC_WAVE,
+    TENANT_LABEL,
+    labels,
+    substitute,
 )
 
 RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"

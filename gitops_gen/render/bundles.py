@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gitops_gen.kinds import is_cluster_scoped
 from gitops_gen.manifest import Manifest
 from gitops_gen.model import Addon, ClusterPlan, Repo, Tenant
-from gitops_gen.kinds import is_cluster_scoped
 from gitops_gen.render.common import ADDON_LABEL, labels, with_labels
 from gitops_gen.render.layers import LayerFile, layered
 from gitops_gen.render.tenants import tenant_objects

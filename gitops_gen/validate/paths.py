@@ -109,7 +109,7 @@ def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) ->
 def _load_whole(text: str, strict: bool) -> list[Any] | None:
     try:
         return yamlio.load_plain_strict(text) if strict else yamlio.load_plain(text)
-    except (*yamlio.YAML_ERRORS, RecursionError):
+    except yamlio.YAML_OR_DEPTH_ERRORS:
         return None
 
 

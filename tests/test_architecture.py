@@ -1,0 +1,66 @@
+"""The layout promises of the README, checked: one module owns each library, the middle stays pure."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "gitops_gen"
+
+# third-party import name -> the only modules allowed to import it
+OWNERS = {
+    "ruamel": {"yamlio"},
+    "yaml": {"yamlio"},
+    "kubernetes": {"kube"},
+    "urllib3": {"kube"},
+    "kubernetes_validate": {"validate.schemas"},
+    "jsonschema_rs": {"validate.schemas", "validate.crds", "validate.argocd"},
+    "deepdiff": {"drift.compare"},
+    "git": set(),  # tests only
+    "click": {"cli", "commands.render", "commands.validate", "commands.drift"},
+}
+# the pure middle of the pipeline: no file system, processes, clusters or terminals
+PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
+        "drift.quantity", "validate.policy", "validate.references")
+IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops_gen.kube", "gitops_gen.writer",
+          "gitops_gen.kustomize", "gitops_gen.cli", "gitops_gen.commands"}
+
+
+def modules() -> dict[str, set[str]]:
+    """Dotted module name (relative to gitops_gen) -> every module it imports (absolute names)."""
+    found: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = ".".join(path.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
+        imports: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imports.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imports.add(node.module)
+        found[name or "__init__"] = imports
+    return found
+
+
+@pytest.mark.parametrize("library", sorted(OWNERS))
+def test_each_third_party_library_has_one_owner(library: str) -> None:
+    users = {name for name, imports in modules().items()
+             if any(i == library or i.startswith(library + ".") for i in imports)}
+    assert users <= OWNERS[library], f"{library} imported outside its owner: {sorted(users - OWNERS[library])}"
+
+
+def test_the_middle_of_the_pipeline_is_pure() -> None:
+    offenders = {}
+    for name, imports in modules().items():
+        if name.startswith(PURE):
+            bad = {i for i in imports if any(i == x or i.startswith(x + ".") for x in IMPURE)}
+            if bad:
+                offenders[name] = sorted(bad)
+    assert offenders == {}
+
+
+def test_modules_stay_readable_in_one_sitting() -> None:
+    long = {p.relative_to(PACKAGE).as_posix(): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > 400}
+    assert long == {}
