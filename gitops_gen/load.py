@@ -6,9 +6,7 @@ sorted by file and line, so a broken pull request is fixed in one round.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from gitops_gen import blueprints as bp
 from gitops_gen.errors import InputError, InputErrors, Location
@@ -182,12 +180,3 @@ def _load_settings(root: Path, errors: Errors) -> Settings | None:
     if spec is None:
         return None
     return bp.make_settings(spec, doc.loc)
-
-
-def as_plain(value: Any) -> Any:
-    """Strip positions: LocDict/LocList -> dict/list (for output that must not depend on them)."""
-    if isinstance(value, Mapping):
-        return {k: as_plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_plain(v) for v in value]
-    return value

@@ -161,28 +161,32 @@ def _check_override_targets(overrides: Mapping[str, Any], addons: Mapping[str, A
 Override = Mapping[str, Any] | None  # an environment's or cluster's override of one add-on or tenant
 
 
-def apply_addon_overrides(addon: Addon, overrides: Sequence[Override], errors: Errors) -> Addon:
+def _merged(raw: Mapping[str, Any], overrides: Sequence[Override]) -> tuple[LocDict, Location] | None:
+    """``raw`` with the overrides merged in order, and where the last one was written; None: no override."""
     patches = [o for o in overrides if o]
     if not patches:
-        return addon
-    merged: Mapping[str, Any] = addon.raw
+        return None
+    merged = deep_merge(raw, {})  # a copy that keeps every position of ``raw``
     for patch in patches:
         merged = deep_merge(merged, patch)
         if isinstance(patch, LocDict) and any(k in patch for k in ("chart", "source", "manifests")):
             merged.loc = patch.loc  # a second source is reported at the override that brought it in
-    checked = bp.addon_spec.check(merged, patches[-1].loc if isinstance(patches[-1], LocDict) else addon.origin,
-                                  f"add-on {addon.name}", errors)
+    last = patches[-1]
+    return merged, last.loc if isinstance(last, LocDict) else merged.loc
+
+
+def apply_addon_overrides(addon: Addon, overrides: Sequence[Override], errors: Errors) -> Addon:
+    if (found := _merged(addon.raw, overrides)) is None:
+        return addon
+    merged, where = found
+    checked = bp.addon_spec.check(merged, where, f"add-on {addon.name}", errors)
     return bp.make_addon(addon.stack, checked, addon.origin) if checked is not None else addon
 
 
 def apply_tenant_overrides(tenant: Tenant, overrides: Sequence[Override]) -> Tenant:
-    patches = [o for o in overrides if o]
-    if not patches:
+    if (found := _merged(tenant.raw, overrides)) is None:
         return tenant
-    merged: Mapping[str, Any] = tenant.raw
-    for patch in patches:
-        merged = deep_merge(merged, patch)
-    return dataclasses.replace(bp.make_tenant(tenant.name, merged, tenant.origin), apps=tenant.apps)
+    return dataclasses.replace(bp.make_tenant(tenant.name, found[0], tenant.origin), apps=tenant.apps)
 
 
 def resolve(repo: Repo, errors: Errors) -> Repo:

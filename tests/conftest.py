@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,21 @@ def require_tool(available: bool, reason: str) -> None:
     if os.environ.get("GITOPS_GEN_REQUIRE_TOOLS") == "1":
         pytest.fail(f"{reason} (GITOPS_GEN_REQUIRE_TOOLS=1)")
     pytest.skip(reason)
+
+
+def upstream_argocd_validators() -> dict[str, Any]:
+    """Kind -> a validator of the upstream Argo CD CRD schema with unknown fields rejected."""
+    import jsonschema_rs
+
+    from gitops_gen.validate.crds import schema_from_crd, strict
+    from gitops_gen.yamlio import load_plain
+
+    require_tool(ARGOCD_CRDS.is_dir(), f"upstream Argo CD CRDs not found at {ARGOCD_CRDS}")
+    validators = {}
+    for name in ("application-crd.yaml", "appproject-crd.yaml"):
+        crd = load_plain((ARGOCD_CRDS / name).read_text())[0]
+        validators[crd["spec"]["names"]["kind"]] = jsonschema_rs.validator_for(strict(schema_from_crd(crd, "v1alpha1")))
+    return validators
 
 
 def copy_example(dest: Path) -> Path:

@@ -8,18 +8,14 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.commands.options import output_option, repo_option
 from gitops_gen.drift import run as drift_run
 from gitops_gen.drift.output import EXTENSIONS, FORMATS
 from gitops_gen.errors import InputError
 
 
 @click.command("drift")
-@click.option(
-    "--repo",
-    "repo",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Repository root (default: nearest folder upward holding gitops.yaml).",
-)
+@repo_option
 @click.option("--env", "env", help="Compare this environment's render with its clusters.")
 @click.option("--cluster", "cluster", help="Only this cluster of the environment (default: all of them).")
 @click.option(
@@ -39,15 +35,7 @@ from gitops_gen.errors import InputError
     help="Read live objects from a dump (kubectl get -o yaml/json, List, multi-document, folder; "
     "for several clusters a folder with one entry per cluster) instead of the API.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Choice(list(FORMATS)),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@output_option(FORMATS)
 @click.option(
     "--report",
     "reports",

@@ -7,13 +7,12 @@ from pathlib import Path
 import click
 
 from gitops_gen import cache, writer
+from gitops_gen.commands.options import repo_option
 from gitops_gen.errors import ExitCode
 from gitops_gen.load import find_repo_root, load_repo
 from gitops_gen.render import render
 from gitops_gen.render.common import RENDERED_DIR
 
-repo_option = click.option("--repo", "repo_dir", type=click.Path(file_okay=False, path_type=Path),
-                           help="Repository root (default: nearest folder upward holding gitops.yaml).")
 env_option = click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).")
 
 
@@ -26,9 +25,9 @@ def repo_root(repo_dir: Path | None) -> Path:
 @env_option
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files.")
 @click.option("--no-cache", is_flag=True, help="Render even when nothing changed since the last render.")
-def command(repo_dir: Path | None, envs: tuple[str, ...], check: bool, no_cache: bool) -> int:
+def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: bool) -> int:
     """Render blueprints into rendered/ (Argo CD apps, Kustomize bases and overlays)."""
-    root = repo_root(repo_dir)
+    root = repo_root(repo)
     out_dir = root / RENDERED_DIR
     inputs = cache.fingerprint(root, envs)
     if not check and not no_cache and (count := cache.unchanged(root, out_dir, inputs)) is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.commands.options import output_option, repo_option
 from gitops_gen.errors import ExitCode, InputError
 from gitops_gen.load import find_repo_root
 from gitops_gen.validate import paths, schemas
@@ -21,12 +22,7 @@ from gitops_gen.validate.repo import validate_repo
 
 @click.command("validate")
 @click.argument("inputs", metavar="[PATH]...", nargs=-1)
-@click.option(
-    "--repo",
-    "repo",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Repository root (default: nearest folder upward holding gitops.yaml).",
-)
+@repo_option
 @click.option("--env", "envs", multiple=True, help="Only these environments (repo mode). Repeatable.")
 @click.option(
     "--kubernetes-version",
@@ -54,15 +50,7 @@ from gitops_gen.validate.repo import validate_repo
     help="Do not validate this kind (Kind or apiVersion/Kind). Repeatable.",
 )
 @click.option("--ignore-missing-schemas", is_flag=True, help="Custom resources without a schema pass.")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Choice(sorted(FORMATS)),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@output_option(FORMATS)
 def command(
     inputs: Sequence[str],
     repo: Path | None,

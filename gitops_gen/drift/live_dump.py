@@ -7,7 +7,6 @@ is the file and the line its document starts on.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from collections.abc import Iterator
@@ -70,7 +69,7 @@ def _documents(text: str, name: str) -> Iterator[tuple[Any, int]]:
     if any(line.strip() and not line.lstrip().startswith("#") for line in head.splitlines()) or not starts:
         starts.insert(0, 1)  # content before the first "---" is a document too
     for index, doc in enumerate(docs):
-        yield _jsonable(doc), starts[index] if index < len(starts) else starts[-1]
+        yield doc, starts[index] if index < len(starts) else starts[-1]
 
 
 def _objects(doc: Any, where: Location) -> Iterator[Manifest]:
@@ -98,17 +97,3 @@ def _objects(doc: Any, where: Location) -> Iterator[Manifest]:
     if missing:
         raise InputError(f"object without {', '.join(missing)}", where)
     yield Manifest(doc, origin=where, path=where.file)
-
-
-def _jsonable(value: Any) -> Any:
-    """YAML timestamps and other non-JSON scalars as the text the API would have sent."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime.datetime):
-        text = value.isoformat()
-        return text.replace("+00:00", "Z") if value.tzinfo else text
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value

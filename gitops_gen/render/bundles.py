@@ -7,7 +7,7 @@ environment's overrides (overlays/<env>) and with the cluster's too -- and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from gitops_gen.render.common import ADDON_LABEL, labels, with_labels
 from gitops_gen.render.layers import LayerFile, layered
 from gitops_gen.render.tenants import tenant_objects
 from gitops_gen.resolve import apply_addon_overrides, apply_tenant_overrides
-from gitops_gen.yamlio import LocList
+from gitops_gen.yamlio import LocList, to_json
 
 READER_NAMESPACE = "gitops-gen"
 READER_NAME = "gitops-gen-drift-reader"
@@ -54,16 +54,8 @@ def addon_objects(addon: Addon) -> list[Manifest]:
     return out
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _freeze(objects: Sequence[Manifest]) -> list[Manifest]:
-    return [Manifest(_plain(m.body), m.origin) for m in objects]
+    return [Manifest(to_json(m.body), m.origin) for m in objects]
 
 
 def _tenant_key(tenant: Tenant) -> tuple[Any, ...]:

@@ -14,7 +14,6 @@ stays for bad flags (an unsupported ``--kubernetes-version``, a missing
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import re
@@ -81,7 +80,7 @@ def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) ->
     """Documents of a YAML (or JSON) stream, each with the line its content starts on."""
     if name.endswith(".json") or text.lstrip().startswith(("{", "[")):
         try:
-            yield Document(plain(json.loads(text)), name, _first_content_line(text, 1))
+            yield Document(yamlio.to_json(json.loads(text)), name, _first_content_line(text, 1))
             return
         except ValueError:
             pass  # YAML is a superset of JSON: let the YAML parser report where it breaks
@@ -90,7 +89,7 @@ def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) ->
     lines = [_first_content_line(c, start) for start, c in chunks if _holds_document(c)]
     if whole is not None and len(whole) == len(lines):  # one parser run for the stream: twice as fast
         for value, line in zip(whole, lines, strict=True):
-            yield Document(plain(value), name, line)
+            yield Document(value, name, line)
         return
     for start, chunk in chunks:  # parse part by part: exact lines, and one bad part hides nothing
         try:
@@ -103,7 +102,7 @@ def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) ->
             continue
         line = _first_content_line(chunk, start)
         for value in values:
-            yield Document(plain(value), name, line)
+            yield Document(value, name, line)
 
 
 def _load_whole(text: str, strict: bool) -> list[Any] | None:
@@ -165,22 +164,3 @@ def expand_list(doc: Document) -> Iterator[Document]:
             yield Document(item, doc.file, doc.line, doc.source)
         return
     yield doc
-
-
-def plain(value: Any) -> Any:
-    """JSON data: string keys, timestamps as the text Kubernetes would have kept."""
-    if isinstance(value, dict):
-        return {k if isinstance(k, str) else _key(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat().replace("+00:00", "Z")
-    return value
-
-
-def _key(key: Any) -> str:
-    if key is None:
-        return "null"
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    return str(key)

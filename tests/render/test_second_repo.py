@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
 import pytest
 
 from gitops_gen import kustomize
@@ -23,9 +22,8 @@ from gitops_gen.cli import run
 from gitops_gen.load import load_repo
 from gitops_gen.manifest import ObjectRef, ref_of
 from gitops_gen.render import Rendering, render
-from gitops_gen.validate.crds import schema_from_crd, strict
 from gitops_gen.yamlio import load_plain
-from tests.conftest import ARGOCD_CRDS, PROJECT, require_tool, tree_digest
+from tests.conftest import PROJECT, require_tool, tree_digest, upstream_argocd_validators
 
 CORPUS = PROJECT / "tests" / "corpus" / "globex"
 ARGOCD_NS = "gitops"
@@ -128,12 +126,7 @@ def test_render_writes_the_expected_clusters_and_validate_is_clean(repo: Path, r
 
 def test_every_argocd_object_on_disk_validates_against_the_upstream_crds(
         on_disk: list[tuple[str, dict[str, Any]]]) -> None:
-    require_tool(ARGOCD_CRDS.is_dir(), f"upstream Argo CD CRDs not found at {ARGOCD_CRDS}")
-    validators = {}
-    for name in ("application-crd.yaml", "appproject-crd.yaml"):
-        crd = load_plain((ARGOCD_CRDS / name).read_text())[0]
-        validators[crd["spec"]["names"]["kind"]] = jsonschema_rs.validator_for(
-            strict(schema_from_crd(crd, "v1alpha1")))
+    validators = upstream_argocd_validators()
     counts = {"Application": 0, "AppProject": 0}
     for path, doc in on_disk:
         if doc.get("apiVersion") != "argoproj.io/v1alpha1":

@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jsonschema_rs
 import pytest
 
 from gitops_gen import kustomize
 from gitops_gen.load import load_repo
 from gitops_gen.manifest import ref_of
 from gitops_gen.render import Rendering, render
-from gitops_gen.validate.crds import schema_from_crd, strict
-from gitops_gen.yamlio import load_plain
-from tests.conftest import ARGOCD_CRDS, PROJECT, require_tool
+from tests.conftest import PROJECT, require_tool, upstream_argocd_validators
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +50,8 @@ def test_the_bootstrap_kustomization_builds(rendering: Rendering) -> None:
     assert {"gitops-gen-root", "argocd-cm"} <= built
 
 
-def _upstream_validators() -> dict[str, Any]:
-    require_tool(ARGOCD_CRDS.is_dir(), f"upstream Argo CD CRDs not found at {ARGOCD_CRDS}")
-    validators = {}
-    for name in ("application-crd.yaml", "appproject-crd.yaml"):
-        crd = load_plain((ARGOCD_CRDS / name).read_text())[0]
-        validators[crd["spec"]["names"]["kind"]] = jsonschema_rs.validator_for(
-            strict(schema_from_crd(crd, "v1alpha1")))
-    return validators
-
-
 def test_every_argocd_object_validates_against_the_upstream_crds(rendering: Rendering) -> None:
-    validators = _upstream_validators()
+    validators = upstream_argocd_validators()
     count = 0
     for f in rendering.files:
         for m in f.manifests:
@@ -77,7 +64,7 @@ def test_every_argocd_object_validates_against_the_upstream_crds(rendering: Rend
 
 
 def test_upstream_crd_validation_rejects_unknown_fields(rendering: Rendering) -> None:
-    validators = _upstream_validators()
+    validators = upstream_argocd_validators()
     app = next(m.body for f in rendering.files for m in f.manifests if m.ref.kind == "Application")
     broken = _json(app)
     broken["spec"]["sourcee"] = broken["spec"].pop("source")
