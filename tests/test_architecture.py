@@ -13,8 +13,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "gitops_gen"
 OWNERS = {
     "ruamel": {"yamlio"},
     "yaml": {"yamlio"},
-    "kubernetes": {"kube"},
-    "urllib3": {"kube"},
+    "kubernetes": {"kube.client"},
+    "urllib3": {"kube.client"},
     "kubernetes_validate": {"validate.schemas"},
     "jsonschema_rs": {"validate.schemas", "validate.crds", "validate.argocd"},
     "deepdiff": {"drift.compare"},
