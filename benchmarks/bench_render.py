@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.fleet import write_fleet
+from benchmarks.fleet import scratch, write_fleet
 
 
 def _cli(repo: Path, *args: str) -> tuple[float, float, str]:
@@ -63,7 +63,7 @@ def _emitter_ratio(repo: Path, report: Callable[[str, str], None]) -> None:
 
 
 def run(report: Callable[[str, str], None]) -> None:
-    with tempfile.TemporaryDirectory(prefix="gitops-gen-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="render-", dir=scratch()) as tmp:
         repo = write_fleet(Path(tmp) / "fleet")
         full, full_rss, _ = _cli(repo)
         files = _files(repo / "rendered")
@@ -73,12 +73,16 @@ def run(report: Callable[[str, str], None]) -> None:
         written = sum(1 for p in after if before.get(p) != after[p])
         recompute, recompute_rss, _ = _cli(repo, "--no-cache")
         check, _, _ = _cli(repo, "--check")
+        tenant = repo / "blueprints" / "tenants" / "team-042.yaml"
+        tenant.write_text(tenant.read_text().replace("tier: small", "tier: large"))
+        incremental, _, incremental_out = _cli(repo)
         report("full render (load, render, write; one process)", f"{full:.2f} s   (target <= 15 s)")
         report("files written", f"{files:,}   ({files / full:,.0f} files/s)")
         report("no-op re-render", f"{noop:.2f} s = {noop / full:.0%} of full (target <= 25 %), "
                f"{written} files written")
         report("no-op with --no-cache (full recompute, byte compare)", f"{recompute:.2f} s = {recompute / full:.0%}")
         report("render --check (never cached)", f"{check:.2f} s")
+        report("one tenant's tier changed, then render", f"{incremental:.2f} s ({incremental_out.split(': ', 1)[1]})")
         report("peak memory (max RSS): full / no-op / --no-cache",
                f"{full_rss:.0f} / {noop_rss:.0f} / {recompute_rss:.0f} MiB   (target <= 1024 MiB)")
         _emitter_ratio(repo, report)

@@ -17,7 +17,7 @@ from typing import Any
 
 import kubernetes_validate
 
-from benchmarks.fleet import write_fleet
+from benchmarks.fleet import scratch, write_fleet
 from gitops_gen.load import load_repo
 from gitops_gen.render import render
 from gitops_gen.validate.engine import Document, Options, validate_documents
@@ -140,7 +140,7 @@ def generated(namespaces: int = NAMESPACES) -> list[dict[str, Any]]:
 
 def fleet_documents() -> list[dict[str, Any]]:
     """Every distinct object the bench fleet renders (as `validate` sees them: one per file and object)."""
-    with tempfile.TemporaryDirectory(prefix="gitops-gen-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="validate-", dir=scratch()) as tmp:
         rendering = render(load_repo(write_fleet(Path(tmp) / "fleet")))
     distinct = {(m.path, m.ref): m.body for objects in rendering.desired.values() for m in objects}
     return [json.loads(json.dumps(body)) for body in distinct.values()]

@@ -94,6 +94,15 @@ spec:
 """
 
 
+def scratch() -> Path:
+    """Where benchmarks write: inside the project (.benchmarks/, git-ignored), on the file system a
+    repository lives on.  /tmp on these machines showed 10x slower file creation at times, which
+    measured the machine's housekeeping rather than gitops-gen."""
+    folder = Path(__file__).resolve().parents[1] / ".benchmarks"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def write_fleet(root: Path) -> Path:
     """Write the fleet's blueprints under ``root`` and return it."""
     (root / "blueprints" / "addons").mkdir(parents=True)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,13 +95,11 @@ def recover(out_dir: Path) -> None:
 
 
 def _write_file(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
+    with open(path, "wb") as handle:  # apply() made the folders
         handle.write(content)
 
 
-def _link_or_copy(src: str, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
+def _link_or_copy(src: str, dst: str) -> None:
     if os.path.islink(src):
         os.symlink(os.readlink(src), dst)
         return
@@ -123,9 +122,12 @@ def apply(rendering: Rendering, out_dir: Path, the_plan: Plan,
     dropped = set(the_plan.extra)
     try:
         staging.mkdir()
-        for rel, path in _existing(out_dir).items():
-            if rel not in changed and rel not in dropped:
-                _link_or_copy(path, staging / rel)
+        kept = {rel: path for rel, path in _existing(out_dir).items() if rel not in changed and rel not in dropped}
+        # Each folder once, not once per file: a fleet has tens of thousands of files in a few thousand folders.
+        for folder in sorted({posixpath.dirname(rel) for rel in (*kept, *changed)} - {""}):
+            os.makedirs(staging / folder, exist_ok=True)
+        for rel, path in kept.items():
+            _link_or_copy(path, os.path.join(staging, rel))
         for f in rendering.files:
             if f.path in changed:
                 write_file(staging / f.path, f.content)
