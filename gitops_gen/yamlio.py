@@ -97,6 +97,9 @@ def _one_line(err: YAMLError) -> str:
         return f"duplicate key {key.group(1)!r}" if key else "duplicate key"
     if isinstance(err, MarkedYAMLError):
         parts = [p for p in (err.context, err.problem) if p]
+        if "flow" in (err.context or "") and "got '{'" in (err.problem or ""):
+            # `path: deploy/{env}` inside `{...}`: braces are YAML syntax there
+            parts.append("quote values containing { } inside a {...} mapping, e.g. path: \"deploy/{env}\"")
         return "invalid YAML: " + "; ".join(parts) if parts else "invalid YAML"
     return "invalid YAML: " + str(err).splitlines()[0]
 

@@ -710,3 +710,12 @@ def test_a_blueprint_symlinked_from_outside_the_repo_is_refused(
     assert run(["render", "--repo", str(repo)]) == 2
     assert capsys.readouterr().err == (
         "blueprints/tenants/search.yaml:1:1: a symlink to a file outside the repository: blueprints must live in it\n")
+
+
+def test_braces_in_a_flow_mapping_get_a_hint(example_copy: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """DESIGN.md's own example writes `path: deploy/{env}` inside `{...}`: YAML reads that brace as syntax."""
+    repo = broken_repo(example_copy, tmp_path, [sub(CHECKOUT, 'path: "deploy/{env}"', "path: deploy/{env}")])
+    assert run(["render", "--repo", str(repo)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{CHECKOUT}:16:") and 'quote values containing { } inside a {...} mapping' in err
