@@ -23,6 +23,7 @@ from gitops_gen.model import (
     TenantApp,
     Tier,
 )
+from gitops_gen.quantity import QUANTITY
 from gitops_gen.spec import (
     DNS1123_SUBDOMAIN,
     Bool,
@@ -42,7 +43,6 @@ API_VERSION = "gitops-gen/v1"
 HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/\S*)?$")
 REPO_URL = re.compile(r"^(https://\S+|ssh://\S+|git@[A-Za-z0-9.-]+:\S+|oci://\S+)$")
 EXACT_VERSION = re.compile(r"^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$")
-QUANTITY = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]+)?$")
 GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._@-]*$")
 PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9._/{}-]+$")
 VERSION = re.compile(r"^1\.[0-9]+$")

@@ -23,7 +23,7 @@ OWNERS = {
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
-        "drift.quantity", "validate.policy", "validate.references")
+        "quantity", "validate.policy", "validate.references")
 IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops_gen.kube", "gitops_gen.writer",
           "gitops_gen.kustomize", "gitops_gen.cli", "gitops_gen.commands"}
 

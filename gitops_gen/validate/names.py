@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from gitops_gen.quantity import QUANTITY
 from gitops_gen.validate.schemas import SchemaError
 
 _LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _LABEL_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _QUALIFIED = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-_QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$")
 
 NAME_RULES: dict[str, str] = {  # kind -> which name syntax the API server enforces
     "Namespace": "label",
@@ -93,7 +93,7 @@ def quantity(value: Any) -> str | None:
         return "must be a quantity such as 500m, 2Gi or 1.5"
     if isinstance(value, (int, float)):
         return None
-    if isinstance(value, str) and _QUANTITY.match(value):
+    if isinstance(value, str) and QUANTITY.match(value):
         return None
     return "must be a quantity such as 500m, 2Gi or 1.5"
 

@@ -24,12 +24,13 @@ _SUFFIX = {
     "Pi": Decimal(2) ** 50,
     "Ei": Decimal(2) ** 60,
 }
-_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$")
+# The one spelling of a Kubernetes quantity: blueprints, validation and drift all use it.
+QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$")
 
 
 @lru_cache(maxsize=4096)  # fleets repeat the same few quantities over and over
 def _parse_text(text: str) -> Decimal | None:
-    match = _QUANTITY.match(text.strip())
+    match = QUANTITY.match(text.strip())
     if not match:
         return None
     number, exponent, suffix = match.groups()
