@@ -268,7 +268,11 @@ def _scalar(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
-        return repr(value)
+        text = repr(value)
+        if "e" in text and "." not in text:  # YAML 1.1 (kubectl's reading) wants a dot: 1.0e-05, not 1e-05
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa}.0e{exponent}"
+        return text
     return _string(str(value))
 
 
@@ -278,23 +282,40 @@ def _string(text: str) -> str:
         return text
     if _PLAIN_DIGIT.match(text) and not _NUMBER_LIKE.match(text):
         return text  # quantities such as 128Gi read better unquoted
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    return _quoted(text)
+
+
+# Characters YAML does not allow raw (C1 controls, DEL) or would read as line breaks inside quotes.
+_UNSAFE_IN_QUOTES = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _quoted(text: str) -> str:
+    """A JSON string is a valid YAML double-quoted scalar once the characters above are escaped too."""
+    return _UNSAFE_IN_QUOTES.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+_COLLECTIONS = (dict, list, tuple)  # checked with plain isinstance: ABC checks cost a third of the time
+
+
+@functools.lru_cache(maxsize=4096)
+def _ordered(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(keys, key=key_order))
 
 
 def _emit(value: Any, indent: str, out: list[str]) -> None:
-    """Append lines for a non-empty mapping or sequence at ``indent``."""
-    if isinstance(value, Mapping):
-        for key in sorted(value, key=key_order):
+    """Append lines for a non-empty dict or sequence at ``indent``."""
+    if isinstance(value, dict):
+        for key in _ordered(tuple(value)):
             item = value[key]
-            head = f"{indent}{_scalar(key)}:"
-            if isinstance(item, (Mapping, list, tuple)) and item:
+            head = f"{indent}{_string(key) if type(key) is str else _scalar(key)}:"
+            if item and isinstance(item, _COLLECTIONS):
                 out.append(head)
-                _emit(item, indent + "  " if isinstance(item, Mapping) else indent, out)
+                _emit(item, indent + "  " if isinstance(item, dict) else indent, out)
             else:
                 out.append(f"{head} {_inline(item)}")
         return
     for item in value:
-        if isinstance(item, (Mapping, list, tuple)) and item:
+        if item and isinstance(item, _COLLECTIONS):
             sub: list[str] = []
             _emit(item, indent + "  ", sub)
             first = sub[0][len(indent) + 2:]
@@ -305,18 +326,19 @@ def _emit(value: Any, indent: str, out: list[str]) -> None:
 
 
 def _inline(value: Any) -> str:
-    if isinstance(value, Mapping):
+    if type(value) is str:
+        return _quoted(value) if "\n" in value else _string(value)
+    if isinstance(value, dict):
         return "{}"
     if isinstance(value, (list, tuple)):
         return "[]"
-    if isinstance(value, str) and "\n" in value:
-        return json.dumps(value, ensure_ascii=False)
     return _scalar(value)
 
 
 def dump_document(value: Any) -> str:
-    """One YAML document (no leading ``---``) for JSON-like data, ending in a newline."""
-    if isinstance(value, (Mapping, list, tuple)) and value:
+    """One YAML document (no leading ``---``) for JSON data (dicts, lists, tuples, scalars), ending in a
+    newline.  Other Mapping types are not expected here: everything we emit is built from dicts."""
+    if value and isinstance(value, _COLLECTIONS):
         out: list[str] = []
         _emit(value, "", out)
         return "\n".join(out) + "\n"
