@@ -1,5 +1,7 @@
-"""Validation throughput: the engine (validators compiled once per kind) against
-``kubernetes_validate.validate()`` called once per document, in the same run.
+"""Validate the fleet's rendered objects: our engine against kubernetes_validate.validate() per document.
+
+The engine compiles one validator per kind and version; the baseline calls
+``kubernetes_validate.validate()`` once per document, in the same run.
 
 The documents are the bench fleet's rendered objects (benchmarks/fleet.py);
 ``generated()`` is a smaller hand-made set that includes Deployments, used by
