@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import posixpath
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,9 +63,10 @@ def _read(path: str) -> bytes | None:
 
 
 def plan(rendering: Rendering, out_dir: Path) -> Plan:
-    """Compare what the render produces with what is on disk; touches nothing."""
-    recover(out_dir)
-    existing = _existing(out_dir)
+    """Compare what the render produces with what is on disk; touches nothing.  After a crash between the
+    two renames, the previous tree is what is on disk (the next write puts it back)."""
+    _, previous = _siblings(out_dir)
+    existing = _existing(previous if previous.exists() and not out_dir.exists() else out_dir)
     missing, stale, unchanged = [], [], 0
     for f in rendering.files:
         path = existing.get(f.path)
@@ -77,6 +80,23 @@ def plan(rendering: Rendering, out_dir: Path) -> Plan:
     extra = [rel for rel, path in existing.items()
              if rel not in produced and rendering.owns(rel) and (_read(path) or b"").startswith(_HEADER)]
     return Plan(tuple(missing), tuple(stale), tuple(sorted(extra)), unchanged)
+
+
+@contextlib.contextmanager
+def exclusive(out_dir: Path) -> Iterator[None]:
+    """Hold the repository's render lock (an flock on the folder holding rendered/: no lock file to
+    leave behind), repairing an interrupted swap first.  A second render at the same time is refused
+    rather than allowed to remove the first one's staging tree."""
+    fd = os.open(out_dir.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"another gitops-gen is writing {out_dir}; try again when it has finished") from None
+        recover(out_dir)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _siblings(out_dir: Path) -> tuple[Path, Path]:

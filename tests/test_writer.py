@@ -105,9 +105,28 @@ def test_a_crash_between_the_two_renames_is_repaired(example_repo: Path) -> None
     rendered = example_repo / "rendered"
     before = tree_digest(rendered)
     rendered.rename(example_repo / ".rendered.previous")
-    assert render_cli(example_repo, "--check") == 0
+    assert render_cli(example_repo, "--check") == 0  # reads the previous tree, writes nothing
+    assert not rendered.exists()
+    assert render_cli(example_repo, "--no-cache") == 0
     assert tree_digest(rendered) == before
     assert not (example_repo / ".rendered.previous").exists()
+
+
+def test_a_second_render_at_the_same_time_is_refused(example_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import fcntl
+
+    settings = example_repo / "gitops.yaml"
+    settings.write_text(settings.read_text().replace("targetRevision: main", "targetRevision: release-2"))
+    before = tree_digest(example_repo / "rendered")
+    fd = os.open(example_repo, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a running render holds
+        assert render_cli(example_repo) == 2
+        assert "another gitops-gen is writing" in capsys.readouterr().err
+        assert tree_digest(example_repo / "rendered") == before
+    finally:
+        os.close(fd)
+    assert render_cli(example_repo) == 0
 
 
 def test_env_subset_writes_that_env_and_deletes_nothing_elsewhere(example_repo: Path) -> None:

@@ -34,8 +34,8 @@ def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: boo
         click.echo(f"{RENDERED_DIR}/: 0 written, 0 removed, {count} unchanged (no input changed)")
         return ExitCode.OK
     rendering = render(load_repo(root), envs)
-    the_plan = writer.plan(rendering, out_dir)
     if check:
+        the_plan = writer.plan(rendering, out_dir)
         for label, paths in (("stale", the_plan.stale), ("missing", the_plan.missing), ("extra", the_plan.extra)):
             for path in paths:
                 click.echo(f"{label}: {RENDERED_DIR}/{path}")
@@ -45,8 +45,10 @@ def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: boo
         click.echo(f"{RENDERED_DIR}/ is out of date: run `gitops-gen render` (or `make render`) and commit",
                    err=True)
         return ExitCode.FINDINGS
-    writer.apply(rendering, out_dir, the_plan)
-    cache.save(root, out_dir, inputs)
+    with writer.exclusive(out_dir):
+        the_plan = writer.plan(rendering, out_dir)
+        writer.apply(rendering, out_dir, the_plan)
+        cache.save(root, out_dir, inputs)
     written = len(the_plan.missing) + len(the_plan.stale)
     click.echo(f"{RENDERED_DIR}/: {written} written, {len(the_plan.extra)} removed, "
                f"{the_plan.unchanged} unchanged")
