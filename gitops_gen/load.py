@@ -123,15 +123,21 @@ def load_repo(root: Path) -> Repo:
     stacks: dict[str, AddonStack] = {}
     tenants: dict[str, Tenant] = {}
     envs: dict[str, Environment] = {}
+    broken: set[tuple[str, str]] = set()  # blueprints with errors of their own, known by name
+    blind = False  # a file failed before its name was known: cross-file checks would guess
     for kind, path in blueprint_files(root):
         doc = read_document(root, path, errors)
         if doc is None:
+            blind = True
             continue
         name = check_header(doc, kind, errors)
-        if doc.get("kind") != kind or "spec" not in doc:
+        if doc.get("kind") != kind or "spec" not in doc or name is None:
+            blind = blind or name is None or doc.get("kind") != kind
+            broken.update([(kind, name)] if name else [])
             continue  # reported; checking the spec against another kind's fields would only add noise
         spec = bp.SPEC_OF_KIND[kind].check(doc.get("spec"), doc.value_loc("spec"), "spec", errors)
-        if name is None or spec is None:
+        if spec is None:
+            broken.add((kind, name))
             continue
         origin = doc["metadata"].value_loc("name")
         if (kind, name) in seen:
@@ -146,11 +152,13 @@ def load_repo(root: Path) -> Repo:
             env = bp.make_environment(name, spec, origin, errors)
             if env is not None:
                 envs[name] = env
+            else:
+                broken.add((kind, name))
     if settings is None:
         raise InputErrors(_unique(errors))
     repo = Repo(root, settings, stacks, tenants, envs)
-    if not errors:
-        repo = resolve(repo, errors)
+    if not blind:
+        repo = resolve(repo, errors, frozenset(broken))
     if errors:
         raise InputErrors(_unique(errors))
     return repo

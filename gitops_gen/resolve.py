@@ -113,11 +113,17 @@ def _check_stacks(repo: Repo, errors: Errors) -> None:
             seen.add(addon.name)
 
 
-def _env_addons(repo: Repo, env: Environment, errors: Errors) -> dict[str, Addon]:
+def _env_addons(repo: Repo, env: Environment, errors: Errors, broken: Broken) -> dict[str, Addon]:
     addons: dict[str, Addon] = {}
+    # A stack that failed to load or is misspelt: its add-ons are unknown, not missing; saying so once
+    # beats a cascade of "depends on unknown add-on" errors that the one fix removes.
+    partial = False
     for name, loc in _item_locs(env.raw, "addonStacks", env.origin):
         if name not in repo.stacks:
-            errors.append(InputError(f"unknown add-on stack {name!r}{did_you_mean(name, set(repo.stacks))}", loc))
+            partial = True
+            if ("AddonStack", name) not in broken:
+                errors.append(InputError(f"unknown add-on stack {name!r}{did_you_mean(name, set(repo.stacks))}",
+                                         loc))
             continue
         for addon in repo.stacks[name].addons:
             if addon.name in addons and addons[addon.name].stack != name:
@@ -126,7 +132,7 @@ def _env_addons(repo: Repo, env: Environment, errors: Errors) -> dict[str, Addon
             addons.setdefault(addon.name, addon)
     for addon in addons.values():
         for dep in addon.depends_on:
-            if dep not in addons:
+            if dep not in addons and not partial:
                 where = ("no stack defines it" if not any(dep in {a.name for a in s.addons}
                                                          for s in repo.stacks.values())
                          else f"its stack is not in environment {env.name!r}")
@@ -142,11 +148,12 @@ def _env_addons(repo: Repo, env: Environment, errors: Errors) -> dict[str, Addon
 
 
 def _check_override_targets(overrides: Mapping[str, Any], addons: Mapping[str, Addon],
-                            tenants: Mapping[str, Tenant], repo: Repo, errors: Errors) -> None:
+                            tenants: Mapping[str, Tenant], repo: Repo, errors: Errors,
+                            partial: frozenset[str] = frozenset()) -> None:
     for section, noun, known in (("addons", "an add-on", addons), ("tenants", "a tenant", tenants)):
         targets = overrides.get(section) or {}
         for name in targets:
-            if name not in known:
+            if name not in known and section not in partial:
                 errors.append(InputError(f"overrides.{section}.{name}: not {noun} of this environment"
                                          f"{did_you_mean(name, set(known))}",
                                          targets.key_loc(name) if isinstance(targets, LocDict) else Location("")))
@@ -158,6 +165,7 @@ def _check_override_targets(overrides: Mapping[str, Any], addons: Mapping[str, A
                                      _loc(over, "tier", Location(""))))
 
 
+Broken = frozenset[tuple[str, str]]  # (kind, name) of blueprints whose own file had errors
 Override = Mapping[str, Any] | None  # an environment's or cluster's override of one add-on or tenant
 
 
@@ -189,24 +197,32 @@ def apply_tenant_overrides(tenant: Tenant, overrides: Sequence[Override]) -> Ten
     return dataclasses.replace(bp.make_tenant(tenant.name, found[0], tenant.origin), apps=tenant.apps)
 
 
-def resolve(repo: Repo, errors: Errors) -> Repo:
-    """Check references across files and compute every cluster's plan; append problems to ``errors``."""
+def resolve(repo: Repo, errors: Errors, broken: Broken = frozenset()) -> Repo:
+    """Check references across files and compute every cluster's plan; append problems to ``errors``.
+
+    ``broken`` names blueprints whose files had errors of their own: references to them are not reported
+    as unknown, and checks that would need their contents are skipped, so one run reports every problem
+    without inventing consequences of the ones already reported."""
     _check_stacks(repo, errors)
     _check_tenants(repo, errors)
     clusters: dict[str, Location] = {}
     plans: list[ClusterPlan] = []
     for env in repo.environments.values():
-        if env.promotes_from and env.promotes_from not in repo.environments:
+        if env.promotes_from and env.promotes_from not in repo.environments \
+                and ("Environment", env.promotes_from) not in broken:
             errors.append(InputError(f"spec.promotesFrom: unknown environment {env.promotes_from!r}"
                                      f"{did_you_mean(env.promotes_from, set(repo.environments))}",
                                      _loc(env.raw, "promotesFrom", env.origin)))
-        addons = _env_addons(repo, env, errors)
+        addons = _env_addons(repo, env, errors, broken)
         tenants: dict[str, Tenant] = {}
+        partial = {"addons"} if any(s not in repo.stacks for s in env.addon_stacks) else set()
         for name, loc in _item_locs(env.raw, "tenants", env.origin):
-            if name not in repo.tenants:
-                errors.append(InputError(f"unknown tenant {name!r}{did_you_mean(name, set(repo.tenants))}", loc))
-            else:
+            if name in repo.tenants:
                 tenants[name] = repo.tenants[name]
+                continue
+            partial.add("tenants")  # overrides of a tenant we could not find are that same problem
+            if ("Tenant", name) not in broken:
+                errors.append(InputError(f"unknown tenant {name!r}{did_you_mean(name, set(repo.tenants))}", loc))
         addon_namespaces = {a.namespace: a.name for a in addons.values()}
         for tenant in tenants.values():
             for ns in tenant.namespaces:
@@ -214,14 +230,14 @@ def resolve(repo: Repo, errors: Errors) -> Repo:
                     errors.append(InputError(f"tenant {tenant.name!r} claims namespace {ns!r}, which add-on"
                                              f" {addon_namespaces[ns]!r} uses in environment {env.name!r}",
                                              tenant.origin))
-        _check_override_targets(env.overrides, addons, tenants, repo, errors)
+        _check_override_targets(env.overrides, addons, tenants, repo, errors, frozenset(partial))
         for cluster in env.clusters:
             if cluster.name in clusters:
                 errors.append(InputError(f"cluster name {cluster.name!r} is already used at {clusters[cluster.name]}",
                                          cluster.origin))
                 continue
             clusters[cluster.name] = cluster.origin
-            _check_override_targets(cluster.overrides, addons, tenants, repo, errors)
+            _check_override_targets(cluster.overrides, addons, tenants, repo, errors, frozenset(partial))
             layers = (env.overrides, cluster.overrides)
             plans.append(ClusterPlan(
                 env, cluster,

@@ -208,8 +208,7 @@ BAD_NAMES = [
          at(f"{SEARCH}:13:7", "app 'search-indexer': namespace 'search' is not one of the tenant's namespaces"),
          at(f"{DEV}:9:23", "unknown tenant 'search'"),
          at(f"{PROD}:15:23", "unknown tenant 'search'"),
-         at(f"{STAGE}:13:11", "overrides.tenants.search: not a tenant of this environment"),
-         at(f"{STAGE}:15:23", "unknown tenant 'search'")),
+         at(f"{STAGE}:15:23", "unknown tenant 'search'")),  # its stage override is that same problem
     case("addon-name", sub(CORE, "    - name: cert-manager\n", "    - name: ../cert-manager\n"),
          at(f"{CORE}:6:13", "spec.addons[0].name: '../cert-manager' must be a DNS-1123 label")),
     case("addon-namespace", sub(CORE, "      namespace: external-dns\n", "      namespace: external_dns\n"),
@@ -719,3 +718,19 @@ def test_braces_in_a_flow_mapping_get_a_hint(example_copy: Path, tmp_path: Path,
     assert run(["render", "--repo", str(repo)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"{CHECKOUT}:16:") and 'quote values containing { } inside a {...} mapping' in err
+
+
+def test_file_errors_and_cross_file_errors_come_in_one_run(example_copy: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo inside one tenant and an unknown reference elsewhere are both reported; the broken tenant
+    itself is not called unknown by the environments that list it."""
+    repo = broken_repo(example_copy, tmp_path, [
+        sub(CHECKOUT, "  viewers:", "  viewer:"),
+        sub(PROD, "addonStacks: [platform-core, observability]", "addonStacks: [platform-core, observabilty]"),
+    ])
+    assert run(["render", "--repo", str(repo)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        f"{CHECKOUT}:6:3: spec.viewer: unknown field (did you mean 'viewers'?)",
+        f"{PROD}:14:32: unknown add-on stack 'observabilty' (did you mean 'observability'?)",
+    ]  # and not: "overrides.addons.kube-prometheus-stack: not an add-on", a consequence of the same typo
