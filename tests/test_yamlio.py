@@ -24,7 +24,7 @@ def _ruamel(text: str) -> Any:
     return YAML(typ="safe", pure=True).load(text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data)
 def test_round_trip_through_yaml_1_1_and_1_2(value: Any) -> None:
     text = dump_document(value)
