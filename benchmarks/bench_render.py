@@ -21,12 +21,12 @@ from pathlib import Path
 from benchmarks.fleet import scratch, write_fleet
 
 
-def _cli(repo: Path, *args: str) -> tuple[float, float, str]:
-    """Seconds, peak RSS in MiB, and stdout of one `gitops-gen render` process."""
+def _cli(repo: Path, *args: str, command: str = "render") -> tuple[float, float, str]:
+    """Seconds, peak RSS in MiB, and stdout of one `gitops-gen <command>` process."""
     code = ("import resource, sys; from gitops_gen.cli import run; rc = run(sys.argv[1:]); "
             "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(rc)")
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, "render", "--repo", str(repo), *args],
+    done = subprocess.run([sys.executable, "-c", code, command, "--repo", str(repo), *args],
                           capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
@@ -73,6 +73,7 @@ def run(report: Callable[[str, str], None]) -> None:
         written = sum(1 for p in after if before.get(p) != after[p])
         recompute, recompute_rss, _ = _cli(repo, "--no-cache")
         check, _, _ = _cli(repo, "--check")
+        validate, validate_rss, validated = _cli(repo, command="validate")
         tenant = repo / "blueprints" / "tenants" / "team-042.yaml"
         tenant.write_text(tenant.read_text().replace("tier: small", "tier: large"))
         incremental, _, incremental_out = _cli(repo)
@@ -82,6 +83,8 @@ def run(report: Callable[[str, str], None]) -> None:
                f"{written} files written")
         report("no-op with --no-cache (full recompute, byte compare)", f"{recompute:.2f} s = {recompute / full:.0%}")
         report("render --check (never cached)", f"{check:.2f} s")
+        report("validate, repo mode, whole fleet (one process)",
+               f"{validate:.2f} s, {validate_rss:.0f} MiB ({validated.splitlines()[-1]})")
         report("one tenant's tier changed, then render", f"{incremental:.2f} s ({incremental_out.split(': ', 1)[1]})")
         report("peak memory (max RSS): full / no-op / --no-cache",
                f"{full_rss:.0f} / {noop_rss:.0f} / {recompute_rss:.0f} MiB   (target <= 1024 MiB)")

@@ -7,6 +7,7 @@ namespace) and an ``argocd.argoproj.io/sync-wave`` strictly greater than each of
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
@@ -122,6 +123,7 @@ def _duplicate_names(apps: Sequence[Manifest], context: PolicyContext) -> Iterat
                                                f"namespace {ns} (also in {others})", "metadata.name")
 
 
+@functools.lru_cache(maxsize=4)  # the same file set serves every cluster of a run
 def _rendered_dirs(files: frozenset[str]) -> frozenset[str]:
     dirs = {""}
     for f in files:

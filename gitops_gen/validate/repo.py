@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -137,15 +138,18 @@ def ownership(objects: Sequence[Manifest], repo_url: str) -> dict[ObjectRef, lis
     in files below it.  Applications themselves are owned by the app-of-apps
     whose path holds them.
     """
+    below: dict[str, list[ObjectRef]] = defaultdict(list)  # folder -> objects in files anywhere below it
+    for m in objects:
+        parts = m.path.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            below["/".join(parts[:depth])].append(m.ref)
     owned: dict[ObjectRef, list[ObjectRef]] = {}
     for app in objects:
         if app.ref.kind != "Application":
             continue
         for root in _rendered_paths(app.body, repo_url):
-            bundle = root.split("/overlays/")[0] + "/" if "/overlays/" in root else root + "/"
-            owned.setdefault(app.ref, []).extend(
-                m.ref for m in objects if m.path.startswith(bundle) and m.ref != app.ref
-            )
+            bundle = root.split("/overlays/")[0] if "/overlays/" in root else root
+            owned.setdefault(app.ref, []).extend(ref for ref in below.get(bundle, ()) if ref != app.ref)
     return {app: sorted(set(refs)) for app, refs in owned.items()}
 
 
