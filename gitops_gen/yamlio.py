@@ -278,9 +278,9 @@ def _scalar(value: Any) -> str:
 
 @functools.lru_cache(maxsize=65536)  # a fleet repeats the same keys and values thousands of times
 def _string(text: str) -> str:
-    if _PLAIN.match(text) and not _RESERVED.match(text):
+    if _PLAIN.fullmatch(text) and not _RESERVED.match(text):
         return text
-    if _PLAIN_DIGIT.match(text) and not _NUMBER_LIKE.match(text):
+    if _PLAIN_DIGIT.fullmatch(text) and not _NUMBER_LIKE.match(text):
         return text  # quantities such as 128Gi read better unquoted
     return _quoted(text)
 

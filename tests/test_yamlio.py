@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml as pyyaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -26,8 +26,11 @@ def _ruamel(text: str) -> Any:
 
 @settings(max_examples=200, deadline=None)
 @given(data)
+@example({"A\n": None})  # regressions the search found: `$` matches before a final newline,
+@example({"\x7f": "\u2028"})  # C1 controls and line separators must be escaped inside quotes,
+@example([1e-05, 1e16])  # and YAML 1.1 reads 1e-05 (no dot) as a string
 def test_round_trip_through_yaml_1_1_and_1_2(value: Any) -> None:
-    text = dump_document(value)
+    text = dump_document(value)  # keys too: a key ending in a newline once slipped through `$`
     assert pyyaml.safe_load(text) == value
     assert _ruamel(text) == value
     assert load_plain(text) == [value]
