@@ -27,7 +27,6 @@ REMOVED_API = "removed-api"  # apiVersion removed at or before the target versio
 DEPRECATED_API = "deprecated-api"  # apiVersion deprecated but still served
 INVALID_DOCUMENT = "invalid-document"  # unparsable, not a mapping, missing kind/apiVersion
 STALE = "stale"  # committed rendered/ differs from a fresh render
-KUSTOMIZE = "kustomize"  # kustomize build disagrees with the render
 
 
 class Severity(enum.Enum):

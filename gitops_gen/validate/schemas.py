@@ -84,11 +84,6 @@ def _gvk_index(version: str) -> dict[tuple[str, str], str]:
     return index
 
 
-def known_kinds(version: str) -> frozenset[tuple[str, str]]:
-    """Every (apiVersion, kind) with a built-in schema in ``version``."""
-    return frozenset(_gvk_index(schema_version_for(version)))
-
-
 def _refs(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         ref = node.get("$ref")
@@ -143,11 +138,6 @@ def validate(body: Mapping[str, Any], version: str, strict: bool = True) -> list
     if validator is None:
         return None
     return errors_of(validator, body)
-
-
-def compile_schema(schema: Mapping[str, Any]) -> Any:
-    """Compile any JSON schema (CRDs, Argo CD kinds) with the same engine."""
-    return jsonschema_rs.validator_for(dict(schema))
 
 
 def errors_of(validator: Any, body: Any) -> list[SchemaError]:
