@@ -44,9 +44,9 @@ def _emitter_ratio(repo: Path, report: Callable[[str, str], None]) -> None:
 
     from ruamel.yaml import YAML
 
+    from gitops_gen.emit import dump_document
     from gitops_gen.load import load_repo
     from gitops_gen.render import render
-    from gitops_gen.yamlio import dump_document
 
     docs = json.loads(json.dumps([m.body for f in render(load_repo(repo)).files[:3000] for m in f.manifests][:2000]))
     started = time.perf_counter()

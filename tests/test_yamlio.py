@@ -9,7 +9,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from gitops_gen.yamlio import dump_document, load_plain
+from gitops_gen.emit import dump_document
+from gitops_gen.yamlio import load_plain
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
                     st.text(), st.sampled_from(["yes", "no", "on", "off", "y", "n", "~", "null", "1e3", "0x1F",

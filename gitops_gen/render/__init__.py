@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gitops_gen.emit import dump_document
 from gitops_gen.errors import InputError, InputErrors, Location
 from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.model import ClusterPlan, Repo
@@ -21,7 +22,6 @@ from gitops_gen.render import argocd, bundles
 from gitops_gen.render.common import ARGOCD_API, RENDERED_DIR, ROLE_LABEL, file_name, header, labels
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
-from gitops_gen.yamlio import dump_document
 
 
 @dataclass(frozen=True)

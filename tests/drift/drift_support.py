@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.yamlio import dump_document, load_plain
+from gitops_gen.emit import dump_document
+from gitops_gen.yamlio import load_plain
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

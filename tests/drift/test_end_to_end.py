@@ -10,7 +10,7 @@ import pytest
 from drift_support import serverize
 
 from gitops_gen.cli import run
-from gitops_gen.yamlio import dump_documents
+from gitops_gen.emit import dump_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not (ROOT / "gitops.yaml").exists(), reason="example repository not present")
