@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitops_gen import blueprints as bp
-from gitops_gen.errors import InputError, InputErrors, Location
+from gitops_gen.errors import InputError, InputErrors, Location, show
+from gitops_gen.inputs import MAX_BLUEPRINT_BYTES, read_text
 from gitops_gen.model import AddonStack, Environment, Repo, Settings, Tenant
 from gitops_gen.resolve import resolve
 from gitops_gen.spec import Errors, Field, Free, Name, Obj, did_you_mean, type_name
@@ -17,7 +18,7 @@ from gitops_gen.yamlio import LocDict, load_positioned
 
 SETTINGS_FILE = "gitops.yaml"
 FOLDERS = {"AddonStack": "blueprints/addons", "Tenant": "blueprints/tenants", "Environment": "environments"}
-MAX_FILE_BYTES = 1 << 20  # a blueprint is a page of YAML; a megabyte is a mistake, not a blueprint
+MAX_FILE_BYTES = MAX_BLUEPRINT_BYTES
 
 
 def find_repo_root(start: Path) -> Path:
@@ -36,7 +37,7 @@ def blueprint_files(root: Path) -> list[tuple[str, Path]]:
         base = root / folder
         if base.is_dir():
             found.extend((kind, p) for p in sorted(base.rglob("*"))
-                         if p.suffix in (".yaml", ".yml") and p.is_file()
+                         if p.suffix in (".yaml", ".yml") and not p.is_dir()
                          and not any(part.startswith(".") for part in p.relative_to(base).parts))
     return found
 
@@ -49,20 +50,9 @@ def read_document(root: Path, path: Path, errors: Errors) -> LocDict | None:
         errors.append(InputError("a symlink to a file outside the repository: blueprints must live in it", top))
         return None
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        errors.append(InputError(f"cannot read file: {err.strerror}", top))
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        errors.append(InputError(f"file is larger than {MAX_FILE_BYTES} bytes", top))
-        return None
-    if b"\0" in raw:
-        errors.append(InputError("not a text file (contains NUL bytes)", top))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        errors.append(InputError(f"not UTF-8 text (byte {err.start})", _byte_location(rel, raw, err.start)))
+        text = read_text(path, rel, MAX_FILE_BYTES)
+    except InputError as err:
+        errors.append(err)
         return None
     try:
         docs = [d for d in load_positioned(text, rel) if d is not None]
@@ -92,12 +82,12 @@ def check_header(doc: LocDict, kind: str, errors: Errors, needs_name: bool = Tru
             errors.append(InputError(f"{key}: unknown field{hint}",
                                      doc.key_loc(key)))
     if doc.get("apiVersion") != bp.API_VERSION:
-        errors.append(InputError(f"apiVersion: expected {bp.API_VERSION!r}, got {doc.get('apiVersion')!r}",
+        errors.append(InputError(f"apiVersion: expected {bp.API_VERSION!r}, got {show(doc.get('apiVersion'))}",
                                  doc.value_loc("apiVersion") if "apiVersion" in doc else doc.loc))
     if doc.get("kind") != kind:
         got = doc.get("kind")
-        hint = f" ({got} blueprints belong in {FOLDERS[got]}/)" if got in FOLDERS else ""
-        errors.append(InputError(f"kind: expected {kind!r} here, got {got!r}{hint}",
+        hint = f" ({got} blueprints belong in {FOLDERS[got]}/)" if isinstance(got, str) and got in FOLDERS else ""
+        errors.append(InputError(f"kind: expected {kind!r} here, got {show(got)}{hint}",
                                  doc.value_loc("kind") if "kind" in doc else doc.loc))
     if "spec" not in doc:
         errors.append(InputError("spec: required field is missing", doc.loc))
@@ -167,11 +157,6 @@ def load_repo(root: Path) -> Repo:
 def _unique(errors: Errors) -> Errors:
     """Checks repeated per environment or cluster may find one problem several times: report it once."""
     return list({(e.location, e.message): e for e in errors}.values())
-
-
-def _byte_location(rel: str, raw: bytes, index: int) -> Location:
-    """Line and (byte) column of ``raw[index]``, so an encoding error points at the offending character."""
-    return Location(rel, raw.count(b"\n", 0, index) + 1, index - (raw.rfind(b"\n", 0, index) + 1) + 1)
 
 
 def _load_settings(root: Path, errors: Errors) -> Settings | None:

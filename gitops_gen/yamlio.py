@@ -1,226 +1,360 @@
-"""The one module that owns ruamel.yaml.
+"""The one YAML reader: blueprints, rendered files, manifests, CRD files and cluster dumps (owns PyYAML).
 
-Reading keeps source positions: mappings and sequences come back as
-``LocDict`` / ``LocList`` (plain ``dict`` / ``list`` subclasses) that remember
-the ``Location`` of themselves, of every key and of every item, so errors found
-long after parsing can still name ``file:line:col``.
+libyaml (PyYAML's C parser) turns the text into events; ``_Composer`` builds the values from them itself,
+in one pass and without recursion, so that every guard holds *before* its cost is paid: nesting depth,
+alias expansion and document count, keys that are not text, tags, ``%YAML`` versions and merge keys are
+refused at the event that breaks the rule, with its ``file:line:col``.  Scalars mean what they mean to
+kubectl (``gitops_gen.yamlscalar``).
 
-Writing lives in ``gitops_gen.emit`` (our own emitter, no YAML library).
+Two profiles.  Blueprints come back positioned (``LocDict``/``LocList`` remember where every key, value
+and item was written; keys are the text as written; aliases and ``<<`` are refused).  Everything else
+comes back as plain JSON data (keys turned into JSON keys as kubectl does; aliases and ``<<`` merges are
+allowed within an expansion budget).  A repeated key is found in both: an error for blueprints and under
+``validate --strict``, a warning otherwise (the last value wins, as in kubectl).  docs/yaml-reading.md
+says why.
 """
 
 from __future__ import annotations
 
-import datetime
-import re
-from collections.abc import Mapping
-from typing import Any, ClassVar
+import json
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-import yaml as pyyaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent
+from yaml import YAMLError
+from yaml import events as ev
+from yaml._yaml import CParser
 
-from gitops_gen.errors import InputError, Location
+from gitops_gen import yamlscalar as ys
+from gitops_gen.errors import InputError, Location, show
+from gitops_gen.positions import LocDict, LocList, loc_of
 
-_FAST_LOADER: Any = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
-YAML_ERRORS: tuple[type[Exception], ...] = (YAMLError, pyyaml.YAMLError)  # what the loaders below raise
-YAML_OR_DEPTH_ERRORS: tuple[type[Exception], ...] = (*YAML_ERRORS, RecursionError)
-# ruamel's composer recurses per level and its scanner slows quadratically on deep flow nesting ("[[[[...");
-# stopping at a sane depth while streaming events keeps a nesting bomb from costing minutes.
-MAX_DEPTH = 100
+__all__ = ["BLUEPRINT", "MANIFESTS", "YAML_ERRORS", "LocDict", "LocList", "Parsed", "YamlError", "load_documents",
+           "load_json", "load_plain", "load_positioned", "loc_of", "to_json"]
 
 
-class LocDict(dict[str, Any]):
-    """A mapping that remembers where it and each of its keys were written."""
-
-    loc: Location
-    key_locs: dict[str, Location]
-    value_locs: dict[str, Location]
-
-    def __init__(self, *args: Any, loc: Location | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.loc = loc or Location("")
-        self.key_locs = {}
-        self.value_locs = {}
-
-    def key_loc(self, key: str) -> Location:
-        return self.key_locs.get(key, self.loc)
-
-    def value_loc(self, key: str) -> Location:
-        return self.value_locs.get(key, self.key_loc(key))
+class YamlError(InputError):
+    """Input that is not YAML we read: always located."""
 
 
-class LocList(list[Any]):
-    """A sequence that remembers where it and each of its items were written."""
-
-    loc: Location
-    item_locs: list[Location]
-
-    def __init__(self, *args: Any, loc: Location | None = None) -> None:
-        super().__init__(*args)
-        self.loc = loc or Location("")
-        self.item_locs = []
-
-    def item_loc(self, index: int) -> Location:
-        return self.item_locs[index] if index < len(self.item_locs) else self.loc
+YAML_ERRORS: tuple[type[Exception], ...] = (YamlError,)  # what every loader below raises on bad input
+YAML_OR_DEPTH_ERRORS = YAML_ERRORS  # nesting is a located YamlError now, never a RecursionError
 
 
-def loc_of(value: Any, default: Location) -> Location:
-    return value.loc if isinstance(value, (LocDict, LocList)) else default
+class Profile(NamedTuple):
+    positions: bool  # LocDict/LocList with source positions, keys as written, repeated keys are errors
+    aliases: bool  # *alias and << merge keys allowed (within the expansion budget)
+    max_depth: int
+    max_documents: int
 
 
-def _yaml(pure: bool = False) -> YAML:
-    yaml = YAML(typ="safe", pure=True) if pure else YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
+# A blueprint is a page of YAML: 100 levels is already absurd.  Manifests and CRDs nest deeper (an
+# OpenAPI schema adds two levels per property); 200 keeps every later walk far from Python's recursion limit.
+BLUEPRINT = Profile(positions=True, aliases=False, max_depth=100, max_documents=100)
+MANIFESTS = Profile(positions=False, aliases=True, max_depth=200, max_documents=100_000)
+ALIAS_BUDGET = 10_000  # nodes aliases may add, plus ALIAS_RATIO x the nodes written: a billion laughs stops here
+ALIAS_RATIO = 10
 
 
-def _error_location(err: YAMLError, filename: str) -> Location:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    if mark is None:
-        return Location(filename, 1, 1)
-    return Location(filename, mark.line + 1, mark.column + 1)
+@dataclass(frozen=True)
+class Parsed:
+    """One document: its value, the line its content starts on, and the keys repeated in it (warnings)."""
 
-
-def _one_line(err: YAMLError) -> str:
-    if isinstance(err, DuplicateKeyError):
-        key = re.search(r'found duplicate key "([^"]*)"', str(err))
-        return f"duplicate key {key.group(1)!r}" if key else "duplicate key"
-    if isinstance(err, MarkedYAMLError):
-        parts = [p for p in (err.context, err.problem) if p]
-        if "flow" in (err.context or "") and "got '{'" in (err.problem or ""):
-            # `path: deploy/{env}` inside `{...}`: braces are YAML syntax there
-            parts.append("quote values containing { } inside a {...} mapping, e.g. path: \"deploy/{env}\"")
-        return "invalid YAML: " + "; ".join(parts) if parts else "invalid YAML"
-    return "invalid YAML: " + str(err).splitlines()[0]
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, mark: Any) -> None:
-        super().__init__(message)
-        self.message, self.mark = message, mark
-
-
-class _GuardedComposer(Composer):
-    """Refuses aliases and excessive nesting while composing, before anything is built from them.
-
-    Doing it here, not in a separate pass over the events, parses each blueprint once; stopping early
-    also stops ruamel's scanner, which slows down quadratically on pathological nesting."""
-
-    _depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.parser.check_event(AliasEvent):
-            raise _Refused("YAML aliases (*name) are not supported in blueprints; write the value out",
-                           self.parser.peek_event().start_mark)
-        if not self.parser.check_event(CollectionStartEvent):
-            return super().compose_node(parent, index)
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise _Refused(f"YAML nested more than {MAX_DEPTH} levels deep", self.parser.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+    value: Any
+    line: int
+    duplicates: tuple[InputError, ...] = ()
 
 
 def load_positioned(text: str, filename: str) -> list[Any]:
-    """Parse every document of ``text`` into LocDict/LocList/scalars; raise InputError on bad YAML."""
-    yaml = _yaml()
-    yaml.Composer = _GuardedComposer
+    """Every document of a blueprint file as LocDict/LocList/scalars; YamlError on anything we refuse."""
+    return [doc.value for doc in _Composer(text, filename, BLUEPRINT, strict=True).documents()]
+
+
+def load_documents(text: str, name: str = "<input>", strict: bool = False) -> list[Parsed]:
+    """Every document of a manifest stream as JSON data, with its first line and its repeated keys.
+
+    ``strict``: a repeated key is an error instead of a warning."""
+    return _Composer(text, name, MANIFESTS, strict).documents()
+
+
+def load_plain(text: str, name: str = "<input>", strict: bool = False) -> list[Any]:
+    """Every document of ``text`` as JSON data (manifests, dumps, CRDs, rendered files); YamlError if bad."""
+    return [doc.value for doc in load_documents(text, name, strict)]
+
+
+def load_json(text: str, name: str = "<input>") -> Any:
+    """A JSON document, read by the C decoder (ten times libyaml's speed) with the same depth guard."""
     try:
-        docs = list(yaml.load_all(text))
-    except _Refused as err:
-        raise InputError(err.message, Location(filename, err.mark.line + 1, err.mark.column + 1)) from None
-    except YAMLError as err:
-        raise InputError(_one_line(err), _error_location(err, filename)) from None
+        value = json.loads(text)
     except RecursionError:
-        raise InputError("YAML nested too deeply", Location(filename, 1, 1)) from None
-    return [_convert(doc, filename, _start(doc, filename)) for doc in docs]
-
-
-def _start(doc: Any, filename: str) -> Location:
-    """Where a document's top-level mapping or sequence begins (the second document is not at 1:1)."""
-    if isinstance(doc, (CommentedMap, CommentedSeq)):
-        return Location(filename, doc.lc.line + 1, doc.lc.col + 1)
-    return Location(filename, 1, 1)
-
-
-def _convert(node: Any, filename: str, loc: Location) -> Any:
-    if isinstance(node, CommentedMap):
-        out = LocDict(loc=loc)
-        for key, value in node.items():
-            kline, kcol = node.lc.key(key)
-            vline, vcol = node.lc.value(key)
-            key_loc = Location(filename, kline + 1, kcol + 1)
-            value_loc = Location(filename, vline + 1, vcol + 1)
-            skey = key if isinstance(key, str) else str(key)
-            out.key_locs[skey] = key_loc
-            out.value_locs[skey] = value_loc
-            out[skey] = _convert(value, filename, value_loc)
-        return out
-    if isinstance(node, CommentedSeq):
-        out_list = LocList(loc=loc)
-        for index, item in enumerate(node):
-            iline, icol = node.lc.item(index)
-            item_loc = Location(filename, iline + 1, icol + 1)
-            out_list.item_locs.append(item_loc)
-            out_list.append(_convert(item, filename, item_loc))
-        return out_list
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return str(node)  # timestamps and other exotic scalars are kept as text
-
-
-class _ManifestLoader(_FAST_LOADER):  # type: ignore[misc]
-    """Timestamps stay text, as Kubernetes keeps them (its YAML is converted to JSON first)."""
-
-    yaml_implicit_resolvers: ClassVar[dict[Any, list[Any]]] = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _FAST_LOADER.yaml_implicit_resolvers.items()
-    }
-
-
-def load_plain(text: str) -> list[Any]:
-    """Parse every document of ``text`` into JSON data (manifests, dumps); raises one of ``YAML_ERRORS``.
-
-    Manifests and cluster dumps can be large, so this uses libyaml through PyYAML (about ten times
-    ruamel's pure-Python speed).  Its YAML 1.1 reading is also what kubectl's YAML decoding does, and
-    a repeated key keeps the last value, as kubectl and kubeconform do (``load_plain_strict`` rejects it).
-    """
-    return [to_json(doc) for doc in pyyaml.load_all(text, Loader=_ManifestLoader)]
-
-
-def to_json(value: Any) -> Any:
-    """JSON data: plain dicts and lists, string keys, timestamps as the text Kubernetes would keep."""
-    if isinstance(value, Mapping):
-        return {k if isinstance(k, str) else _json_key(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat().replace("+00:00", "Z")
+        value = _TOO_DEEP  # deeper than Python decodes: the YAML reader finds the place
+    except json.JSONDecodeError as err:
+        raise YamlError(f"invalid JSON: {err.msg}", Location(name, err.lineno, err.colno)) from None
+    if value is _TOO_DEEP or _deeper_than(value, MANIFESTS.max_depth):
+        load_plain(text, name)  # JSON is YAML: this raises, located where the nesting goes too deep
+        raise YamlError(f"nested more than {MANIFESTS.max_depth} levels deep", Location(name, 1, 1))
     return value
 
 
-def _json_key(key: Any) -> str:
-    if key is None:
-        return "null"
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    return str(key)
+_TOO_DEEP = object()
 
 
-def load_plain_strict(text: str) -> list[Any]:
-    """Like ``load_plain`` but duplicate keys are errors (``--strict``)."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.allow_duplicate_keys = False
-    return [to_json(doc) for doc in yaml.load_all(text)]
+def _deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((v, depth + 1) for v in children if isinstance(v, (dict, list)))
+    return False
+
+
+def to_json(value: Any) -> Any:
+    """JSON data: plain dicts and lists and string keys (for values that did not come from this reader)."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else ys.json_key(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
+
+
+_NO_KEY, _MERGE, _NOTHING = object(), object(), object()
+_SCALAR, _ALIAS = ev.ScalarEvent, ev.AliasEvent
+_MAP, _SEQ, _MAP_END, _SEQ_END = ev.MappingStartEvent, ev.SequenceStartEvent, ev.MappingEndEvent, ev.SequenceEndEvent
+_COLLECTION_TAGS = {_MAP: (None, "!", ys.MAP), _SEQ: (None, "!", ys.SEQ)}
+
+
+class _Frame:
+    """A mapping or sequence being composed."""
+
+    __slots__ = ("anchor", "is_map", "key", "key_loc", "loc", "merges", "start", "value")
+
+    def __init__(self, value: Any, is_map: bool, loc: Any, anchor: str | None, start: int) -> None:
+        self.value, self.is_map, self.loc, self.anchor, self.start = value, is_map, loc, anchor, start
+        self.key: Any = _NO_KEY
+        self.key_loc: Any = None
+        self.merges: list[tuple[Any, Any]] = []
+
+
+class _Composer:
+    """Events -> values for one stream; every refusal is a YamlError at the offending event."""
+
+    def __init__(self, text: str, name: str, profile: Profile, strict: bool) -> None:
+        self.text, self.name, self.profile, self.strict = text, name, profile, strict
+        self.duplicates: list[InputError] = []
+
+    def documents(self) -> list[Parsed]:
+        docs: list[Parsed] = []
+        try:
+            parser = CParser(self.text)
+            get = parser.get_event
+            get()  # stream start
+            while type(start := get()) is ev.DocumentStartEvent:
+                if len(docs) >= self.profile.max_documents:
+                    raise self.error(f"more than {self.profile.max_documents:,} YAML documents", start)
+                if start.version not in (None, (1, 1)):
+                    raise self.error(f"%YAML {'.'.join(map(str, start.version))}: YAML 1.1 is read here, as kubectl"
+                                     " reads it; remove the directive", start)
+                self.duplicates = []
+                value, line = self.document(get)
+                docs.append(Parsed(value, line, tuple(self.duplicates)))
+        except YAMLError as err:
+            raise self.parse_error(err) from None
+        except UnicodeEncodeError as err:  # a lone surrogate in the text: not Unicode libyaml can read
+            raise YamlError(f"not valid Unicode text (character {err.start})", Location(self.name, 1, 1)) from None
+        return docs
+
+    def document(self, get: Any) -> tuple[Any, int]:  # one loop over events: the guards sit where they apply
+        positions, aliases, max_depth = self.profile.positions, self.profile.aliases, self.profile.max_depth
+        name = self.name
+        stack: list[_Frame] = []
+        top: _Frame | None = None
+        root: Any = _NOTHING
+        root_line = 1
+        anchors: dict[str, tuple[Any, int]] = {}
+        count = expanded = nodes = 0  # nodes written; nodes added by aliases; both (sizes anchored values)
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is _SCALAR:
+                count += 1
+                nodes += 1
+                if top is not None and top.is_map and top.key is _NO_KEY:
+                    top.key = self.key(event)
+                    top.key_loc = Location(name, event.start_mark.line + 1, event.start_mark.column + 1) \
+                        if positions else event
+                    if event.anchor and top.key is not _MERGE:
+                        anchors[event.anchor] = (top.key, 1)
+                    continue
+                value = self.scalar(event)
+                loc = Location(name, event.start_mark.line + 1, event.start_mark.column + 1) if positions else None
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+            elif kind is _MAP or kind is _SEQ:
+                if top is not None and top.is_map and top.key is _NO_KEY:
+                    what = "a mapping" if kind is _MAP else "a list"
+                    raise self.error(f"a mapping key must be text, not {what}", event)
+                if len(stack) >= max_depth:
+                    raise self.error(f"YAML nested more than {max_depth} levels deep", event)
+                if event.tag not in _COLLECTION_TAGS[kind]:
+                    raise self.error(f"unsupported YAML tag {_short(event.tag)}: write plain YAML", event)
+                count += 1
+                nodes += 1
+                mark = event.start_mark
+                loc = Location(name, mark.line + 1, mark.column + 1) if positions else None
+                if positions:
+                    container: Any = LocDict(loc=loc) if kind is _MAP else LocList(loc=loc)
+                else:
+                    container = {} if kind is _MAP else []
+                top = _Frame(container, kind is _MAP, loc, event.anchor, nodes)
+                if not stack and root is _NOTHING:
+                    root_line = mark.line + 1
+                stack.append(top)
+                continue
+            elif kind is _MAP_END or kind is _SEQ_END:
+                frame = stack.pop()
+                top = stack[-1] if stack else None
+                value, loc = frame.value, frame.loc
+                if frame.merges:
+                    self.merge(frame)
+                if frame.anchor:
+                    anchors[frame.anchor] = (value, nodes - frame.start + 1)
+            elif kind is _ALIAS:
+                if not aliases:
+                    raise self.error("YAML aliases (*name) are not supported in blueprints; write the value out", event)
+                if event.anchor not in anchors:
+                    raise self.error(f"alias *{show(event.anchor)} refers to no anchor before it"
+                                     " (or to the collection that holds it)", event)
+                anchored, size = anchors[event.anchor]
+                expanded += size
+                nodes += size
+                if expanded > ALIAS_BUDGET + ALIAS_RATIO * count:
+                    raise self.error(f"aliases expand this document beyond {ALIAS_RATIO}x its size: refused"
+                                     " (an alias bomb?)", event)
+                if top is not None and top.is_map and top.key is _NO_KEY:
+                    if isinstance(anchored, (dict, list)):
+                        raise self.error("a mapping key must be text, not an alias of a collection", event)
+                    top.key, top.key_loc = anchored, event
+                    continue
+                value, loc = _copy(anchored, max_depth - len(stack), self, event), None
+            elif kind is ev.DocumentEndEvent:
+                return (None if root is _NOTHING else root), root_line
+            else:  # pragma: no cover - libyaml emits nothing else inside a document
+                raise self.error(f"unexpected YAML event {kind.__name__}", event)
+            if top is None:
+                if root is _NOTHING and kind is _SCALAR:
+                    root_line = event.start_mark.line + 1
+                root = value
+            elif top.is_map:
+                self.put(top, value, loc)
+            else:
+                top.value.append(value)
+                if positions:
+                    top.value.item_locs.append(loc)
+
+    def key(self, event: Any) -> Any:
+        """A mapping key: its text as written (blueprints) or its JSON key as kubectl makes it."""
+        tag, text = event.tag, event.value
+        if tag == ys.MERGE or (tag is None and event.implicit[0] and text == "<<"):
+            if not self.profile.aliases:
+                raise self.error("merge keys (<<) are not supported in blueprints; write the keys out", event)
+            return _MERGE
+        if self.profile.positions:
+            if tag not in (None, "!", ys.STR):
+                raise self.error(f"a key cannot carry a tag ({_short(tag)}): write it as plain text", event)
+            return text
+        try:
+            return ys.json_key(self.scalar(event))
+        except ys.ScalarError as err:
+            raise self.error(str(err), event) from None
+
+    def scalar(self, event: Any) -> Any:
+        tag = event.tag
+        try:
+            if tag is None:
+                return ys.resolve_plain(event.value) if event.implicit[0] else event.value
+            if tag in ys.SCALAR_TAGS:
+                return ys.resolve_tagged(tag, event.value)
+        except ys.ScalarError as err:
+            raise self.error(str(err), event) from None
+        raise self.error(f"unsupported YAML tag {_short(tag)}: write plain YAML", event)
+
+    def put(self, frame: _Frame, value: Any, loc: Any) -> None:
+        key, key_loc = frame.key, frame.key_loc
+        frame.key = _NO_KEY
+        if key is _MERGE:
+            sources = value if isinstance(value, list) else [value]
+            if not sources or not all(isinstance(s, dict) for s in sources):
+                raise self.error("<< merges a mapping or a list of mappings, nothing else", key_loc)
+            frame.merges.extend((source, key_loc) for source in sources)
+            return
+        mapping = frame.value
+        if key in mapping:
+            where = key_loc if isinstance(key_loc, Location) else self.location(key_loc)
+            first = f" (first on line {mapping.key_loc(key).line})" if isinstance(mapping, LocDict) else ""
+            duplicate = YamlError(f"duplicate key {show(key)}{first}", where)
+            if self.strict:
+                raise duplicate
+            self.duplicates.append(duplicate)
+            del mapping[key]  # the last value wins, as in kubectl, and takes the last place
+        mapping[key] = value
+        if self.profile.positions:
+            mapping.key_locs.setdefault(key, key_loc)
+            mapping.value_locs[key] = loc or key_loc
+
+    def merge(self, frame: _Frame) -> None:
+        """``<<``: merged keys never override the mapping's own; the first merged mapping wins."""
+        mapping = frame.value
+        for source, _ in frame.merges:
+            for key, value in source.items():
+                if key not in mapping:
+                    mapping[key] = value
+
+    def location(self, event: Any) -> Location:
+        mark = event.start_mark
+        return Location(self.name, mark.line + 1, mark.column + 1)
+
+    def error(self, message: str, at: Any) -> YamlError:
+        return YamlError(message, at if isinstance(at, Location) else self.location(at))
+
+    def parse_error(self, err: YAMLError) -> YamlError:
+        """libyaml's exception as one located line."""
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        if mark is None:  # a ReaderError: a byte or character YAML does not allow, at a byte offset
+            raw = self.text.encode("utf-8", "surrogatepass")
+            offset = int(getattr(err, "position", 0))
+            where = Location(self.name, raw.count(b"\n", 0, offset) + 1, offset - raw.rfind(b"\n", 0, offset))
+            character = getattr(err, "character", "")
+            shown = show(chr(character) if isinstance(character, int) else character)
+            return YamlError(f"character {shown} is not allowed in YAML (escape it inside double quotes)", where)
+        where = Location(self.name, mark.line + 1, mark.column + 1)
+        context, problem = getattr(err, "context", None), getattr(err, "problem", None)
+        if problem == "exceeded maximum nesting depth":  # libyaml's own limit, met while it scans ahead
+            return YamlError("YAML nested more than 1,000 levels deep", where)
+        if problem == "found incompatible YAML document":
+            return YamlError("unsupported %YAML version: YAML 1.1 is read here, as kubectl reads it", where)
+        parts = [p for p in (context, problem) if p]
+        line = self.text.split("\n", mark.line + 1)[mark.line] if mark.line < self.text.count("\n") + 1 else ""
+        char = line[mark.column:mark.column + 1]
+        if problem and "cannot start any token" in problem and char:
+            parts[-1] += f" ({show(char)})" + ("; indent with spaces, not tabs" if char == "\t" else "")
+        if "flow mapping" in (context or "") and line.count("{") > 1:
+            # `path: deploy/{env}` inside `{...}`: braces are YAML syntax there
+            parts.append('quote values containing { } inside a {...} mapping, e.g. path: "deploy/{env}"')
+        return YamlError("invalid YAML: " + "; ".join(parts) if parts else "invalid YAML", where)
+
+
+def _short(tag: str | None) -> str:
+    return show("!!" + tag.removeprefix(ys.TAG) if tag and tag.startswith(ys.TAG) else tag)
+
+
+def _copy(value: Any, room: int, composer: _Composer, event: Any) -> Any:
+    """A fresh copy of an anchored value (nothing downstream shares it), refused if it nests too deep."""
+    if not isinstance(value, (dict, list)):
+        return value
+    if room <= 0:
+        raise composer.error(f"YAML nested more than {composer.profile.max_depth} levels deep (through an alias)",
+                             event)
+    if isinstance(value, dict):
+        return {k: _copy(v, room - 1, composer, event) for k, v in value.items()}
+    return [_copy(v, room - 1, composer, event) for v in value]

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "gitops_gen"
 
 # third-party import name -> the only modules allowed to import it
 OWNERS = {
-    "ruamel": {"yamlio"},
+    "ruamel": {"roundtrip"},  # round-trip edits that keep comments (promote); reading is yamlio's
     "yaml": {"yamlio"},
     "kubernetes": {"kube.client"},
     "urllib3": {"kube.client"},

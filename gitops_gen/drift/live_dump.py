@@ -7,18 +7,16 @@ is the file and the line its document starts on.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from gitops_gen.errors import InputError, Location
+from gitops_gen.inputs import read_text
 from gitops_gen.manifest import Manifest
-from gitops_gen.yamlio import YAML_ERRORS, load_plain
+from gitops_gen.yamlio import YamlError, load_documents, load_json
 
 SUFFIXES = (".yaml", ".yml", ".json")
-_DOC_START = re.compile(r"^---", re.MULTILINE)
 _TOOL_CONFIG_GROUPS = ("kustomize.config.k8s.io",)  # kustomization files sit beside manifests
 
 
@@ -35,41 +33,30 @@ def files_under(path: Path) -> list[Path]:
 
 def load_objects(path: Path) -> tuple[Manifest, ...]:
     """Every Kubernetes object in ``path`` (a file or a folder searched recursively)."""
-    return tuple(m for file in files_under(path) for m in _load_file(file))
+    return tuple(m for file in files_under(path) for m in _load_file(file, alone=not path.is_dir()))
 
 
-def _load_file(file: Path) -> Iterator[Manifest]:
+def _load_file(file: Path, alone: bool) -> Iterator[Manifest]:
     name = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read: {err}", Location(name)) from None
-    for doc, line in _documents(text, name):
+    text = read_text(file)  # regular files only, within a byte cap
+    documents = list(_documents(text, name))
+    if alone and not documents:  # an empty cluster is `kind: List` with `items: []`, not an empty file
+        raise InputError("holds no YAML or JSON document: an empty file is not an empty cluster",
+                         Location(name, 1, 1))
+    for doc, line in documents:
         yield from _objects(doc, Location(name, line))
 
 
 def _documents(text: str, name: str) -> Iterator[tuple[Any, int]]:
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
+    if text.lstrip().startswith(("{", "[")):
         try:
-            yield json.loads(text), 1
+            yield load_json(text, name), 1
             return
-        except json.JSONDecodeError as err:
+        except YamlError:
             if name.endswith(".json"):
-                raise InputError(f"invalid JSON: {err.msg}", Location(name, err.lineno, err.colno)) from None
-    try:
-        docs = load_plain(text)
-    except YAML_ERRORS as err:
-        mark = getattr(err, "problem_mark", None)
-        where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 1)
-        raise InputError(f"invalid YAML: {getattr(err, 'problem', None) or 'cannot parse'}", where) from None
-    separators = [m.start() for m in _DOC_START.finditer(text)]
-    starts = [text.count("\n", 0, at) + 2 for at in separators]  # a document starts below its "---"
-    head = text[: separators[0]] if separators else text
-    if any(line.strip() and not line.lstrip().startswith("#") for line in head.splitlines()) or not starts:
-        starts.insert(0, 1)  # content before the first "---" is a document too
-    for index, doc in enumerate(docs):
-        yield doc, starts[index] if index < len(starts) else starts[-1]
+                raise
+    for parsed in load_documents(text, name, strict=True):  # kubectl's strict decoding: a repeated key is an error
+        yield parsed.value, parsed.line
 
 
 def _objects(doc: Any, where: Location) -> Iterator[Manifest]:

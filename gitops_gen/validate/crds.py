@@ -21,7 +21,8 @@ from typing import Any
 import jsonschema_rs
 
 from gitops_gen import yamlio
-from gitops_gen.errors import InputError, Location
+from gitops_gen.errors import InputError
+from gitops_gen.inputs import read_text
 from gitops_gen.validate.schemas import SchemaError, errors_of
 
 CRD_API_VERSIONS = ("apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1")
@@ -149,12 +150,7 @@ def load_crd_dirs(dirs: Iterable[Path], strict_fields: bool = True) -> CrdRegist
         if not root.is_dir():
             raise InputError(f"--crd-dir {root}: not a directory")
         for path in sorted(p for p in root.rglob("*") if p.suffix in _SUFFIXES and p.is_file()):
-            try:
-                docs = yamlio.load_plain(path.read_text(encoding="utf-8"))
-            except Exception as err:  # any parse failure of a CRD file is the user's input
-                raise InputError(
-                    f"cannot read CRD file: {str(err).splitlines()[0]}", Location(str(path))
-                ) from None
+            docs = yamlio.load_plain(read_text(path), str(path))  # located InputError if unreadable
             crds.extend(d for d in docs if is_crd(d))
     try:
         return registry_from_crds(crds, strict_fields)

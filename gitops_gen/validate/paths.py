@@ -14,15 +14,16 @@ stays for bad flags (an unsupported ``--kubernetes-version``, a missing
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from gitops_gen import yamlio
+from gitops_gen.errors import InputError
+from gitops_gen.inputs import read_stream, read_text
 from gitops_gen.validate.engine import Document
 from gitops_gen.validate.findings import INVALID_DOCUMENT, Finding, Severity
 
@@ -59,7 +60,10 @@ def stdin_is_device(stdin: TextIO) -> bool:
 def _texts(paths: Sequence[str], stdin: TextIO, problems: list[Finding]) -> Iterator[tuple[str, str]]:
     for raw in paths:
         if raw == STDIN:
-            yield STDIN_NAME, stdin.read()
+            try:
+                yield STDIN_NAME, read_stream(stdin, STDIN_NAME)
+            except InputError as err:
+                problems.append(_located(err, 1))
             continue
         path = Path(raw)
         if path.is_dir():
@@ -71,52 +75,36 @@ def _texts(paths: Sequence[str], stdin: TextIO, problems: list[Finding]) -> Iter
             continue
         for file in files:
             try:
-                yield str(file), file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                problems.append(_problem(str(file), 0, f"cannot read: {err}"))
+                yield str(file), read_text(file)  # regular files only, within a byte cap
+            except InputError as err:
+                problems.append(_located(err, 1))
 
 
 def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) -> Iterator[Document]:
     """Documents of a YAML (or JSON) stream, each with the line its content starts on."""
     if name.endswith(".json") or text.lstrip().startswith(("{", "[")):
         try:
-            yield Document(yamlio.to_json(json.loads(text)), name, _first_content_line(text, 1))
+            yield Document(yamlio.load_json(text, name), name, _first_content_line(text, 1))
             return
-        except ValueError:
+        except yamlio.YamlError:
             pass  # YAML is a superset of JSON: let the YAML parser report where it breaks
-    chunks = list(_chunks(text))
-    whole = _load_whole(text, strict)
-    lines = [_first_content_line(c, start) for start, c in chunks if _holds_document(c)]
-    if whole is not None and len(whole) == len(lines):  # one parser run for the stream: twice as fast
-        for value, line in zip(whole, lines, strict=True):
-            yield Document(value, name, line)
-        return
-    for start, chunk in chunks:  # parse part by part: exact lines, and one bad part hides nothing
-        try:
-            values = yamlio.load_plain_strict(chunk) if strict else yamlio.load_plain(chunk)
-        except yamlio.YAML_ERRORS as err:
-            problems.append(_yaml_problem(err, name, start))
-            continue
-        except RecursionError:
-            problems.append(_problem(name, start, "YAML nested too deeply"))
-            continue
-        line = _first_content_line(chunk, start)
-        for value in values:
-            yield Document(value, name, line)
-
-
-def _load_whole(text: str, strict: bool) -> list[Any] | None:
     try:
-        return yamlio.load_plain_strict(text) if strict else yamlio.load_plain(text)
-    except yamlio.YAML_OR_DEPTH_ERRORS:
-        return None
+        whole = yamlio.load_documents(text, name, strict)  # one parser run for the stream: the fast path
+    except yamlio.YamlError:
+        whole = None
+    for start, parsed_docs in ([(1, whole)] if whole is not None else _parts(text, name, strict, problems)):
+        for parsed in parsed_docs:  # repeated keys: errors under --strict (raised above), warnings otherwise
+            problems.extend(_located(d, start, Severity.WARNING) for d in parsed.duplicates)
+            yield Document(parsed.value, name, start + parsed.line - 1)
 
 
-def _holds_document(chunk: str) -> bool:
-    """Whether the YAML parser makes a document of this part (a ``---`` always does, even empty)."""
-    return chunk.startswith("---") or any(
-        line.strip() and not line.strip().startswith("#") for line in chunk.split("\n")
-    )
+def _parts(text: str, name: str, strict: bool, problems: list[Finding]) -> Iterator[tuple[int, list[yamlio.Parsed]]]:
+    """Parse part by part: exact lines, and one bad part hides nothing."""
+    for start, chunk in _chunks(text):
+        try:
+            yield start, yamlio.load_documents(chunk, name, strict)
+        except yamlio.YamlError as err:
+            problems.append(_located(err, start))
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
@@ -142,14 +130,11 @@ def _first_content_line(chunk: str, start: int) -> int:
     return start
 
 
-def _yaml_problem(err: Exception, name: str, start: int) -> Finding:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    line = start + mark.line if mark is not None else start
-    duplicate = re.search(r'found duplicate key "([^"]*)"', str(err))
-    if duplicate:
-        return _problem(name, line, f"duplicate key {duplicate.group(1)!r}")
-    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-    return _problem(name, line, f"invalid YAML: {problem}")
+def _located(err: InputError, start: int, severity: Severity = Severity.ERROR) -> Finding:
+    """An input error found in the part that starts on line ``start`` of its file."""
+    where = err.location
+    line = start + where.line - 1 if where and where.line else 0
+    return Finding(INVALID_DOCUMENT, severity, None, err.message, file=where.file if where else "", line=line)
 
 
 def _problem(name: str, line: int, message: str) -> Finding:

@@ -73,7 +73,7 @@ def test_drift_exit_1_with_exact_lines(capsys: pytest.CaptureFixture[str], drift
     assert out.splitlines() == [
         f"cluster live (dump {drifted})",
         "  modified (3)",
-        f"    Deployment shop/web (apps/v1)  from {DESIRED}:1",
+        f"    Deployment shop/web (apps/v1)  from {DESIRED}:2",  # the first line of the document's content
         '      spec.template.spec.containers[name=app].image: desired "ghcr.io/acme/web:1.4.2", '
         'live "ghcr.io/acme/web:1.4.3-hotfix"',
         f"    ResourceQuota shop/tenant-quota (v1)  from {DESIRED}:54",

@@ -55,7 +55,6 @@ def test_every_error_of_a_document_is_reported_not_just_the_first(gg) -> None:
         ("empty_docs.yaml", "Summary: 0 documents, 0 errors, 0 warnings"),
         ("generate_name.yaml", "Summary: 1 document, 0 errors, 0 warnings"),
         ("extra_property.yaml", "Summary: 1 document, 0 errors, 0 warnings"),  # not --strict
-        ("duplicate_property.yaml", "Summary: 1 document, 0 errors, 0 warnings"),  # not --strict: last wins
         ("folder", "Summary: 4 documents, 0 errors, 0 warnings"),  # a.yaml, b.yml (a List of 2), sub/c.json
         ("argocd/application-valid.yaml", "Summary: 2 documents, 0 errors, 0 warnings"),
     ],
@@ -63,6 +62,14 @@ def test_every_error_of_a_document_is_reported_not_just_the_first(gg) -> None:
 def test_valid_inputs_pass(gg, fixture: str, summary: str) -> None:
     r = gg(*V, fixture)
     assert (r.code, r.lines) == (0, [summary])
+
+
+def test_a_repeated_key_is_a_located_warning_without_strict_and_an_error_with_it(gg) -> None:
+    r = gg(*V, "duplicate_property.yaml")  # the last value wins, as in kubectl
+    assert (r.code, r.lines) == (0, ["duplicate_property.yaml", "  5: warning [invalid-document] duplicate key 'name'",
+                                     "Summary: 1 document, 0 errors, 1 warning"])
+    r = gg(*V, "--strict", "duplicate_property.yaml")
+    assert r.code == 1 and "  5: error [invalid-document] duplicate key 'name'" in r.lines
 
 
 def test_a_list_is_expanded_and_its_invalid_item_reported(gg) -> None:
