@@ -1,0 +1,24 @@
+"""`gitops-gen schema [KIND]`: the JSON Schema of a blueprint kind, for editors (yaml-language-server)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from gitops_gen.errors import ExitCode
+from gitops_gen.jsonschema import SCHEMA_KINDS, json_schema
+
+
+@click.command("schema")
+@click.argument("kind", required=False, type=click.Choice([*SCHEMA_KINDS, "all"]), default="all")
+def command(kind: str) -> int:
+    """Print the JSON Schema (draft 2020-12) of a blueprint KIND (default: all kinds in one schema).
+
+    \b
+    Editors use it to complete and check blueprints as they are typed, e.g. with yaml-language-server:
+      gitops-gen schema Tenant > .schemas/tenant.json
+      # yaml-language-server: $schema=../../.schemas/tenant.json   (first line of a tenant blueprint)
+    """
+    click.echo(json.dumps(json_schema(kind), indent=2, sort_keys=False, ensure_ascii=False))
+    return ExitCode.OK
