@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -25,8 +26,34 @@ main.add_command(drift.command)
 main.add_command(schema.command)
 
 
+class _WarningLines(logging.Handler):
+    """The loader's warnings on stderr, one `file:line:col: warning: ...` line each, each once per run."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = record.getMessage()
+        if line not in self.seen:
+            self.seen.add(line)
+            click.echo(line, err=True)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Entry point: every anticipated error becomes one line on stderr and its exit code."""
+    warnings = logging.getLogger("gitops_gen.warnings")
+    handler = _WarningLines()
+    warnings.addHandler(handler)
+    warnings.propagate = False
+    try:
+        return _run(argv)
+    finally:
+        warnings.removeHandler(handler)
+        warnings.propagate = True
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         result = main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except GitopsGenError as err:

@@ -44,7 +44,8 @@ def type_name(value: Any) -> str:
 
 def did_you_mean(word: str, choices: Collection[str]) -> str:
     """The one did-you-mean of the project: every unknown key, name and reference uses it."""
-    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    same = [c for c in sorted(choices) if c.lower() == str(word).lower()]  # `in` for `In`: too short for difflib
+    close = same or difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
