@@ -62,7 +62,8 @@ def _field(fld: Field) -> dict[str, Any]:
 def schema_of(spec: Spec) -> dict[str, Any]:
     """The JSON Schema of one spec (without ``$schema``)."""
     if isinstance(spec, Typed):
-        return schema_of(spec.inner)
+        return {**schema_of(spec.inner), **({"pattern": _anchored(spec.schema["pattern"])}
+                                            if "pattern" in spec.schema else spec.schema)}
     if isinstance(spec, Either):
         return {"anyOf": [schema_of(option) for option in spec.options]}
     if isinstance(spec, Obj):

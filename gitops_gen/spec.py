@@ -302,6 +302,7 @@ class Typed(Spec):
 
     inner: Spec
     build: Callable[[Any, Location, str, Errors], Any] = field(compare=False)
+    schema: Mapping[str, Any] = field(default_factory=dict, compare=False)  # what build checks, as JSON Schema
 
     def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
         before = len(errors)

@@ -58,7 +58,12 @@ class DriftConfig:
     count_degraded: bool = True
 
 
-def _path(parse: Callable[[str], tuple[Step, ...]], what: str) -> Typed:
+# The subset of jq that ``ignore.parse_jq`` follows, as a pattern editors can check too (the parser decides).
+_JQ_STEP = r'(\.[A-Za-z_][A-Za-z0-9_-]*|\.?\["([^"\\]|\\.)*"\]|\.?\[[0-9]*\]|\.?"([^"\\]|\\.)*")\??'
+JQ_PATH = rf"\s*({_JQ_STEP})+\s*"
+
+
+def _path(parse: Callable[[str], tuple[Step, ...]], what: str, pattern: str | None = None) -> Typed:
     """A path drift itself must follow: its syntax is checked when gitops.yaml is loaded."""
 
     def build(value: str, loc: Location, path: str, errors: Errors) -> str | None:
@@ -69,7 +74,7 @@ def _path(parse: Callable[[str], tuple[Step, ...]], what: str) -> Typed:
             return None
         return value
 
-    return Typed(Str(what=what), build)
+    return Typed(Str(what=what), build, schema={"pattern": pattern} if pattern else {})
 
 
 IGNORE_RULE_SPEC = Obj({
@@ -77,9 +82,9 @@ IGNORE_RULE_SPEC = Obj({
     "kind": Field(Str(), True, doc="kind of the objects, `*` for every kind"),
     "name": Field(Str(), doc="only the object of this name"),
     "namespace": Field(Str(), doc="only objects in this namespace"),
-    "jsonPointers": Field(ListOf(_path(parse_pointer, "a JSON pointer")),
+    "jsonPointers": Field(ListOf(_path(parse_pointer, "a JSON pointer", "/.*")),
                           doc="fields to ignore, e.g. `/spec/replicas`"),
-    "jqPathExpressions": Field(ListOf(_path(parse_jq, "a jq path")),
+    "jqPathExpressions": Field(ListOf(_path(parse_jq, "a jq path", JQ_PATH)),
                                doc='fields to ignore as jq paths: `.field`, `["key"]`, `[N]` and `[]` steps'),
 })
 

@@ -107,7 +107,7 @@ EXCEPTION_SPEC = Typed(Obj({
     "object": Field(Obj({k: Field(Str(), doc=f"glob over the object's {k}") for k in SELECTOR_KEYS},
                         check_extra=_not_empty, schema={"minProperties": 1}), True,
                     doc="which objects: any of apiVersion, kind, namespace, name (globs allowed)"),
-    "reason": Field(Str(r"(?s).*\S.*", "a reason (not blank)"), True, doc="why, for the next reviewer"),
+    "reason": Field(Str(r"[\s\S]*\S[\s\S]*", "a reason (not blank)"), True, doc="why, for the next reviewer"),
     "expires": Field(Date(), True, doc="YYYY-MM-DD; past it the exception no longer applies and is itself "
                                        "an error (GG000)"),
 }), _exception)
