@@ -112,3 +112,22 @@ def test_schema_rejects_misspelt_fields_with_the_field_named() -> None:
 def test_a_value_ending_in_a_newline_is_refused_by_both() -> None:
     doc = {"apiVersion": "gitops-gen/v1", "kind": "Tenant", "metadata": {"name": "search\n"}, "spec": {"tier": "s"}}
     assert not VALIDATORS["Tenant"].is_valid(doc)
+
+
+def test_the_committed_field_reference_is_current() -> None:
+    from gitops_gen.reference import markdown
+
+    committed = (PROJECT / "docs" / "blueprint-reference.md").read_text(encoding="utf-8")
+    assert committed == markdown(), "docs/blueprint-reference.md is stale: run `make docs` and commit it"
+
+
+def test_every_field_the_loader_accepts_is_documented() -> None:
+    from gitops_gen import blueprints as bp
+    from gitops_gen.reference import rows
+
+    undocumented = [path for kind in SCHEMA_KINDS for path, fld in rows(bp.SPEC_OF_KIND[kind], "spec") if not fld.doc]
+    assert undocumented == []
+    reference = (PROJECT / "docs" / "blueprint-reference.md").read_text(encoding="utf-8")
+    for kind in SCHEMA_KINDS:
+        for path, _ in rows(bp.SPEC_OF_KIND[kind], "spec"):
+            assert f"| `{path}` |" in reference, path

@@ -8,6 +8,7 @@ changes (sync waves come from the environment's whole dependency graph).
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from gitops_gen.errors import InputErrors
 from gitops_gen.load import load_repo
 from gitops_gen.render import render
 from tests.conftest import copy_example
+from tests.test_load_errors import BASE
 
 DEV, STAGE, PROD = "environments/dev.yaml", "environments/stage.yaml", "environments/prod.yaml"
 CERT_MANAGER_OFF = "      cert-manager: {enabled: false}\n      ingress-nginx: {values:"
@@ -36,7 +38,8 @@ def files(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "repo")
+    """A copy of tests/corpus/base: a frozen example, so these tests do not move when the example does."""
+    return Path(shutil.copytree(BASE, tmp_path / "repo"))
 
 
 @pytest.fixture
@@ -183,7 +186,7 @@ def test_a_tenant_no_environment_selects_is_a_warning_not_an_error(
         "apiVersion: gitops-gen/v1\nkind: Tenant\nmetadata: {name: data}\nspec: {tier: small}\n")
     (repo / "blueprints/addons/extras.yaml").write_text(
         "apiVersion: gitops-gen/v1\nkind: AddonStack\nmetadata: {name: extras}\nspec:\n  addons: []\n")
-    assert run(["render", "--repo", str(repo), "--check"]) == 0
+    assert run(["render", "--repo", str(repo)]) == 0
     err = capsys.readouterr().err
     assert err.splitlines() == [
         "blueprints/addons/extras.yaml:3:18: warning: add-on stack 'extras' is used by no environment",
@@ -192,3 +195,20 @@ def test_a_tenant_no_environment_selects_is_a_warning_not_an_error(
     assert [str(w) for w in load_repo(repo).warnings] == [
         "blueprints/addons/extras.yaml:3:18: warning: add-on stack 'extras' is used by no environment",
         "blueprints/tenants/data.yaml:3:18: warning: tenant 'data' is selected by no environment"]
+
+
+def test_every_command_rejects_the_same_bad_config_at_load(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt policy or drift key fails render, validate and drift alike, every error listed."""
+    repo = copy_example(tmp_path / "example")
+    edit(repo, "gitops.yaml", "    rules:\n", "    rulez:\n")
+    edit(repo, "gitops.yaml", "    countDegraded: true\n", "    countDegraded: true\n    countOutOfSnyc: false\n")
+    live = tmp_path / "live.yaml"
+    live.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\n")
+    outputs = []
+    for args in (["render"], ["render", "--check"], ["validate"], ["drift", "--env", "prod", "--live-from", str(live)]):
+        assert run([*args, "--repo", str(repo)]) == 2, args
+        outputs.append(capsys.readouterr().err)
+    assert outputs[0].splitlines() == [
+        "gitops.yaml:18:5: spec.policy.rulez: unknown field (did you mean 'rules'?)",
+        "gitops.yaml:24:5: spec.drift.countOutOfSnyc: unknown field (did you mean 'countOutOfSync'?)"]
+    assert all(out == outputs[0] for out in outputs), outputs

@@ -8,11 +8,14 @@ import click
 
 from gitops_gen.errors import ExitCode
 from gitops_gen.jsonschema import SCHEMA_KINDS, json_schema
+from gitops_gen.reference import markdown
 
 
 @click.command("schema")
 @click.argument("kind", required=False, type=click.Choice([*SCHEMA_KINDS, "all"]), default="all")
-def command(kind: str) -> int:
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="Print the field reference of every kind as Markdown instead (docs/blueprint-reference.md).")
+def command(kind: str, as_markdown: bool) -> int:
     """Print the JSON Schema (draft 2020-12) of a blueprint KIND (default: all kinds in one schema).
 
     \b
@@ -20,5 +23,8 @@ def command(kind: str) -> int:
       gitops-gen schema Tenant > .schemas/tenant.json
       # yaml-language-server: $schema=../../.schemas/tenant.json   (first line of a tenant blueprint)
     """
+    if as_markdown:
+        click.echo(markdown(), nl=False)
+        return ExitCode.OK
     click.echo(json.dumps(json_schema(kind), indent=2, sort_keys=False, ensure_ascii=False))
     return ExitCode.OK
