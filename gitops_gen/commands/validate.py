@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gitops_gen.commands.options import output_option, repo_option
+from gitops_gen.commands.options import output_option, repo_option, use_colour
 from gitops_gen.errors import ExitCode, InputError
 from gitops_gen.kubeversions import SUPPORTED_VERSIONS
 from gitops_gen.load import find_repo_root
@@ -86,7 +85,7 @@ def command(
             )
         root = find_repo_root(repo or Path.cwd())
         report = validate_repo(root, envs, crd_dirs, strict=strict is not False)
-    click.echo(FORMATS[output](report, _colour()), nl=False)
+    click.echo(FORMATS[output](report, use_colour()), nl=False)
     return int(ExitCode.OK if report.ok else ExitCode.FINDINGS)
 
 
@@ -143,7 +142,3 @@ def _key(version: str) -> tuple[int, int]:
     major, minor = version.split(".")
     return int(major), int(minor)
 
-
-def _colour() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
