@@ -13,7 +13,7 @@ from gitops_gen.commands.options import output_option, repo_option
 from gitops_gen.errors import ExitCode, InputError
 from gitops_gen.load import find_repo_root
 from gitops_gen.validate import paths, schemas
-from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
+from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Options, validate_documents
 from gitops_gen.validate.findings import Report, Severity
 from gitops_gen.validate.output import FORMATS
@@ -65,7 +65,7 @@ def command(
     """Validate the rendered repository, or any manifests given as PATH (files, folders, - for stdin)."""
     strict_fields = bool(strict) if inputs else strict is not False
     if inputs:
-        crds = load_crd_dirs(crd_dirs, strict_fields=strict_fields) if crd_dirs else CrdRegistry()
+        crds = paths.load_crd_dirs(crd_dirs, strict_fields=strict_fields) if crd_dirs else CrdRegistry()
         if repo is not None or envs:
             raise InputError("--repo and --env are for repo mode; do not combine them with PATH arguments")
         report = validate_paths(
@@ -102,7 +102,7 @@ def validate_paths(
         missing_schema=None if ignore_missing_schemas else Severity.ERROR,
     )
     report = validate_documents(docs, options)
-    return Report(report.documents, report.findings + tuple(problems)).sorted()
+    return Report(report.documents, report.findings + tuple(problems) + crds.findings).sorted()
 
 
 def _version(raw: str | None) -> str:

@@ -26,6 +26,7 @@ MISSING_SCHEMA = "missing-schema"  # no schema for a kind (CRD not given)
 REMOVED_API = "removed-api"  # apiVersion removed at or before the target version
 DEPRECATED_API = "deprecated-api"  # apiVersion deprecated but still served
 INVALID_DOCUMENT = "invalid-document"  # unparsable, not a mapping, missing kind/apiVersion
+CRD = "crd"  # a --crd-dir CRD that cannot be read or compiled, or a pattern of it that is skipped
 STALE = "stale"  # committed rendered/ differs from a fresh render
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gitops_gen import yamlio
+from gitops_gen.errors import InputError
+from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document
 from gitops_gen.validate.findings import INVALID_DOCUMENT, Finding, Severity
 
@@ -164,3 +166,26 @@ def expand_list(doc: Document) -> Iterator[Document]:
             yield Document(item, doc.file, doc.line, doc.source)
         return
     yield doc
+
+
+def load_crd_dirs(dirs: Sequence[Path], strict_fields: bool = True) -> CrdRegistry:
+    """Every CRD in the YAML/JSON files under ``dirs`` (recursive); other documents are ignored.
+
+    A folder that does not exist is a usage error (exit 2); a file or document that cannot be
+    read, and a CRD that cannot be compiled, are findings about it in the registry: the others load.
+    """
+    sources: list[CrdSource] = []
+    problems: list[Finding] = []
+    for root in dirs:
+        if not root.is_dir():
+            raise InputError(f"--crd-dir {root}: not a directory")
+        for file in sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                problems.append(_problem(str(file), 0, f"cannot read CRD file: {err}"))
+                continue
+            for doc in parse_stream(text, str(file), False, problems):
+                sources.extend(CrdSource(d.body, d.file, d.line) for d in expand_list(doc) if is_crd(d.body))
+    registry = registry_from_crds(sources, strict_fields)
+    return CrdRegistry(registry.kinds, tuple(problems) + registry.findings)

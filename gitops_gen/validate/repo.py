@@ -26,9 +26,10 @@ from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
+from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import PolicyContext
 
@@ -44,7 +45,7 @@ def validate_repo(
     rendering = render(repo, envs)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
-    findings = list(stale_files(rendering, the_plan))
+    findings = [*stale_files(rendering, the_plan), *crds.findings]
     committed = {p: (out_dir / p).read_bytes() for p in the_plan.stale}
     stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
