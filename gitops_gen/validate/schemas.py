@@ -84,6 +84,11 @@ def _gvk_index(version: str) -> dict[tuple[str, str], str]:
     return index
 
 
+def served_kinds(version: str) -> list[tuple[str, str]]:
+    """(apiVersion, kind) of every object and list kind the schemas of a shipped ``version`` define."""
+    return sorted(_gvk_index(version))
+
+
 def _refs(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         ref = node.get("$ref")
