@@ -133,14 +133,14 @@ def _labels_and_annotations(meta: Mapping[str, Any], at: str) -> Iterator[Schema
     if isinstance(labels, Mapping):
         for key, value in labels.items():
             if why := qualified_name(str(key)):
-                yield SchemaError(f"{at}.labels", f"label key {str(key)!r}: {why}")
+                yield SchemaError(f"{at}.labels.{key}", f"label key {str(key)!r}: {why}")
             if isinstance(value, str) and (why := label_value(value)):
                 yield SchemaError(f"{at}.labels.{key}", f"label value {value!r}: {why}")
     annotations = meta.get("annotations")
     if isinstance(annotations, Mapping):
         for key in annotations:
             if why := qualified_name(str(key)):
-                yield SchemaError(f"{at}.annotations", f"annotation key {str(key)!r}: {why}")
+                yield SchemaError(f"{at}.annotations.{key}", f"annotation key {str(key)!r}: {why}")
 
 
 def check_quantities(body: Any, patterns: Sequence[Sequence[str]]) -> list[SchemaError]:
