@@ -30,6 +30,7 @@ DEPRECATED_API = "deprecated-api"  # apiVersion deprecated but still served
 INVALID_DOCUMENT = "invalid-document"  # unparsable, not a mapping, missing kind/apiVersion
 CRD = "crd"  # a --crd-dir CRD that cannot be read or compiled, or a pattern of it that is skipped
 STALE = "stale"  # committed rendered/ differs from a fresh render
+FOREIGN_FILE = "foreign-file"  # a file nobody rendered in a folder Argo CD applies as-is
 
 
 class Severity(enum.Enum):

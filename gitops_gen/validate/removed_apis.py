@@ -13,12 +13,13 @@ naming the replacement, before any schema lookup would call it "unknown".
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from gitops_gen.errors import Location
 from gitops_gen.manifest import ObjectRef
 from gitops_gen.validate import builtin_apis
-from gitops_gen.validate.findings import DEPRECATED_API, REMOVED_API, Finding, error, warning
+from gitops_gen.validate.findings import DEPRECATED_API, REMOVED_API, Finding, Severity
 
 
 class Api(NamedTuple):
@@ -157,19 +158,28 @@ def check(
     ref: ObjectRef, version: str, file: str = "", line: int = 0, source: Location | None = None
 ) -> Finding | None:
     """A removed-api error or deprecated-api warning for ``ref`` at target ``version``, else None."""
-    where = {"file": file, "line": line, "source": source}
-    gvk = f"{ref.api_version} {ref.kind}"
-    api = APIS.get((ref.api_version, ref.kind))
+    verdict = _verdict(ref.api_version, ref.kind, version)
+    if verdict is None:
+        return None
+    severity, rule, message = verdict
+    return Finding(rule, severity, ref, message, file=file, line=line, source=source)
+
+
+@functools.cache
+def _verdict(api_version: str, kind: str, version: str) -> tuple[Severity, str, str] | None:
+    ref = ObjectRef(api_version, kind, "", "")
+    gvk = f"{api_version} {kind}"
+    api = APIS.get((api_version, kind))
     if api is not None and api.removed is not None and _v(version) >= _v(api.removed):
-        return error(REMOVED_API, ref, f"{gvk} was removed in Kubernetes {api.removed}; use {api.replacement}", **where)
+        return Severity.ERROR, REMOVED_API, f"{gvk} was removed in Kubernetes {api.removed}; use {api.replacement}"
     unserved = _unserved(ref, version)
     if unserved is not None:
-        return error(REMOVED_API, ref, unserved, **where)
+        return Severity.ERROR, REMOVED_API, unserved
     if api is None or _v(version) < _v(api.deprecated):
         return None
     until = f", removed in {api.removed}" if api.removed else ""
     message = f"{gvk} is deprecated since Kubernetes {api.deprecated}{until}; migrate to {api.replacement}"
-    return warning(DEPRECATED_API, ref, message, **where)
+    return Severity.WARNING, DEPRECATED_API, message
 
 
 def _unserved(ref: ObjectRef, version: str) -> str | None:

@@ -55,6 +55,7 @@ def normalise_version(version: str) -> str:
     return f"{int(parts[0])}.{int(parts[1])}"
 
 
+@functools.cache
 def schema_version_for(version: str) -> str:
     """The shipped schema version to use for a target version: itself, else the nearest shipped one."""
     target = tuple(int(p) for p in normalise_version(version).split("."))
