@@ -16,7 +16,8 @@ OWNERS = {
     "kubernetes": {"kube.client"},
     "urllib3": {"kube.client"},
     "kubernetes_validate": {"validate.schemas"},
-    "jsonschema_rs": {"validate.schemas", "validate.crds", "validate.argocd"},
+    "jsonschema_rs": {"validate.schemas", "validate.crds"},
+    "re2": {"validate.gopattern"},
     "deepdiff": {"drift.compare"},
     "git": set(),  # tests only
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
