@@ -14,6 +14,7 @@ stays for bad flags (an unsupported ``--kubernetes-version``, a missing
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -24,6 +25,7 @@ from typing import TextIO
 from gitops_gen import yamlio
 from gitops_gen.errors import InputError
 from gitops_gen.inputs import read_stream, read_text
+from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document
 from gitops_gen.validate.findings import INVALID_DOCUMENT, Finding, Severity
 
@@ -84,27 +86,37 @@ def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) ->
     """Documents of a YAML (or JSON) stream, each with the line its content starts on."""
     if name.endswith(".json") or text.lstrip().startswith(("{", "[")):
         try:
-            yield Document(yamlio.load_json(text, name), name, _first_content_line(text, 1))
+            yield Document(yamlio.load_json(text, name), name, _first_content_line(text, 1), text=text)
             return
         except yamlio.YamlError:
             pass  # YAML is a superset of JSON: let the YAML parser report where it breaks
+    chunks = list(_chunks(text))
     try:
-        whole = yamlio.load_documents(text, name, strict)  # one parser run for the stream: the fast path
+        whole: list[yamlio.Parsed] | None = yamlio.load_documents(text, name, strict)  # one parser run: fast
     except yamlio.YamlError:
         whole = None
-    for start, parsed_docs in ([(1, whole)] if whole is not None else _parts(text, name, strict, problems)):
-        for parsed in parsed_docs:  # repeated keys: errors under --strict (raised above), warnings otherwise
-            problems.extend(_located(d, start, Severity.WARNING) for d in parsed.duplicates)
-            yield Document(parsed.value, name, start + parsed.line - 1)
-
-
-def _parts(text: str, name: str, strict: bool, problems: list[Finding]) -> Iterator[tuple[int, list[yamlio.Parsed]]]:
-    """Parse part by part: exact lines, and one bad part hides nothing."""
-    for start, chunk in _chunks(text):
+    parts = [(start, c) for start, c in chunks if _holds_document(c)]
+    if whole is not None and len(whole) == len(parts):
+        for parsed, (start, chunk) in zip(whole, parts, strict=True):
+            problems.extend(_located(d, 1, Severity.WARNING) for d in parsed.duplicates)  # errors if --strict
+            yield Document(parsed.value, name, parsed.line, text=chunk, text_line=start)
+        return
+    for start, chunk in chunks:  # parse part by part: exact lines, and one bad part hides nothing
         try:
-            yield start, yamlio.load_documents(chunk, name, strict)
+            parsed_docs = yamlio.load_documents(chunk, name, strict)
         except yamlio.YamlError as err:
             problems.append(_located(err, start))
+            continue
+        for parsed in parsed_docs:
+            problems.extend(_located(d, start, Severity.WARNING) for d in parsed.duplicates)
+            yield Document(parsed.value, name, start + parsed.line - 1, text=chunk, text_line=start)
+
+
+def _holds_document(chunk: str) -> bool:
+    """Whether the YAML parser makes a document of this part (a ``---`` always does, even empty)."""
+    return chunk.startswith("---") or any(
+        line.strip() and not line.strip().startswith("#") for line in chunk.split("\n")
+    )
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
@@ -145,7 +157,30 @@ def expand_list(doc: Document) -> Iterator[Document]:
     """``kind: List`` -> its items (an empty List yields nothing); anything else -> itself."""
     body = doc.body
     if isinstance(body, dict) and body.get("kind") == "List" and isinstance(body.get("items", []), list):
-        for item in body.get("items") or ():
-            yield Document(item, doc.file, doc.line, doc.source)
+        for index, item in enumerate(body.get("items") or ()):
+            yield dataclasses.replace(doc, body=item, within=(*doc.within, "items", index))
         return
     yield doc
+
+
+def load_crd_dirs(dirs: Sequence[Path], strict_fields: bool = True) -> CrdRegistry:
+    """Every CRD in the YAML/JSON files under ``dirs`` (recursive); other documents are ignored.
+
+    A folder that does not exist is a usage error (exit 2); a file or document that cannot be
+    read, and a CRD that cannot be compiled, are findings about it in the registry: the others load.
+    """
+    sources: list[CrdSource] = []
+    problems: list[Finding] = []
+    for root in dirs:
+        if not root.is_dir():
+            raise InputError(f"--crd-dir {root}: not a directory")
+        for file in sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+            try:
+                text = read_text(file)  # regular files only, within a byte cap
+            except InputError as err:
+                problems.append(_located(err, 1))
+                continue
+            for doc in parse_stream(text, str(file), False, problems):
+                sources.extend(CrdSource(d.body, d.file, d.line) for d in expand_list(doc) if is_crd(d.body))
+    registry = registry_from_crds(sources, strict_fields)
+    return CrdRegistry(registry.kinds, tuple(problems) + registry.findings)

@@ -26,11 +26,20 @@ from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
+from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import PolicyContext
+from gitops_gen.validate.written import (
+    Written,
+    app_paths_of,
+    as_is_folders,
+    foreign_files,
+    foreign_finding,
+    read_written,
+)
 
 
 def validate_repo(
@@ -44,10 +53,12 @@ def validate_repo(
     rendering = render(repo, envs)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
-    findings = list(stale_files(rendering, the_plan))
+    written = read_written(out_dir) if out_dir.is_dir() else Written({}, {}, ())
+    findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
     committed = {p: (out_dir / p).read_bytes() for p in the_plan.stale}
     stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
+    texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
     validated: set[tuple[str, ObjectRef, int, str]] = set()
@@ -65,7 +76,11 @@ def validate_repo(
                 continue
             validated.add(key)
             doc = Document(
-                m.body, f"{RENDERED_DIR}/{m.path}" if m.path else "", lines.get(m.path, 0), m.origin
+                m.body,
+                f"{RENDERED_DIR}/{m.path}" if m.path else "",
+                lines.get(m.path, 0),
+                m.origin,
+                text=texts.get(m.path, ""),
             )
             findings.extend(validate_document(doc, options))
         context = PolicyContext(
@@ -87,8 +102,36 @@ def validate_repo(
             ),
         ]
         findings.extend(_in_rendered(f, lines) for f in checked)
-    documents = len({(path, ref) for path, ref, _, _ in validated})
+    foreign = _foreign(rendering, written, the_plan, repo.settings.repo_url, strict, crds)
+    findings.extend(foreign.findings)
+    documents = len({(path, ref) for path, ref, _, _ in validated}) + foreign.documents
     return Report(documents, tuple(findings)).sorted()
+
+
+def _foreign(
+    rendering: Rendering, written: Written, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
+) -> Report:
+    """A finding for every file nobody rendered in a folder Argo CD applies as-is, and its validation."""
+    app_paths = {
+        cluster: [
+            entry
+            for m in objects
+            if m.ref.kind == "Application"
+            for entry in app_paths_of(m.body, list(_rendered_paths(m.body, repo_url)))
+        ]
+        for cluster, objects in rendering.desired.items()
+    }
+    folders = as_is_folders(rendering.targets, rendering.desired, app_paths, written)
+    findings: list[Finding] = []
+    documents = 0
+    produced = {f.path for f in rendering.files}
+    for rel, target in foreign_files(written, folders, produced, set(the_plan.extra)):
+        findings.append(foreign_finding(rel, target))
+        options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
+        for doc in written.documents.get(rel, ()):
+            documents += doc.body is not None
+            findings.extend(validate_document(doc, options) if doc.body is not None else ())
+    return Report(documents, tuple(findings))
 
 
 def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding]:
