@@ -76,37 +76,22 @@ def _sort_key(error: InputError) -> tuple[str, int, int, str]:
     return (loc.file, loc.line, loc.col, error.message)
 
 
-SHOW_LIMIT = 60
+SHOW_LIMIT = 80
 
 
 def show(value: object, limit: int = SHOW_LIMIT) -> str:
     """Any user value made safe for a one-line message: quoted, control characters escaped, long text cut.
 
     Input can hold newlines, terminal escapes or a megabyte of text; echoing it raw would break the
-    ``file:line:col: message`` line (or the terminal).  Every message that repeats input goes through here.
+    ``file:line:col: message`` line (or the terminal).  Every message that repeats input goes through here
+    (``naming.shown`` is this function).
     """
-    text = value if isinstance(value, str) else _short_repr(value, limit)
-    cut = len(text) - limit
-    if cut > 0:
-        text = text[:limit]
-    escaped = "".join(_ESCAPES.get(c) or (c if c.isprintable() else _escape(c)) for c in text)
-    quoted = f"'{escaped}'" if isinstance(value, str) else escaped
-    return f"{quoted}... ({cut:,} more characters)" if cut > 0 else quoted
-
-
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\", "'": "\\'"}
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def _short_repr(value: object, limit: int) -> str:
-    """repr() of a container without building a megabyte string first."""
+    if isinstance(value, str):
+        cut = len(value) - limit
+        return repr(value[:limit]) + (f"... ({cut:,} more characters)" if cut > 0 else "")
     if isinstance(value, dict):
         return "a mapping" if value else "{}"
     if isinstance(value, (list, tuple)):
         return "a list" if value else "[]"
     text = repr(value)
-    return text if len(text) <= limit * 2 else text[: limit * 2]
+    return text if len(text) <= limit else f"{text[:limit]}..."

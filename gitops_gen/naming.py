@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from gitops_gen.errors import show
+
 LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 LABEL_1035 = r"[a-z]([-a-z0-9]*[a-z0-9])?"
 SUBDOMAIN = rf"{LABEL}(\.{LABEL})*"
@@ -86,6 +88,5 @@ def label_value(value: str) -> str | None:
 
 
 def shown(value: object, limit: int = 80) -> str:
-    """``repr`` of a value for an error message: control characters escaped, long values cut."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit - 5]}...{text[-2:]}"
+    """A value for an error message: control characters escaped, long values cut (``errors.show``)."""
+    return show(value, limit)

