@@ -116,7 +116,8 @@ def _check_manifest(body: LocDict, path: str, errors: Errors) -> None:
         errors.append(InputError(f"{path}.metadata.name: {shown(name)} is not a DNS-1123 subdomain", where))
         return
     namespace = meta.get("namespace", "") if isinstance(meta, LocDict) else ""
-    if namespace != "" and (not isinstance(namespace, str) or naming.dns1123_label(namespace)):
+    if isinstance(meta, LocDict) and namespace != "" and (
+            not isinstance(namespace, str) or naming.dns1123_label(namespace)):
         # the namespace becomes a folder of rendered/: "../../x" must stop here, with its place
         errors.append(InputError(f"{path}.metadata.namespace: {shown(namespace)} is not a DNS-1123 label",
                                  meta.value_loc("namespace")))

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gitops_gen import __version__
+from gitops_gen.errors import InputError
+from gitops_gen.inputs import MAX_BLUEPRINT_BYTES, read_input
 from gitops_gen.load import SETTINGS_FILE, blueprint_files
 
 CACHE_DIR = ".gitops-gen"
@@ -31,9 +33,9 @@ def fingerprint(root: Path, envs: Sequence[str]) -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{','.join(sorted(envs))}\0".encode())
     for path in [root / SETTINGS_FILE, *(p for _, p in blueprint_files(root))]:
         try:
-            content = path.read_bytes()
-        except OSError:
-            content = b"\0missing"
+            content = read_input(path, limit=MAX_BLUEPRINT_BYTES)  # a named pipe must not block: refused
+        except InputError:
+            content = b"\0unreadable"  # the loader reports why
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(str(path.resolve()).encode() + b"\0")  # where it really is: symlinks, moved repos
         digest.update(hashlib.sha256(content).digest())

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops_gen.errors import GitopsGenError, InputError
+from gitops_gen.inputs import read_input
 from gitops_gen.render import Rendering
 from gitops_gen.render.common import HEADER_PREFIX
 
@@ -56,9 +57,8 @@ def _read(path: str) -> bytes | None:
     if os.path.islink(path):
         return None
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
+        return read_input(Path(path))  # a named pipe or device in rendered/ must not block or fill memory
+    except InputError:
         return None
 
 

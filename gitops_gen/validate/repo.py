@@ -21,6 +21,7 @@ from typing import Any
 
 from gitops_gen import writer, yamlio
 from gitops_gen.errors import Location
+from gitops_gen.inputs import read_input
 from gitops_gen.load import load_repo
 from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.render import Rendering, render
@@ -55,7 +56,7 @@ def validate_repo(
     the_plan = writer.plan(rendering, out_dir)
     written = read_written(out_dir) if out_dir.is_dir() else Written({}, {}, ())
     findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
-    committed = {p: (out_dir / p).read_bytes() for p in the_plan.stale}
+    committed = {p: read_input(out_dir / p) for p in the_plan.stale if (out_dir / p).is_file()}  # no pipes
     stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
     texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}

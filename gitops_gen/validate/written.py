@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.errors import InputError
+from gitops_gen.inputs import read_text
 from gitops_gen.manifest import Manifest
 from gitops_gen.render import ClusterTarget
 from gitops_gen.render.common import RENDERED_DIR
@@ -41,10 +43,9 @@ def read_written(out_dir: Path) -> Written:
     for rel, path in _files(out_dir):
         name = f"{RENDERED_DIR}/{rel}"
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as err:
-            problems.append(Finding("invalid-document", Severity.ERROR, None, f"cannot read: {err}", file=name))
+            text = read_text(Path(path), name)  # regular files only, within a byte cap
+        except InputError as err:
+            problems.append(Finding("invalid-document", Severity.ERROR, None, err.message, file=name, line=1))
             continue
         texts[rel] = text
         documents[rel] = tuple(d for doc in parse_stream(text, name, False, problems) for d in expand_list(doc))
