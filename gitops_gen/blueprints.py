@@ -63,7 +63,7 @@ VERSION = re.compile(r"1\.[0-9]+")
 NO_SPACE = re.compile(r"[!-~]+")  # printable ASCII, no whitespace: revisions, context names
 LABEL_VALUE = re.compile(naming.LABEL_VALUE)
 LABEL_KEY = re.compile(naming.LABEL_KEY)
-KIND_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+KIND_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,62}")  # a CRD kind, lower-cased, is a DNS-1035 label
 
 quantity = Str(QUANTITY, "a Kubernetes quantity such as 500m, 4 or 8Gi", allow_numbers=True)
 repo_url = Str(REPO_URL, "a git or Helm repository URL (https://, ssh://, git@ or oci://)")
