@@ -102,10 +102,8 @@ def bombs(report: Callable[[str, str], None], root: Path) -> None:
     for name, text in BOMBS.items():
         for load in (yamlio.load_plain, yamlio.load_positioned):
             start = time.perf_counter()
-            try:
+            with contextlib.suppress(yamlio.YamlError):
                 load(text, "bomb.yaml")
-            except yamlio.YamlError:
-                pass
             slowest = max(slowest, time.perf_counter() - start)
         report(f"reader: refusing {name}", f"{_refusal_ms(text):.1f} ms (target < 100 ms)")
     start = time.perf_counter()
@@ -131,8 +129,8 @@ def _refusal_ms(text: str) -> float:
 
 
 def fuzz(report: Callable[[str, str], None], root: Path) -> None:
-    from tests.test_loader_fuzz import MUTATIONS, REPO_FILES, Chooser, check_mutant, mutate
     from tests.conftest import copy_example
+    from tests.test_loader_fuzz import MUTATIONS, REPO_FILES, Chooser, check_mutant, mutate
 
     repo = copy_example(root / "fuzz")
     pristine = root / "pristine"
