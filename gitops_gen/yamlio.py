@@ -20,13 +20,19 @@ import json
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import yaml
 from yaml import YAMLError
 from yaml import events as ev
-from yaml._yaml import CParser
 
 from gitops_gen import yamlscalar as ys
 from gitops_gen.errors import InputError, Location, show
 from gitops_gen.positions import LocDict, LocList, loc_of
+
+_CParser: Any
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml: the same events in pure Python, slower
+    _CParser = None
 
 __all__ = ["BLUEPRINT", "MANIFESTS", "YAML_ERRORS", "LocDict", "LocList", "Parsed", "YamlError", "load_documents",
            "load_json", "load_plain", "load_positioned", "loc_of", "to_json"]
@@ -146,8 +152,7 @@ class _Composer:
     def documents(self) -> list[Parsed]:
         docs: list[Parsed] = []
         try:
-            parser = CParser(self.text)
-            get = parser.get_event
+            get = _events(self.text)
             get()  # stream start
             while type(start := get()) is ev.DocumentStartEvent:
                 if len(docs) >= self.profile.max_documents:
@@ -342,6 +347,13 @@ class _Composer:
             # `path: deploy/{env}` inside `{...}`: braces are YAML syntax there
             parts.append('quote values containing { } inside a {...} mapping, e.g. path: "deploy/{env}"')
         return YamlError("invalid YAML: " + "; ".join(parts) if parts else "invalid YAML", where)
+
+
+def _events(text: str) -> Any:
+    """A function returning the next parse event of ``text``."""
+    if _CParser is not None:
+        return _CParser(text).get_event
+    return iter(yaml.parse(text, Loader=yaml.SafeLoader)).__next__
 
 
 def _short(tag: str | None) -> str:

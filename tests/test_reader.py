@@ -209,3 +209,24 @@ def test_strict_and_default_read_yaml_1_1_values_alike(values: dict[str, str]) -
 def test_what_the_emitter_writes_reads_back_equal_in_both_profiles(value: Any) -> None:
     text = dump_document(value)
     assert load_plain(text) == load_plain(text, strict=True) == [value]
+
+
+def test_without_libyaml_the_pure_python_events_give_the_same_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gitops_gen import yamlio
+
+    text = "".join(f"k{i}: {t}\n" for i, (t, _) in enumerate(KUBECTL_READS) if t != "1e999")
+    with_libyaml = load_plain(text)
+    monkeypatch.setattr(yamlio, "_CParser", None)
+    assert load_plain(text) == with_libyaml
+    with pytest.raises(YamlError, match="nested more than 200 levels deep"):
+        load_plain("[" * 100_000)
+
+
+def test_a_manifest_namespace_that_would_leave_its_folder_is_refused_where_it_is_written() -> None:
+    from gitops_gen import blueprints
+
+    body = load_positioned("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ../../x}\n", "b.yaml")[0]
+    errors: list[Any] = []
+    blueprints._check_manifest(body, "spec.addons[0].manifests[0]", errors)
+    assert [str(e) for e in errors] == [
+        "b.yaml:3:32: spec.addons[0].manifests[0].metadata.namespace: '../../x' is not a DNS-1123 label"]
