@@ -32,6 +32,7 @@ from gitops_gen.validate.findings import STALE, Finding, Report, Severity
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import PolicyContext
+from gitops_gen.validate.policy.network import namespaces_in
 from gitops_gen.validate.written import (
     Written,
     app_paths_of,
@@ -62,6 +63,7 @@ def validate_repo(
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
     validated: set[tuple[str, ObjectRef, int, str]] = set()
+    known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
         objects = with_committed(list(rendering.desired.get(target.cluster, ())), stale, committed)
         options = Options(
@@ -92,6 +94,7 @@ def validate_repo(
             repo_url=repo.settings.repo_url,
             rendered_files=rendered_files,
             rendered_root=RENDERED_DIR,
+            known_namespaces=known_namespaces,
         )
         checked = [
             *policy.run_rules(objects, context, config),

@@ -11,6 +11,7 @@ policy:
       object: {kind: Deployment, namespace: payments-api, name: legacy}   # globs allowed
       reason: "vendor image, tracked in SEC-123"
       expires: 2027-03-31
+  expiryWarningDays: 14      # warn (GG001) this many days before an exception lapses; 0 turns it off
 ```
 
 Mistakes are ``InputError`` s naming ``file:line:col`` (all of them at once).  An exception that
@@ -33,7 +34,8 @@ from gitops_gen.validate.findings import Severity
 from gitops_gen.yamlio import LocDict, LocList
 
 SELECTOR_KEYS = ("apiVersion", "kind", "namespace", "name")
-_POLICY_KEYS = ("requiredNamespaceLabels", "rules", "exceptions")
+_POLICY_KEYS = ("requiredNamespaceLabels", "rules", "exceptions", "expiryWarningDays")
+EXPIRY_WARNING_DAYS = 14  # an exception lapsing within this many days is a warning (GG001); 0: never
 _RULE_KEYS = ("enabled", "severity")
 _EXCEPTION_KEYS = ("rule", "object", "reason", "expires")
 
@@ -67,6 +69,7 @@ class PolicyConfig:
     required_namespace_labels: tuple[str, ...] = ("cost-center",)
     rules: Mapping[str, RuleSetting] | None = None
     exceptions: tuple[PolicyException, ...] = ()
+    expiry_warning_days: int = EXPIRY_WARNING_DAYS
 
     def setting(self, rule: str) -> RuleSetting:
         return (self.rules or {}).get(rule, RuleSetting())
@@ -208,6 +211,11 @@ def parse_policy(raw: Mapping[str, Any] | None, known_rules: Collection[str]) ->
             parsed = parser.exception(item, loc)
             if parsed is not None:
                 exceptions.append(parsed)
+    days = section.get("expiryWarningDays", EXPIRY_WARNING_DAYS)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        parser.fail("policy.expiryWarningDays must be a whole number of days (0 or more)",
+                    _loc(section, "expiryWarningDays", top))
+        days = EXPIRY_WARNING_DAYS
     if parser.errors:
         raise parser.errors[0] if len(parser.errors) == 1 else InputErrors(parser.errors)
-    return PolicyConfig(labels, rules, tuple(exceptions))
+    return PolicyConfig(labels, rules, tuple(exceptions), days)

@@ -33,4 +33,5 @@ class PolicyContext:
     rendered_files: frozenset[str] | None = None
     rendered_root: str = "rendered"
     required_namespace_labels: tuple[str, ...] = ("cost-center",)
+    known_namespaces: frozenset[str] | None = None  # every namespace of the repository (None: the objects')
     today: datetime.date = field(default_factory=datetime.date.today)
