@@ -2,9 +2,9 @@
 
 ``gitops_gen/data/argocd/<kind>.json`` holds the ``openAPIV3Schema`` of
 Application, AppProject and ApplicationSet (v1alpha1) in the CRD's own dialect,
-cut down from the upstream CRDs: no descriptions, no ``status``/``operation``
-(gitops-gen never writes them, so a manifest carrying them is a mistake),
-ApplicationSet generators left open (they nest templates ten levels deep and
+cut down from the upstream CRDs: no descriptions, ``status``/``operation``
+accepted as open objects (gitops-gen never writes them, but the API server
+accepts them, and manifests exported from a cluster carry them), ApplicationSet generators left open (they nest templates ten levels deep and
 are Argo CD's business).  One fact the CRD does not encode is added: an
 Application destination takes ``server`` or ``name``, never both
 (``not: {required: [server, name]}``).
@@ -31,8 +31,15 @@ def carried_schemas() -> tuple[dict[str, Any], ...]:
     return tuple(json.loads((folder / name).read_text(encoding="utf-8")) for name in FILES)
 
 
+_OPEN = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+_SERVER_FIELDS = {"Application": ("status", "operation"), "AppProject": ("status",), "ApplicationSet": ("status",)}
+
+
 def _as_crd(entry: dict[str, Any]) -> dict[str, Any]:
     group, version = entry["apiVersion"].split("/")
+    schema = dict(entry["openAPIV3Schema"])
+    extra = {name: _OPEN for name in _SERVER_FIELDS.get(entry["kind"], ())}
+    schema["properties"] = {**extra, **schema.get("properties", {})}
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
@@ -41,7 +48,7 @@ def _as_crd(entry: dict[str, Any]) -> dict[str, Any]:
             "group": group,
             "scope": entry["scope"],
             "names": {"kind": entry["kind"]},
-            "versions": [{"name": version, "schema": {"openAPIV3Schema": entry["openAPIV3Schema"]}}],
+            "versions": [{"name": version, "schema": {"openAPIV3Schema": schema}}],
         },
     }
 
