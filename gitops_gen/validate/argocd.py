@@ -4,7 +4,8 @@
 Application, AppProject and ApplicationSet (v1alpha1) in the CRD's own dialect,
 cut down from the upstream CRDs: no descriptions, ``status``/``operation``
 accepted as open objects (gitops-gen never writes them, but the API server
-accepts them, and manifests exported from a cluster carry them), ApplicationSet generators left open (they nest templates ten levels deep and
+accepts them, and manifests exported from a cluster carry them),
+ApplicationSet generators left open (they nest templates ten levels deep and
 are Argo CD's business).  One fact the CRD does not encode is added: an
 Application destination takes ``server`` or ``name``, never both
 (``not: {required: [server, name]}``).
