@@ -34,7 +34,6 @@ from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.network import namespaces_in
 from gitops_gen.validate.written import (
-    Written,
     app_paths_of,
     as_is_folders,
     foreign_files,
@@ -54,7 +53,7 @@ def validate_repo(
     rendering = render(repo, envs)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
-    written = read_written(out_dir) if out_dir.is_dir() else Written({}, {}, ())
+    written = read_written(out_dir, the_plan.stale)
     findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
     committed = {p: (out_dir / p).read_bytes() for p in the_plan.stale}
     stale = set(committed)
@@ -105,14 +104,14 @@ def validate_repo(
             ),
         ]
         findings.extend(_in_rendered(f, lines) for f in checked)
-    foreign = _foreign(rendering, written, the_plan, repo.settings.repo_url, strict, crds)
+    foreign = _foreign(rendering, out_dir, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
     documents = len({(path, ref) for path, ref, _, _ in validated}) + foreign.documents
     return Report(documents, tuple(findings)).sorted()
 
 
 def _foreign(
-    rendering: Rendering, written: Written, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
+    rendering: Rendering, out_dir: Path, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
 ) -> Report:
     """A finding for every file nobody rendered in a folder Argo CD applies as-is, and its validation."""
     app_paths = {
@@ -124,11 +123,13 @@ def _foreign(
         ]
         for cluster, objects in rendering.desired.items()
     }
-    folders = as_is_folders(rendering.targets, rendering.desired, app_paths, written)
-    findings: list[Finding] = []
-    documents = 0
+    folders = as_is_folders(out_dir, rendering.targets, app_paths)
     produced = {f.path for f in rendering.files}
-    for rel, target in foreign_files(written, folders, produced, set(the_plan.extra)):
+    foreign = list(foreign_files(out_dir, folders, produced, set(the_plan.extra)))
+    written = read_written(out_dir, (rel for rel, _ in foreign))
+    findings: list[Finding] = list(written.problems)
+    documents = 0
+    for rel, target in foreign:
         findings.append(foreign_finding(rel, target))
         options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
         for doc in written.documents.get(rel, ()):
