@@ -45,7 +45,8 @@ def validate_repo(
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
     findings = list(stale_files(rendering, the_plan))
-    committed = {p: (out_dir / p).read_bytes() for p in the_plan.stale}
+    tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
+    committed = {p: (tree / p).read_bytes() for p in the_plan.stale}
     stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
@@ -101,6 +102,9 @@ def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding
         )
     for path in the_plan.extra:
         yield _stale(path, "no longer rendered by any blueprint: run `gitops-gen render` to remove it", None)
+    for path, reason in the_plan.blocked:
+        yield _stale(path, f"{RENDERED_DIR}/{reason}: gitops-gen will not replace it; move it out of "
+                     f"{RENDERED_DIR}/", origins.get(path))
 
 
 def _stale(path: str, message: str, origin: Location | None) -> Finding:
