@@ -123,14 +123,24 @@ def recover(out_dir: Path) -> None:
 
 
 def remove_tree(top: Path) -> None:
-    """Remove a tree of ours (a staging tree or the previous tree kept aside).  A folder the user made
-    read-only is made writable first: only the folder, whose copy is ours; files are never changed."""
+    """Remove a tree of ours (a staging tree or the previous tree kept aside); an error names the full
+    path.  A folder the user made read-only is made writable first: only the folder, whose copy is
+    ours; files are never changed (they may be hard links to the new tree's)."""
+    if os.path.islink(top) or not top.is_dir():
+        os.unlink(top)
+        return
     if os.geteuid() != 0:  # modes do not stop root
         _open_up(str(top))
         for folder, dirs, _ in os.walk(top, onerror=_raise):  # top-down: each folder opened before entered
             for name in dirs:
                 _open_up(os.path.join(folder, name))
-    shutil.rmtree(top)
+    for folder, dirs, files in os.walk(top, topdown=False, onerror=_raise):
+        for name in files:
+            os.unlink(os.path.join(folder, name))
+        for name in dirs:
+            path = os.path.join(folder, name)
+            os.unlink(path) if os.path.islink(path) else os.rmdir(path)
+    os.rmdir(top)
 
 
 def _open_up(path: str) -> None:
