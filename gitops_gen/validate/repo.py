@@ -53,9 +53,10 @@ def validate_repo(
     rendering = render(repo, envs)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
-    written = read_written(out_dir) if out_dir.is_dir() else Written({}, {}, ())
+    tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
+    written = read_written(tree) if tree.is_dir() else Written({}, {}, ())
     findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
-    committed = {p: (out_dir / p).read_bytes() for p in the_plan.stale}
+    committed = {p: (tree / p).read_bytes() for p in the_plan.stale}
     stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
     texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
@@ -144,6 +145,9 @@ def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding
         )
     for path in the_plan.extra:
         yield _stale(path, "no longer rendered by any blueprint: run `gitops-gen render` to remove it", None)
+    for path, reason in the_plan.blocked:
+        yield _stale(path, f"{RENDERED_DIR}/{reason}: gitops-gen will not replace it; move it out of "
+                     f"{RENDERED_DIR}/", origins.get(path))
 
 
 def _stale(path: str, message: str, origin: Location | None) -> Finding:

@@ -11,12 +11,12 @@ lists are never applied and are left alone.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitops_gen import ownership
 from gitops_gen.manifest import Manifest
 from gitops_gen.render import ClusterTarget
 from gitops_gen.render.common import RENDERED_DIR
@@ -52,14 +52,11 @@ def read_written(out_dir: Path) -> Written:
 
 
 def _files(out_dir: Path) -> Iterator[tuple[str, str]]:
-    top = str(out_dir)
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
-        prefix = "" if rel_folder == "." else rel_folder + "/"
-        for name in sorted(files):
-            if name.endswith(SUFFIXES) and not name.startswith("."):
-                yield prefix + name, os.path.join(folder, name)
+    """Regular manifest files only (``ownership.scan`` never follows a symlink nor opens a pipe or device)."""
+    files = ownership.scan(str(out_dir)).files
+    for rel in sorted(files):
+        if rel.endswith(SUFFIXES) and not any(part.startswith(".") for part in rel.split("/")):
+            yield rel, files[rel]
 
 
 def as_is_folders(
