@@ -18,7 +18,7 @@ OWNERS = {
     "kubernetes_validate": {"validate.schemas"},
     "jsonschema_rs": {"validate.schemas", "validate.crds", "validate.argocd"},
     "deepdiff": {"drift.compare"},
-    "git": set(),  # tests only
+    "git": {"gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
