@@ -28,7 +28,6 @@ from gitops_gen.errors import InputError
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 _SYMLINK_MODE = 0o120000
-_SUBMODULE_MODE = 0o160000
 
 
 @dataclass(frozen=True)
@@ -93,43 +92,40 @@ class Checkout:
     def materialise(self, revision: Revision, parts: Sequence[str], dest: Path) -> None:
         """Write the files under ``parts`` (paths relative to the gitops-gen root) at ``revision`` into
         ``dest``, a fresh folder.  Symlinks stay symlinks, so the loader refuses those that point out."""
-        tree = self._repo.commit(revision.sha).tree
         top = dest.resolve()
         for part in parts:
-            try:
-                item = tree[self._path(part)]
-            except KeyError:
-                continue
-            items = [item] if item.type == "blob" else [i for i in item.traverse() if i.type == "blob"]
-            for blob in items:
-                rel = posixpath.relpath(blob.path, self.prefix) if self.prefix else blob.path
-                rel = posixpath.normpath(rel)
-                if rel.startswith(("../", "/")) or rel == ".." or blob.mode == _SUBMODULE_MODE:
+            for path, (mode, sha) in self._listing(revision, part).items():
+                rel = posixpath.normpath(posixpath.relpath(path, self.prefix) if self.prefix else path)
+                if rel.startswith(("../", "/")) or rel == "..":
                     continue  # git refuses such paths; a crafted object must not write outside dest
                 target = top / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                data = blob.data_stream.read()
-                if blob.mode == _SYMLINK_MODE:
+                data = self._repo.odb.stream(bytes.fromhex(sha)).read()
+                if mode == _SYMLINK_MODE:
                     os.symlink(data.decode("utf-8", "replace"), target)
                 else:
                     target.write_bytes(data)
 
+    def _listing(self, revision: Revision, part: str) -> dict[str, tuple[int, str]]:
+        """Repository path -> (mode, blob id) of every file at or under ``part`` (submodules left out)."""
+        try:
+            listing = self._repo.git.ls_tree("-r", "-z", "--full-tree", revision.sha, "--", self._path(part))
+        except GitCommandError:
+            return {}
+        out: dict[str, tuple[int, str]] = {}
+        for entry in listing.split("\0"):
+            if entry:
+                meta, _, path = entry.partition("\t")
+                mode, kind, sha = meta.split()
+                if kind == "blob":
+                    out[path] = (int(mode, 8), sha)
+        return out
+
     def blob_ids(self, revision: Revision, folder: str) -> dict[str, str]:
         """Path (relative to ``folder``) -> Git blob id of every file under ``folder`` at ``revision``."""
-        out: dict[str, str] = {}
-        try:
-            listing = self._repo.git.ls_tree("-r", "-z", "--full-tree", revision.sha, "--", self._path(folder))
-        except GitCommandError:
-            return out
         base = self._path(folder) + "/"
-        for entry in listing.split("\0"):
-            if not entry:
-                continue
-            meta, _, path = entry.partition("\t")
-            mode, kind, sha = meta.split()
-            if kind == "blob" and int(mode, 8) != _SYMLINK_MODE and path.startswith(base):
-                out[path[len(base):]] = sha
-        return out
+        return {path[len(base):]: sha for path, (mode, sha) in self._listing(revision, folder).items()
+                if mode != _SYMLINK_MODE and path.startswith(base)}
 
     def read(self, revision: Revision, path: str) -> bytes:
         return bytes(self._repo.commit(revision.sha).tree[self._path(path)].data_stream.read())
