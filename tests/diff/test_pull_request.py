@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from gitops_gen.cli import run
-from tests.diff.conftest import commit_all, edit, git
+from tests.diff.conftest import GLOBEX, commit_all, edit, git
 
 pytestmark = pytest.mark.tools
 
@@ -24,7 +25,8 @@ def diff_json(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> dic
 def the_pull_request(root: Path) -> None:
     """A cluster-level chart bump, a tier change in one environment, a tenant dropped from another."""
     env = root / "environments"
-    edit(env / "production.yaml", "cert-manager: {chart: {version: v1.15.4}}", "cert-manager: {chart: {version: v1.16.2}}")
+    edit(env / "production.yaml", "cert-manager: {chart: {version: v1.15.4}}",
+         "cert-manager: {chart: {version: v1.16.2}}")
     edit(env / "staging.yaml", "  overrides:\n    addons:\n      kyverno",
          "  overrides:\n    tenants:\n      ledger: {tier: m}\n    addons:\n      kyverno")
     edit(env / "qa.yaml", "tenants: [storefront, ledger, identity]", "tenants: [storefront, identity]")
@@ -86,7 +88,8 @@ def test_a_production_removal_is_an_error_naming_each_namespace(globex: git.Repo
     assert run(["render", "--repo", str(root)]) == 0
     first = commit_all(globex, "cert-manager on APAC, ledger tier in staging, ledger out of qa")
     prod = root / "environments" / "production.yaml"
-    edit(prod, "tenants: [storefront, ledger, data-platform, identity]", "tenants: [storefront, data-platform, identity]")
+    edit(prod, "tenants: [storefront, ledger, data-platform, identity]",
+         "tenants: [storefront, data-platform, identity]")
     edit(prod, "      ledger: {tier: m}\n", "")
     assert run(["render", "--repo", str(root)]) == 0
     second = commit_all(globex, "ledger leaves production")
@@ -160,8 +163,6 @@ def test_a_broken_base_names_the_revision_and_file(globex: git.Repo, capsys: pyt
 
 
 def test_not_a_git_repository_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.diff.conftest import GLOBEX
-    import shutil
     shutil.copytree(GLOBEX, tmp_path / "plain")
     assert run(["diff", "--repo", str(tmp_path / "plain")]) == 2
     assert "not inside a Git repository" in capsys.readouterr().err
