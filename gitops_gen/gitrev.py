@@ -24,7 +24,7 @@ from pathlib import Path
 import git
 from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-from gitops_gen.errors import InputError
+from gitops_gen.errors import InputError, Location
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 _SYMLINK_MODE = 0o120000
@@ -102,7 +102,12 @@ class Checkout:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 data = self._repo.odb.stream(bytes.fromhex(sha)).read()
                 if mode == _SYMLINK_MODE:
-                    os.symlink(data.decode("utf-8", "replace"), target)
+                    link = data.decode("utf-8", "replace")
+                    if posixpath.isabs(link) or posixpath.normpath(posixpath.join(posixpath.dirname(rel), link)) \
+                            .startswith("../"):
+                        raise InputError("a symlink to a file outside the repository: blueprints must live in it",
+                                         Location(f"{revision.short}:{rel}", 1, 1))
+                    os.symlink(link, target)
                 else:
                     target.write_bytes(data)
 

@@ -112,7 +112,7 @@ def compare_cluster(pair: ClusterPair) -> ClusterChange:
     apps: list[AppChange] = []
     names = {r.name: r for r in (*pair.base, *pair.head) if is_application(r)}
     for name in sorted(set(names) | set(objects)):
-        if name == BOOTSTRAP and name not in names:
+        if name not in names:  # the bootstrap, listed last
             continue
         ref = names[name]
         old, new = pair.base.get(ref), pair.head.get(ref)
@@ -120,6 +120,6 @@ def compare_cluster(pair: ClusterPair) -> ClusterChange:
         owned = tuple(objects.get(name, ()))
         if fields or owned or old is None or new is None:
             apps.append(AppChange(name, _status(old, new), fields, owned))
-    if BOOTSTRAP in objects:
-        apps.append(AppChange(BOOTSTRAP, Status.MODIFIED, (), tuple(objects[BOOTSTRAP])))
+    for name in sorted(set(objects) - set(names)):
+        apps.append(AppChange(name, Status.MODIFIED, (), tuple(objects[name])))
     return ClusterChange(pair.name, pair.environment, pair.production, tuple(apps))

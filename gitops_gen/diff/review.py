@@ -112,6 +112,8 @@ def _stale_warning(where: str, paths: Sequence[str]) -> str:
 def _at(rev: gitrev.Revision, err: InputError) -> InputError:
     """An error in a revision's blueprints, located as ``<rev>:<file>:line:col`` (git's own notation)."""
     loc = err.location
+    if loc and loc.file.startswith(f"{rev.short}:"):
+        return err
     where = Location(f"{rev.short}:{loc.file}", loc.line, loc.col) if loc else Location(f"{rev.name} ({rev.short})")
     return InputError(err.message, where)
 
