@@ -27,7 +27,8 @@ refs = st.builds(ObjectRef, st.just("v1"), st.sampled_from(["Namespace", "Config
                  st.from_regex(r"[a-z]{0,12}", fullmatch=True), st.from_regex(r"[a-z][a-z0-9-]{0,40}", fullmatch=True))
 objects = st.lists(st.builds(ObjectChange, st.sampled_from(list(Status)), refs, changes.map(tuple)), max_size=8)
 names = st.from_regex(r"[a-z][a-z0-9-]{0,50}", fullmatch=True)
-apps = st.lists(st.builds(AppChange, names, st.sampled_from(list(Status)), changes.map(tuple), objects.map(tuple)), min_size=1, max_size=8)
+apps = st.lists(st.builds(AppChange, names, st.sampled_from(list(Status)), changes.map(tuple), objects.map(tuple)),
+                min_size=1, max_size=8)
 clusters = st.lists(st.builds(ClusterChange, st.from_regex(r"[a-z][a-z0-9-]{0,30}", fullmatch=True),
                               st.sampled_from(["dev", "prod"]), st.booleans(), apps.map(tuple)), max_size=12)
 risks = st.lists(st.builds(Risk, st.sampled_from(["GD101", "GD103"]), st.sampled_from(list(Severity)),
