@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -28,8 +28,8 @@ CI = PROJECT / "docs" / "ci"
 class CommentApi(BaseHTTPRequestHandler):
     """Just enough of GitHub's issue comments and GitLab's merge-request notes: list, create, update."""
 
-    comments: dict[int, dict[str, Any]] = {}
-    calls: list[str] = []
+    comments: ClassVar[dict[int, dict[str, Any]]] = {}
+    calls: ClassVar[list[str]] = []
 
     def _reply(self, status: int, data: Any) -> None:
         raw = json.dumps(data).encode()
@@ -106,7 +106,8 @@ def workspace(tmp_path: Path) -> git.Repo:
 
 def push_again(clone: git.Repo) -> None:
     root = Path(clone.working_dir)
-    edit(root / "environments" / "qa.yaml", "tenants: [storefront, ledger, identity]", "tenants: [storefront, identity]")
+    edit(root / "environments" / "qa.yaml", "tenants: [storefront, ledger, identity]",
+         "tenants: [storefront, identity]")
     assert run(["render", "--repo", str(root)]) == 0
     commit_all(clone, "ledger leaves qa")
 
