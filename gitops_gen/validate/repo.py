@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from gitops_gen import writer, yamlio
 from gitops_gen.errors import Location
 from gitops_gen.load import load_repo
 from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.model import Repo
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
@@ -49,21 +50,48 @@ def validate_repo(
     repo = load_repo(root)
     dirs = [*crd_dirs, *(root / d for d in repo.settings.crd_dirs)]
     crds = load_crd_dirs(dirs, strict_fields=strict) if dirs else CrdRegistry()
-    config = policy.load_config(repo.settings.policy)
     rendering = render(repo, envs)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
-    written = read_written(out_dir, the_plan.stale)
+    tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
+    written = read_written(tree, the_plan.stale)  # only files that differ: the others are the render's bytes
     findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
-    committed = {p: (out_dir / p).read_bytes() for p in the_plan.stale}
+    committed = {p: (tree / p).read_bytes() for p in the_plan.stale}
     stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
     texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
+    checked, documents = check_rendering(repo, rendering, crds, strict=strict, rendered_files=rendered_files,
+                                         lines=lines, stale=stale, committed=committed, texts=texts)
+    findings.extend(checked)
+    foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
+    findings.extend(foreign.findings)
+    return Report(documents + foreign.documents, tuple(findings)).sorted()
+
+
+def check_rendering(
+    repo: Repo, rendering: Rendering, crds: CrdRegistry, *, strict: bool = True,
+    rendered_files: frozenset[str] | None = None, lines: Mapping[str, int] | None = None,
+    stale: set[str] | None = None, committed: Mapping[str, bytes] | None = None,
+    clusters: Collection[str] | None = None, document: Callable[[str, Manifest], bool] | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> tuple[list[Finding], int]:
+    """Validate a render in memory: (findings, documents validated).  ``clusters`` limits the clusters
+    checked; ``document(cluster, manifest)`` which objects get the per-document checks (default: all)."""
+    findings: list[Finding] = []
+    config = policy.load_config(repo.settings.policy)
+    stale, committed = stale or set(), committed or {}
+    if texts is None:  # the text of each file, for the line of a failing field
+        texts = {f.path: f.content.decode("utf-8") for f in rendering.files}
+    lines = lines if lines is not None else {f.path: _first_line(f.content) for f in rendering.files}
+    if rendered_files is None:
+        rendered_files = frozenset(f.path for f in rendering.files)
     validated: set[tuple[str, ObjectRef, int, str]] = set()
     known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
+        if clusters is not None and target.cluster not in clusters:
+            continue
         objects = with_committed(list(rendering.desired.get(target.cluster, ())), stale, committed)
         options = Options(
             target.kubernetes_version,
@@ -74,6 +102,8 @@ def validate_repo(
         for m in objects:
             key = (m.path, m.ref, id(m.body), target.kubernetes_version)
             if key in validated:  # a base object is the same in every cluster of a version
+                continue
+            if document is not None and not document(target.cluster, m):
                 continue
             validated.add(key)
             doc = Document(
@@ -104,10 +134,8 @@ def validate_repo(
             ),
         ]
         findings.extend(_in_rendered(f, lines) for f in checked)
-    foreign = _foreign(rendering, out_dir, the_plan, repo.settings.repo_url, strict, crds)
-    findings.extend(foreign.findings)
-    documents = len({(path, ref) for path, ref, _, _ in validated}) + foreign.documents
-    return Report(documents, tuple(findings)).sorted()
+    documents = len({(path, ref) for path, ref, _, _ in validated})
+    return findings, documents
 
 
 def _foreign(
@@ -148,6 +176,9 @@ def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding
         )
     for path in the_plan.extra:
         yield _stale(path, "no longer rendered by any blueprint: run `gitops-gen render` to remove it", None)
+    for path, reason in the_plan.blocked:
+        yield _stale(path, f"{RENDERED_DIR}/{reason}: gitops-gen will not replace it; move it out of "
+                     f"{RENDERED_DIR}/", origins.get(path))
 
 
 def _stale(path: str, message: str, origin: Location | None) -> Finding:

@@ -59,15 +59,16 @@ def read_written(out_dir: Path, paths: Iterable[str]) -> Written:
 
 
 def listed(out_dir: Path, folder: str) -> list[str]:
-    """Manifest files directly in ``folder`` (relative to ``out_dir``), as Argo CD's directory source reads."""
+    """Regular manifest files directly in ``folder`` (relative to ``out_dir``), as a directory source reads.
+
+    Never a symlink, pipe or device (like ``ownership.scan``): opening a FIFO would block the run.
+    """
     try:
-        names = sorted(os.listdir(out_dir / folder))
+        with os.scandir(out_dir / folder) as entries:
+            names = sorted(e.name for e in entries if e.is_file(follow_symlinks=False))
     except OSError:
         return []
-    return [
-        f"{folder}/{n}" for n in names
-        if n.endswith(SUFFIXES) and not n.startswith(".") and os.path.isfile(out_dir / folder / n)
-    ]
+    return [f"{folder}/{n}" for n in names if n.endswith(SUFFIXES) and not n.startswith(".")]
 
 
 def as_is_folders(
