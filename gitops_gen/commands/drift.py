@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.commands.options import output_option, repo_option
+from gitops_gen.commands.options import complete_clusters, complete_environments, output_option, repo_option
 from gitops_gen.drift import run as drift_run
 from gitops_gen.drift.output import EXTENSIONS, FORMATS
 from gitops_gen.errors import InputError
@@ -16,8 +16,10 @@ from gitops_gen.errors import InputError
 
 @click.command("drift")
 @repo_option
-@click.option("--env", "env", help="Compare this environment's render with its clusters.")
-@click.option("--cluster", "cluster", help="Only this cluster of the environment (default: all of them).")
+@click.option("--env", "env", help="Compare this environment's render with its clusters.",
+              shell_complete=complete_environments)
+@click.option("--cluster", "cluster", help="Only this cluster of the environment (default: all of them).",
+              shell_complete=complete_clusters)
 @click.option(
     "--desired",
     "desired",

@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from gitops_gen import cache, writer
-from gitops_gen.commands.options import repo_option
+from gitops_gen.commands.options import complete_environments, repo_option
 from gitops_gen.errors import ExitCode
 from gitops_gen.load import find_repo_root, load_repo
 from gitops_gen.render import render
 from gitops_gen.render.common import RENDERED_DIR
 
-env_option = click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).")
+env_option = click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).",
+                          shell_complete=complete_environments)
 
 
 def repo_root(repo_dir: Path | None) -> Path:
