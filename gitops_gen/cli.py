@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 import traceback
@@ -24,6 +25,8 @@ COMMANDS = {
     "render": "gitops_gen.commands.render",
     "validate": "gitops_gen.commands.validate",
     "drift": "gitops_gen.commands.drift",
+    "schema": "gitops_gen.commands.schema",
+    "diff": "gitops_gen.commands.diff",
 }
 
 EXAMPLES = """\b
@@ -33,13 +36,14 @@ Examples (the commands of a day):
   gitops-gen validate                    validate the rendered repository
   gitops-gen validate -o github          the same, as pull-request annotations
   gitops-gen validate --strict k8s/      any manifests (files, folders, - for stdin)
+  gitops-gen diff -o markdown            what this branch changes, per cluster (a PR comment)
   gitops-gen drift --env prod            compare prod's clusters with Git
   gitops-gen drift --env prod --live-from dump/   the same from a kubectl dump, offline
 
 \b
 Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 a cluster could not be read,
 4 internal error (a bug: re-run with --debug).
-Shell completion (bash, zsh, fish): see the README, "Shell completion".
+Shell completion (bash, zsh, fish), colour, pre-commit hooks: README, "At the terminal".
 """
 
 
@@ -77,8 +81,34 @@ def main(ctx: click.Context, debug: bool, color: str) -> None:
     ctx.color = colour.wanted(color, sys.stdout, os.environ)
 
 
+class _WarningLines(logging.Handler):
+    """The loader's warnings on stderr, one `file:line:col: warning: ...` line each, each once per run."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = record.getMessage()
+        if line not in self.seen:
+            self.seen.add(line)
+            click.echo(line, err=True)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Entry point: every error becomes one line on stderr and its exit code (ExitCode, errors.py)."""
+    warnings = logging.getLogger("gitops_gen.warnings")
+    handler = _WarningLines()
+    warnings.addHandler(handler)
+    warnings.propagate = False
+    try:
+        return _run(argv)
+    finally:
+        warnings.removeHandler(handler)
+        warnings.propagate = True
+
+
+def _run(argv: Sequence[str] | None) -> int:
     session = Session(debug=_env_flag("GITOPS_GEN_DEBUG"))
     try:
         result = main.main(args=list(argv) if argv is not None else None, prog_name=PROG,
