@@ -14,7 +14,7 @@ def _cell(value: Any) -> str:
     return f"`{text}`" if "`" not in text else text
 
 
-def render(report: DriftReport) -> str:
+def render(report: DriftReport, color: bool = False) -> str:
     drifted = report.exit_code != 0
     lines = [
         f"## gitops-gen drift: {'drift found' if drifted else 'no drift'}",
