@@ -19,7 +19,8 @@ OWNERS = {
     "jsonschema_rs": {"validate.schemas", "validate.crds", "validate.argocd"},
     "deepdiff": {"drift.compare"},
     "git": set(),  # tests only
-    "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift"},
+    "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
+              "commands.schema"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
