@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from gitops_gen.cli import run
+from gitops_gen.ondisk import is_generated_header
 from gitops_gen.render.common import header
-from gitops_gen.rendered_tree import is_generated_header
 from tests.conftest import tree_digest
 
 LOOK_ALIKE = [
