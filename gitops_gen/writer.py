@@ -1,6 +1,6 @@
 """Write a Rendering to rendered/: deterministic, minimal and atomic, and never touching the user's files.
 
-* Only files gitops-gen owns (their first line is exactly our header, see ``ondisk``) are ever
+* Only files gitops-gen owns (their first line is exactly our header, see ``ownership``) are ever
   replaced or removed.  Anything else at a path a render writes stops the render, which names it.
 * A run with nothing to change writes nothing (contents are compared byte for byte).
 * Otherwise a complete new tree is staged beside rendered/ (unchanged and foreign entries hard-linked,
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops_gen import ondisk
+from gitops_gen import ownership
 from gitops_gen.errors import GitopsGenError, InputError, InputErrors
 from gitops_gen.render import Rendering
 
@@ -56,7 +56,7 @@ def _read(path: str) -> bytes:
 
 def plan(rendering: Rendering, out_dir: Path) -> Plan:
     """Compare what the render produces with what is on disk; touches nothing, opens only regular files."""
-    tree = ondisk.scan(str(current_tree(out_dir)))
+    tree = ownership.scan(str(current_tree(out_dir)))
     missing, stale, blocked, unchanged = [], [], [], 0
     for f in rendering.files:
         if (reason := tree.blocker(f.path)) is not None:
@@ -67,14 +67,14 @@ def plan(rendering: Rendering, out_dir: Path) -> Plan:
             missing.append(f.path)
         elif tree.sizes[f.path] == len(f.content) and _read(path) == f.content:
             unchanged += 1
-        elif ondisk.owned(path):
+        elif ownership.owned(path):
             stale.append(f.path)
         else:
             blocked.append((f.path, f"{f.path}: a file gitops-gen did not write (its first line is not "
                                     "the generated header) where gitops-gen writes one"))
     produced = {f.path for f in rendering.files}
     extra = [rel for rel, path in tree.files.items()
-             if rel not in produced and rendering.owns(rel) and ondisk.owned(path)]
+             if rel not in produced and rendering.owns(rel) and ownership.owned(path)]
     return Plan(tuple(missing), tuple(stale), tuple(sorted(extra)), unchanged, tuple(blocked))
 
 
@@ -166,7 +166,7 @@ def _os_error(err: OSError, out_dir: Path, doing: str, after: str) -> GitopsGenE
     return GitopsGenError(f"{doing}{rel}: {reason}{after}")
 
 
-def _writable_folders(out_dir: Path, tree: ondisk.Tree) -> None:
+def _writable_folders(out_dir: Path, tree: ownership.Tree) -> None:
     """Before anything is written: every folder of the current tree must let us remove what it holds
     once the new tree is in (ours to make writable, or writable already); else stop and name it."""
     uid = os.geteuid()
@@ -216,7 +216,7 @@ def apply(rendering: Rendering, out_dir: Path, the_plan: Plan,
     if the_plan.clean:
         return
     staging, previous = _siblings(out_dir)
-    tree = ondisk.scan(str(out_dir))
+    tree = ownership.scan(str(out_dir))
     if out_dir.exists():
         _writable_folders(out_dir, tree)
     changed = set(the_plan.missing) | set(the_plan.stale)

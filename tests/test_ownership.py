@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from gitops_gen.cli import run
-from gitops_gen.ondisk import is_generated_header
+from gitops_gen.ownership import is_generated_header
 from gitops_gen.render.common import header
 from tests.conftest import tree_digest
 

@@ -34,6 +34,7 @@ def test_the_projects_own_repository_passes(gg, repo: Path) -> None:
 
 def test_an_unknown_field_planted_in_rendered_is_a_schema_error_with_its_blueprint(gg, repo: Path) -> None:
     path = repo / "rendered/tenants/payments/base/payments-api_resourcequota_tenant-quota.yaml"
+    bogus_line = path.read_text().count("\n") + 1
     path.write_text(path.read_text() + "bogus: true\n")
     code, found = _findings(gg, repo)
     assert code == 1
@@ -43,7 +44,7 @@ def test_an_unknown_field_planted_in_rendered_is_a_schema_error_with_its_bluepri
     assert schema and all(f["object"]["kind"] == "ResourceQuota" for f in schema)
     assert schema[0]["message"] == "Additional properties are not allowed ('bogus' was unexpected)"
     assert schema[0]["source"].startswith("blueprints/tenants/payments.yaml:")
-    assert schema[0]["line"] == 2
+    assert schema[0]["line"] == bogus_line  # the unknown field's own line
 
 
 def test_a_bad_application_planted_in_rendered_is_reported(gg, repo: Path) -> None:
