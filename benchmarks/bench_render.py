@@ -50,6 +50,7 @@ def _emitter_ratio(repo: Path, report: Callable[[str, str], None]) -> None:
     from gitops_gen.render import render
 
     docs = json.loads(json.dumps([m.body for f in render(load_repo(repo)).files[:3000] for m in f.manifests][:2000]))
+    _emitter_round_trip(docs, report)
     started = time.perf_counter()
     for doc in docs:
         dump_document(doc)
@@ -85,6 +86,41 @@ def _split(repo: Path, report: Callable[[str, str], None]) -> None:
     report("full render split: load / resolve / render / write",
            f"{loaded - started:.2f} / {resolved - loaded:.2f} / {rendered - resolved:.2f} / "
            f"{written - rendered:.2f} s")
+
+
+# Keys and values every YAML reader would turn into something else if written plain, and keys past the
+# 1,024-character limit of implicit keys: what tests/test_emit.py's property draws from, at volume.
+_SPECIAL = ["true", "null", "~", "yes", "off", "0x10", "0o17", "1e3", "1_000", "1:20", "2001-01-01", "<<", "=",
+            "", "- a", "a: b", "#a", "&a", "*a", "!a", "%a", "'a'", '"a"', "{a}", "a\nb", "\u2028", "\x85"]
+
+
+def _emitter_round_trip(docs: list[object], report: Callable[[str, str], None]) -> None:
+    """Fleet documents with YAML-special and over-long keys mixed in, written by our emitter and read back
+    by PyYAML (YAML 1.1, libyaml when present) and ruamel (1.2): every one must come back equal."""
+    import yaml as pyyaml
+    from ruamel.yaml import YAML
+
+    from gitops_gen.emit import dump_document
+
+    loader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+    special = {key: key for key in _SPECIAL} | {"k" * 1100 + str(n): n for n in range(3)}
+    samples = [{**doc, "special": special} if isinstance(doc, dict) else doc for doc in docs]
+    started = time.perf_counter()
+    texts = [dump_document(doc) for doc in samples]
+    emitted = time.perf_counter() - started
+    started = time.perf_counter()
+    wrong = sum(1 for doc, text in zip(samples, texts, strict=True) if pyyaml.load(text, Loader=loader) != doc)
+    read = time.perf_counter() - started
+    ruamel = YAML(typ="safe", pure=True)  # pure Python, about 100x slower: every 10th document
+    started = time.perf_counter()
+    wrong += sum(1 for doc, text in zip(samples[::10], texts[::10], strict=True) if ruamel.load(text) != doc)
+    read_ruamel = time.perf_counter() - started
+    size = sum(len(t.encode()) for t in texts) / 2**20
+    report(f"emitter round trip: {len(samples):,} documents, {size:.1f} MiB, special and >1,024-char keys",
+           f"{wrong} changed; write {emitted:.2f} s, PyYAML reads all {read:.2f} s, "
+           f"ruamel {len(samples[::10])} {read_ruamel:.2f} s")
+    if wrong:
+        raise SystemExit(f"{wrong} documents did not read back equal")
 
 
 def run(report: Callable[[str, str], None]) -> None:
