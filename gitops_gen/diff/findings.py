@@ -3,8 +3,12 @@
 Only what can differ is validated: the per-document checks (schemas, names,
 removed APIs) on objects that changed -- or on every object of a cluster whose
 Kubernetes version or CRDs changed -- and the cluster-wide checks (policy,
-references) on changed clusters.  A finding is the same on both sides when its
-rule, severity, object, field path and message are (its file and line may move).
+references) on changed clusters, over the objects a changed one can affect:
+every Argo CD object and cluster-scoped object, and the objects in a namespace
+where something changed (the rules relate objects through their namespace, or
+through Applications and AppProjects).  A finding is the same on both sides
+when its rule, severity, object, field path and message are (file and line may
+move).
 """
 
 from __future__ import annotations
@@ -42,10 +46,22 @@ def _findings(one: Validated, pairs: Sequence[ClusterPair], whole: set[str]) -> 
         return {}
     changed = {p.name: {r for r in set(p.base) | set(p.head) if p.base.get(r) != p.head.get(r)} for p in pairs}
 
+    namespaces = {name: {r.name if r.kind == "Namespace" else r.namespace for r in refs}
+                  for name, refs in changed.items()}
+
     def document(cluster: str, m: Manifest) -> bool:
         return cluster in whole or m.ref in changed.get(cluster, ())
 
-    found, _ = check_rendering(one.repo, one.side.rendering, one.crds, clusters=set(changed), document=document)
+    def related(cluster: str, m: Manifest) -> bool:
+        ref, touched = m.ref, namespaces.get(cluster, ())
+        if cluster in whole or ref.group == "argoproj.io":
+            return True
+        if ref.kind == "Namespace" and not ref.group:
+            return ref.name in touched
+        return not ref.namespace or ref.namespace in touched
+
+    found, _ = check_rendering(one.repo, one.side.rendering, one.crds, clusters=set(changed), document=document,
+                               related=related)
     out: dict[Key, Finding] = {}
     for finding in sorted(found, key=Finding.sort_key):
         out.setdefault(_key(finding), _safe(finding))
