@@ -43,6 +43,10 @@ class ClusterPair:
     base: Objects
     head: Objects
     owner: Mapping[ObjectRef, str]  # changed object -> name of the Application deploying it (head, else base)
+    changed: frozenset[ObjectRef] = frozenset()  # added, removed or modified
+
+    def changed_apps(self) -> list[ObjectRef]:
+        return sorted(r for r in self.changed if is_application(r))
 
 
 def is_application(ref: ObjectRef) -> bool:
@@ -106,7 +110,7 @@ def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterP
                     owner.setdefault(ref, app)
         target = _target(base, head, name)
         yield ClusterPair(name, target.env, target.production, {r: m.body for r, m in old.items()},
-                          {r: m.body for r, m in new.items()}, owner)
+                          {r: m.body for r, m in new.items()}, owner, frozenset(changed))
 
 
 def _status(base: Any, head: Any) -> Status:
@@ -123,18 +127,22 @@ def _app_fields(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) 
                  for path, value in leaves(whole.get("spec"), "spec"))
 
 
+def _owning(pair: ClusterPair) -> list[ObjectRef]:
+    """The Applications deploying a changed object (at either revision)."""
+    names = set(pair.owner.values())
+    return [r for objects in (pair.head, pair.base) for r in objects if r.name in names and is_application(r)]
+
+
 def compare_cluster(pair: ClusterPair) -> ClusterChange:
     objects: dict[str, list[ObjectChange]] = {}
-    for ref in sorted(set(pair.base) | set(pair.head), key=lambda r: (r.kind, r.namespace, r.name, r.api_version)):
+    for ref in sorted(pair.changed, key=lambda r: (r.kind, r.namespace, r.name, r.api_version)):
         if is_application(ref):
             continue
         old, new = pair.base.get(ref), pair.head.get(ref)
-        if old == new:
-            continue
         changes = field_changes(old, new, ref) if old is not None and new is not None else ()
         objects.setdefault(pair.owner.get(ref, BOOTSTRAP), []).append(ObjectChange(_status(old, new), ref, changes))
     apps: list[AppChange] = []
-    names = {r.name: r for r in (*pair.base, *pair.head) if is_application(r)}
+    names = {r.name: r for r in (*pair.changed, *_owning(pair)) if is_application(r)}
     for name in sorted(set(names) | set(objects)):
         if name not in names:  # the bootstrap, listed last
             continue

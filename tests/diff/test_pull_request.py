@@ -197,3 +197,24 @@ def test_markdown_fits_and_html_stands_alone(globex: git.Repo, tmp_path: Path,
     parser.feed(html)
     assert parser.external == [] and not parser.tags & {"script", "link", "img", "iframe", "object"}
     assert "<style>" in html and html.count("<details>") == 5 and "prod-apse1-cert-manager" in html
+
+
+def test_validation_findings_the_change_introduces_and_resolves(globex: git.Repo,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(globex.working_dir)
+    base = globex.head.commit.hexsha
+    edit(root / "blueprints" / "tenants" / "storefront.yaml", "labels: {cost-center: cc-1001, owner-team: storefront}",
+         "labels: {cost-center: cc-1001}")  # a policy rule over the namespace (GG107)
+    edit(root / "blueprints" / "addons" / "networking.yaml", '          data:\n            tls-min-version: "1.2"',
+         '          immutable: "yes"\n          data:\n            tls-min-version: "1.2"')  # a schema error
+    assert run(["render", "--repo", str(root)]) == 0
+    broken = commit_all(globex, "two mistakes")
+    found = {(f["rule"], f["object"]["kind"], f["object"]["name"], f["path"])
+             for f in diff_json(root, capsys, "--base", base, "--head", broken)["findings"]["introduced"]}
+    assert found == {("schema", "ConfigMap", "gateway-defaults", "immutable"),
+                     *{("GG107", "Namespace", f"storefront-{n}", "metadata.labels") for n in ("api", "jobs", "web")}}
+    report = diff_json(root, capsys, "--base", broken, "--head", base)
+    assert report["findings"]["introduced"] == [] and len(report["findings"]["resolved"]) == 4
+    capsys.readouterr()
+    assert run(["diff", "--repo", str(root), "--base", base, "--head", broken, "-o", "markdown"]) == 0
+    assert "### Validation findings introduced (4)" in capsys.readouterr().out
