@@ -218,3 +218,19 @@ def test_validation_findings_the_change_introduces_and_resolves(globex: git.Repo
     capsys.readouterr()
     assert run(["diff", "--repo", str(root), "--base", base, "--head", broken, "-o", "markdown"]) == 0
     assert "### Validation findings introduced (4)" in capsys.readouterr().out
+
+
+def test_a_shared_tenant_base_change_shows_under_every_cluster_running_the_tenant(
+        globex: git.Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(globex.working_dir)
+    edit(root / "blueprints" / "tenants" / "ledger.yaml", "owners: [ledger-admins]",
+         "owners: [ledger-admins, ledger-sre]")
+    report = diff_json(root, capsys)
+    running = ["dev-use1", "prod-apse1", "prod-euw1", "prod-use1", "qa-euw1", "qa-use1", "staging-use1", "staging-use2"]
+    assert [c["name"] for c in report["clusters"]] == running
+    for cluster in report["clusters"]:
+        objects = {(o["object"]["kind"], o["object"]["name"]): [c["path"] for c in o["changes"]]
+                   for a in cluster["applications"] for o in a["objects"]}
+        assert objects[("RoleBinding", "tenant-owners")] == ["subjects[name=ledger-sre]"]
+        assert ("AppProject", f"{cluster['name']}-ledger") in objects  # its owners role lists the groups
+    assert [w.split(":")[0] for w in report["warnings"]] == ["the work tree"]  # rendered/ not updated yet
