@@ -16,11 +16,12 @@ OWNERS = {
     "kubernetes": {"kube.client"},
     "urllib3": {"kube.client"},
     "kubernetes_validate": {"validate.schemas"},
-    "jsonschema_rs": {"validate.schemas", "validate.crds", "validate.argocd"},
+    "jsonschema_rs": {"validate.schemas", "validate.crds"},
+    "re2": {"validate.gopattern"},
     "deepdiff": {"drift.compare"},
     "git": {"gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
-              "commands.diff"},
+              "commands.schema", "commands.diff"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",

@@ -24,7 +24,8 @@ from gitops_gen.load import FOLDERS, SETTINGS_FILE, load_repo
 from gitops_gen.model import Repo
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
-from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
+from gitops_gen.validate.crds import CrdRegistry
+from gitops_gen.validate.paths import load_crd_dirs
 
 INPUTS = (SETTINGS_FILE, *FOLDERS.values())
 
