@@ -157,8 +157,9 @@ def production_sync_policy(pair: ClusterPair, change: ClusterChange) -> Iterator
     if not pair.production:
         return
     for name, ref in sorted(_app_refs(pair, pair.head).items()):
-        old = _automated(pair.base.get(ref)) if ref in pair.base else None
-        new = _automated(pair.head[ref])
+        if ref not in pair.base:  # a new Application follows its environment's policy: nothing was turned
+            continue
+        old, new = _automated(pair.base[ref]), _automated(pair.head[ref])
         if new is None:
             continue
         if old is None:

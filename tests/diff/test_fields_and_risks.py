@@ -134,3 +134,7 @@ def test_a_rename_pairs_by_role_and_source_or_namespace() -> None:
              [app("c1-billing-api", role="tenant-app", namespace="pay"), app("c1-new", role="addon", namespace="n")],
              False)
     assert renames(p) == {"c1-pay-api": "c1-billing-api"}
+
+
+def test_a_new_application_in_an_automated_production_is_no_policy_change() -> None:
+    assert rules(pair([], [app("a", automated={"prune": True})], True)) == []
