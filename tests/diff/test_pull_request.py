@@ -234,3 +234,20 @@ def test_a_shared_tenant_base_change_shows_under_every_cluster_running_the_tenan
         assert objects[("RoleBinding", "tenant-owners")] == ["subjects[name=ledger-sre]"]
         assert ("AppProject", f"{cluster['name']}-ledger") in objects  # its owners role lists the groups
     assert [w.split(":")[0] for w in report["warnings"]] == ["the work tree"]  # rendered/ not updated yet
+
+
+def test_a_tenant_rename_is_a_delete_and_a_create(globex: git.Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(globex.working_dir)
+    tenants = root / "blueprints" / "tenants"
+    (tenants / "ledger.yaml").rename(tenants / "finance-ledger.yaml")
+    edit(tenants / "finance-ledger.yaml", "metadata: {name: ledger}", "metadata: {name: finance-ledger}")
+    edit(tenants / "finance-ledger.yaml", "  tier: s\n", "  tier: s\n  namespaces: [ledger]\n")
+    for env in (root / "environments").glob("*.yaml"):
+        text = env.read_text().replace(" ledger,", " finance-ledger,")
+        env.write_text(text.replace("      ledger: {", "      finance-ledger: {"))
+    report = diff_json(root, capsys, "--env", "production")
+    renamed = sorted((r["cluster"], r["message"].split(":")[0]) for r in report["risks"] if r["rule"] == "GD104")
+    assert renamed == [(c, f"renamed to {c}-finance-ledger-namespaces")
+                       for c in ("prod-apse1", "prod-euw1", "prod-use1")]
+    assert not [r for r in report["risks"] if r["rule"] in ("GD101", "GD103")]  # the namespace itself stays
+    assert report["summary"]["applications"] == {"added": 3, "removed": 3, "modified": 6}
