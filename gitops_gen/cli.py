@@ -39,6 +39,8 @@ Examples (the commands of a day):
   gitops-gen diff -o markdown            what this branch changes, per cluster (a PR comment)
   gitops-gen drift --env prod            compare prod's clusters with Git
   gitops-gen drift --env prod --live-from dump/   the same from a kubectl dump, offline
+  gitops-gen diff                        what this branch changes, per cluster, with its risks
+  gitops-gen diff -o markdown --base origin/main  the same as a pull-request comment
 
 \b
 Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 a cluster could not be read,
