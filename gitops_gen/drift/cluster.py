@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,9 @@ def diff_cluster(
 ) -> ClusterReport:
     wanted = _index_desired(desired)
     by_id = {identity(ref_of(body)): body for body in live.objects}
+    by_name = _index_by_name(by_id)
+    # ObjectRefs of any version by identity: looked up per object instead of scanning every unknown.
+    unknown_ids = {identity(k): why for k, why in live.unknown.items() if isinstance(k, ObjectRef)}
     rules = (*config.ignore, *_application_rules(desired))
     scaled = _autoscaled(desired, live.objects) if config.hpa_owned_replicas else set()
     items: list[DriftItem] = []
@@ -56,8 +59,8 @@ def diff_cluster(
     for ident, manifest in wanted.items():
         ref = manifest.ref
         source, file = str(manifest.origin or ""), manifest.path
-        reason = _unknown_reason(ref, live.unknown)
-        found_id = ident if ident in by_id else _loose_match(ident, by_id)
+        reason = _unknown_reason(ref, live.unknown, unknown_ids)
+        found_id = ident if ident in by_id else _loose_match(ident, by_id, by_name)
         if found_id is None:
             status = Status.UNKNOWN if reason else Status.MISSING
             items.append(DriftItem(status, ref, reason=reason, source=source, file=file))
@@ -71,10 +74,11 @@ def diff_cluster(
         items.append(
             DriftItem(Status.MODIFIED if changes else Status.IN_SYNC, ref, changes, source=source, file=file)
         )
+    known = wanted.keys() | by_id.keys()
     items.extend(
         DriftItem(Status.EXTRA, ref_of(body))
         for ident, body in by_id.items()
-        if ident not in matched and _is_ours(body, {**wanted, **by_id})
+        if ident not in matched and _is_ours(body, known)
     )
     live_apps = (
         live.apps
@@ -114,7 +118,16 @@ def _index_desired(desired: Sequence[Manifest]) -> dict[Identity, Manifest]:
     return out
 
 
-def _loose_match(ident: Identity, by_id: Mapping[Identity, Any]) -> Identity | None:
+def _index_by_name(by_id: Mapping[Identity, Any]) -> dict[tuple[str, str, str], list[Identity]]:
+    """(group, kind, name) -> live identities: loose matching looks up instead of scanning every object."""
+    out: dict[tuple[str, str, str], list[Identity]] = {}
+    for ident in by_id:
+        out.setdefault((ident[0], ident[1], ident[3]), []).append(ident)
+    return out
+
+
+def _loose_match(ident: Identity, by_id: Mapping[Identity, Any],
+                 by_name: Mapping[tuple[str, str, str], list[Identity]]) -> Identity | None:
     """A desired object without namespace (plain manifests) matches the one live object of that name.
 
     A namespace on a cluster-scoped kind means nothing (the API server drops it), so a desired object
@@ -123,11 +136,11 @@ def _loose_match(ident: Identity, by_id: Mapping[Identity, Any]) -> Identity | N
     if ident[2]:
         cluster_scoped = (*ident[:2], "", ident[3])
         return cluster_scoped if cluster_scoped in by_id else None
-    candidates = [i for i in by_id if i[:2] == ident[:2] and i[3] == ident[3]]
+    candidates = by_name.get((ident[0], ident[1], ident[3]), [])
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _unknown_reason(ref: ObjectRef, unknown: Mapping[Any, str]) -> str:
+def _unknown_reason(ref: ObjectRef, unknown: Mapping[Any, str], unknown_ids: Mapping[Identity, str]) -> str:
     if not unknown:
         return ""
     if ref in unknown:
@@ -140,10 +153,7 @@ def _unknown_reason(ref: ObjectRef, unknown: Mapping[Any, str]) -> str:
     ):
         if key in unknown:
             return unknown[key]
-    for key, reason in unknown.items():  # an ObjectRef with another version of the same kind
-        if isinstance(key, ObjectRef) and identity(key) == identity(ref):
-            return reason
-    return ""
+    return unknown_ids.get(identity(ref), "")  # an ObjectRef with another version of the same kind
 
 
 def _application_rules(desired: Sequence[Manifest]) -> list[IgnoreRule]:
@@ -171,7 +181,7 @@ def _autoscaled(desired: Sequence[Manifest], live: Sequence[Mapping[str, Any]]) 
     return out
 
 
-def _is_ours(body: Mapping[str, Any], by_id: Mapping[Identity, Any]) -> bool:
+def _is_ours(body: Mapping[str, Any], by_id: Collection[Identity]) -> bool:
     """Carries our ownership label and was not made by a controller from one of our objects."""
     meta = body.get("metadata") or {}
     if (meta.get("labels") or {}).get(MANAGED_BY_LABEL) != MANAGED_BY_VALUE:
