@@ -35,6 +35,11 @@ from gitops_gen.errors import InputError
     help="Read live objects from a dump (kubectl get -o yaml/json, List, multi-document, folder; "
     "for several clusters a folder with one entry per cluster) instead of the API.",
 )
+@click.option("--only-drifted", "only_drifted", is_flag=True,
+              help="List only what drifted (and could not be read): no objects or Applications in sync.")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="A previous `-o json` report: mark drift new or known (with when it was first seen) "
+                   "and list what was resolved since.")
 @output_option(FORMATS)
 @click.option(
     "--report",
@@ -51,6 +56,8 @@ def command(
     context: str | None,
     argocd_context: str | None,
     live_from: Path | None,
+    only_drifted: bool,
+    baseline: Path | None,
     output: str,
     reports: Sequence[Path],
 ) -> int:
@@ -78,7 +85,8 @@ def command(
         targets, config = drift_run.from_path(desired, context, repo)
     if argocd_context is not None:
         targets = [dataclasses.replace(t, argocd_context=argocd_context) for t in targets]
-    report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")})
+    report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")},
+                           baseline=baseline, only_drifted=only_drifted)
     for path, name in zip(reports, formats, strict=True):
         try:
             path.write_text(FORMATS[name](report), encoding="utf-8")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_gen.drift.compare import compare
 from gitops_gen.drift.config import DriftConfig
+from gitops_gen.drift.hints import hint
 from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_pointer, rule_from_argo
-from gitops_gen.drift.model import ClusterReport, DriftItem, Status
+from gitops_gen.drift.model import DRIFT_STATUSES, ClusterReport, DriftItem, Status
+from gitops_gen.drift.owners import Owner, Owners
 from gitops_gen.drift.status import applications, is_application
 from gitops_gen.errors import InputError
 from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, Manifest, ObjectRef, ref_of
@@ -46,8 +49,25 @@ def diff_cluster(
     live: LiveSnapshot,
     config: DriftConfig,
     dump: str = "",
+    *,
+    production: bool = False,
+    kube_context: str | None = None,
 ) -> ClusterReport:
+    """One cluster's verdicts; each drifted object names its Application and the next step.
+
+    ``production`` and ``kube_context`` only shape the wording of hints (and the kubectl commands in them).
+    """
     wanted = _index_desired(desired)
+    owners = Owners(desired)
+
+    def advised(item: DriftItem, owner: Owner | None, body: Mapping[str, Any] | None = None) -> DriftItem:
+        if item.status not in DRIFT_STATUSES:
+            return dataclasses.replace(item, application=owner.name if owner else "")
+        words = hint(item.status, item.ref, item.changes, owner, source=item.source, file=item.file,
+                     production=production, context=kube_context, live=body)
+        source = item.source or (owner.source if owner else "")
+        return dataclasses.replace(item, application=owner.name if owner else "", source=source, hint=words)
+
     by_id = {identity(ref_of(body)): body for body in live.objects}
     by_name = _index_by_name(by_id)
     # ObjectRefs of any version by identity: looked up per object instead of scanning every unknown.
@@ -63,20 +83,21 @@ def diff_cluster(
         found_id = ident if ident in by_id else _loose_match(ident, by_id, by_name)
         if found_id is None:
             status = Status.UNKNOWN if reason else Status.MISSING
-            items.append(DriftItem(status, ref, reason=reason, source=source, file=file))
+            items.append(advised(DriftItem(status, ref, reason=reason, source=source, file=file),
+                                 owners.of_desired(manifest)))
             continue
         matched.add(found_id)
         labels = (manifest.body.get("metadata") or {}).get("labels") or {}
         paths: list[Sequence[Step]] = [p for r in rules if r.matches(ref, labels) for p in r.paths]
         if ident[1:] in scaled or found_id[1:] in scaled:
             paths.append(_REPLICAS)
-        changes = compare(manifest.body, by_id[found_id], paths, ref=ref)
-        items.append(
-            DriftItem(Status.MODIFIED if changes else Status.IN_SYNC, ref, changes, source=source, file=file)
-        )
+        body = by_id[found_id]
+        changes = compare(manifest.body, body, paths, ref=ref)
+        item = DriftItem(Status.MODIFIED if changes else Status.IN_SYNC, ref, changes, source=source, file=file)
+        items.append(advised(item, owners.of_desired(manifest, body)))
     known = wanted.keys() | by_id.keys()
     items.extend(
-        DriftItem(Status.EXTRA, ref_of(body))
+        advised(DriftItem(Status.EXTRA, ref_of(body)), owners.of_live(body), body)
         for ident, body in by_id.items()
         if ident not in matched and _is_ours(body, known)
     )

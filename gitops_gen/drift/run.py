@@ -8,11 +8,15 @@ while the other clusters of the environment are still reported.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.drift.baseline import apply as apply_baseline
+from gitops_gen.drift.baseline import load as load_baseline
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DriftConfig, parse_config
 from gitops_gen.drift.live_dump import SUFFIXES, load_objects
@@ -34,6 +38,7 @@ class Target:
     desired: tuple[Manifest, ...]
     argocd_context: str | None = None  # where the Argo CD objects live; None: ``context``
     argocd_selector: str = OWNER_SELECTOR  # narrows Argo CD leftovers to this cluster's own
+    production: bool = False  # shapes the hints: production syncs by hand and prunes only by choice
 
 
 def is_control_plane(m: Manifest) -> bool:
@@ -62,7 +67,7 @@ def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[lis
         clusters = chosen
     targets = [
         Target(t.cluster, t.context or t.cluster, tuple(rendering.desired.get(t.cluster, ())),
-               repo.settings.argocd_context, f"{OWNER_SELECTOR},{CLUSTER_LABEL}={t.cluster}")
+               repo.settings.argocd_context, f"{OWNER_SELECTOR},{CLUSTER_LABEL}={t.cluster}", t.production)
         for t in clusters
     ]
     return targets, config
@@ -128,12 +133,25 @@ def online(target: Target) -> LiveSnapshot:
                         warnings=tuple(w for s in states for w in s.warnings))
 
 
+def utc_now() -> datetime.datetime:
+    """The report's clock: now, or SOURCE_DATE_EPOCH when set (reproducible reports, tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    return datetime.datetime.now(datetime.UTC)
+
+
 def run(
     targets: Sequence[Target],
     config: DriftConfig,
     live_from: Path | None,
     options: dict[str, Any] | None = None,
+    *,
+    baseline: Path | None = None,
+    only_drifted: bool = False,
+    now: Callable[[], datetime.datetime] = utc_now,
 ) -> DriftReport:
+    previous = load_baseline(baseline) if baseline is not None else None  # a bad one fails before slow reads
     check_in_cluster(targets, live_from)
     reports = []
     for target in targets:
@@ -144,5 +162,8 @@ def run(
         except ExternalError as err:
             reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))
             continue
-        reports.append(diff_cluster(target.cluster, shown, target.desired, live, config, str(dump or "")))
-    return DriftReport(tuple(reports), options or {})
+        reports.append(diff_cluster(target.cluster, shown, target.desired, live, config, str(dump or ""),
+                                    production=target.production, kube_context=target.context))
+    stamp = now().astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report = DriftReport(tuple(reports), options or {}, generated_at=stamp, only_drifted=only_drifted)
+    return apply_baseline(report, previous)

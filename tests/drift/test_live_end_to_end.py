@@ -212,6 +212,8 @@ def test_noisy_but_equal_clusters_are_in_sync(stand: Stand, capsys: pytest.Captu
         "unknown": 0,
         "applications_drifted": 0,
         "drift": False,
+        "new": None,
+        "resolved": None,
     }
     assert [(c["name"], c["context"], c["error"]) for c in data["clusters"]] == [
         ("prod-eu1", "prod-eu1", ""),
@@ -262,8 +264,9 @@ def test_edits_deletions_leftovers_and_out_of_sync_are_exactly_reported(
     assert "| prod-eu1 | 59 | 1 | 1 | 1 | 0 | 1 |" in out
     assert "| prod-us1 | 61 | 0 | 0 | 0 | 0 | 0 |" in out
     assert '| `spec.hard["requests.cpu"]` | `"64"` | `"96"` |' in out
-    assert "| NetworkPolicy | `payments-worker/default-deny-ingress` | networking.k8s.io/v1 |" in out
-    assert "| ConfigMap | `payments-api/retired-flags` | v1 |" in out
+    assert ("**NetworkPolicy `payments-worker/default-deny-ingress`** (networking.k8s.io/v1), "
+            "Application `prod-eu1-payments-namespaces`, from `blueprints/tenants/payments.yaml:11:5`") in out
+    assert "**ConfigMap `payments-api/retired-flags`** (v1)" in out
     assert "| prod-eu1-payments-api | OutOfSync | Healthy | Succeeded | yes |" in out
     assert out.count("| yes |") == 1
 
