@@ -31,9 +31,11 @@ from gitops_gen.errors import InputError
 @click.option(
     "--live-from",
     "live_from",
-    type=click.Path(path_type=Path),
-    help="Read live objects from a dump (kubectl get -o yaml/json, List, multi-document, folder; "
-    "for several clusters a folder with one entry per cluster) instead of the API.",
+    multiple=True,
+    metavar="[CLUSTER=]PATH",
+    help="Read live objects from a dump (kubectl get -o yaml/json, List, multi-document, folder) instead of "
+    "the API. Repeatable as CLUSTER=PATH; one PATH for several clusters is a folder with an entry per cluster "
+    "or a file whose parts start with `# cluster: NAME` lines.",
 )
 @click.option("--only-drifted", "only_drifted", is_flag=True,
               help="List only what drifted (and could not be read): no objects or Applications in sync.")
@@ -55,7 +57,7 @@ def command(
     desired: Path | None,
     context: str | None,
     argocd_context: str | None,
-    live_from: Path | None,
+    live_from: Sequence[str],
     only_drifted: bool,
     baseline: Path | None,
     output: str,
@@ -69,7 +71,7 @@ def command(
         raise InputError("give either --env E (the render) or --desired PATH (any manifests)")
     if cluster is not None and env is None:
         raise InputError("--cluster needs --env")
-    if context is not None and live_from is not None:
+    if context is not None and live_from:
         raise InputError("--context reads a cluster and --live-from reads a dump: give one of them")
     formats = [_format_of(path) for path in reports]
     if env is not None:

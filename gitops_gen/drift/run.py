@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.drift import sources
 from gitops_gen.drift.baseline import apply as apply_baseline
 from gitops_gen.drift.baseline import load as load_baseline
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DriftConfig, parse_config
-from gitops_gen.drift.live_dump import SUFFIXES, load_objects
+from gitops_gen.drift.live_dump import load_objects
 from gitops_gen.drift.model import ClusterReport, DriftReport
 from gitops_gen.errors import ExternalError, InputError
 from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, Manifest
@@ -84,32 +85,18 @@ def from_path(path: Path, context: str | None, repo_dir: Path | None) -> tuple[l
     return [Target(context or "live", context, desired)], config
 
 
-def dump_for(live_from: Path, cluster: str, several: bool) -> Path:
-    """The dump of one cluster: PATH itself, or PATH/<cluster>[.yaml|.yml|.json] for several clusters."""
-    if live_from.is_dir():
-        for candidate in (live_from / cluster, *(live_from / f"{cluster}{s}" for s in SUFFIXES)):
-            if candidate.exists():
-                return candidate
-    if several:
-        raise InputError(
-            f"--live-from {live_from}: several clusters need a folder or file named after "
-            f"each one (missing: {cluster})"
-        )
-    return live_from
-
-
-def check_in_cluster(targets: Sequence[Target], live_from: Path | None) -> None:
+def check_in_cluster(targets: Sequence[Target], offline: bool) -> None:
     """In a pod without kubeconfig every target would read the same (this) cluster: allow only one."""
     from gitops_gen import kube
 
-    if live_from is None and len(targets) > 1 and kube.in_cluster_only():
+    if not offline and len(targets) > 1 and kube.in_cluster_only():
         names = ", ".join(t.cluster for t in targets)
         raise InputError(f"running in a pod without a kubeconfig, only this cluster can be read: "
                          f"choose one of {names} with --cluster")
 
 
-def offline(target: Target, dump: Path) -> LiveSnapshot:
-    return LiveSnapshot(tuple(m.body for m in load_objects(dump)))
+def offline(source: sources.Source) -> LiveSnapshot:
+    return LiveSnapshot(tuple(m.body for m in sources.load(source)))
 
 
 def online(target: Target) -> LiveSnapshot:
@@ -144,7 +131,7 @@ def utc_now() -> datetime.datetime:
 def run(
     targets: Sequence[Target],
     config: DriftConfig,
-    live_from: Path | None,
+    live_from: Path | Sequence[str] | None,
     options: dict[str, Any] | None = None,
     *,
     baseline: Path | None = None,
@@ -152,13 +139,15 @@ def run(
     now: Callable[[], datetime.datetime] = utc_now,
 ) -> DriftReport:
     previous = load_baseline(baseline) if baseline is not None else None  # a bad one fails before slow reads
-    check_in_cluster(targets, live_from)
+    values = [str(live_from)] if isinstance(live_from, Path) else list(live_from or ())
+    dumps = sources.plan(values, [t.cluster for t in targets]) if values else {}
+    check_in_cluster(targets, bool(values))
     reports = []
     for target in targets:
         shown = target.context or "current-context"
-        dump = dump_for(live_from, target.cluster, len(targets) > 1) if live_from is not None else None
+        dump = dumps.get(target.cluster)
         try:
-            live = offline(target, dump) if dump is not None else online(target)
+            live = offline(dump) if dump is not None else online(target)
         except ExternalError as err:
             reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))
             continue
