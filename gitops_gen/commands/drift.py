@@ -42,6 +42,9 @@ from gitops_gen.errors import InputError
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="A previous `-o json` report: mark drift new or known (with when it was first seen) "
                    "and list what was resolved since.")
+@click.option("--timeout", "timeout", type=click.FloatRange(min=0, min_open=True, max=3600),
+              metavar="SECONDS", help="Deadline for reading each cluster (default: drift.timeoutSeconds in "
+                                      "gitops.yaml, else 30); past it the cluster is unreadable (exit 3).")
 @output_option(FORMATS)
 @click.option(
     "--report",
@@ -60,6 +63,7 @@ def command(
     live_from: Sequence[str],
     only_drifted: bool,
     baseline: Path | None,
+    timeout: float | None,
     output: str,
     reports: Sequence[Path],
 ) -> int:
@@ -88,7 +92,7 @@ def command(
     if argocd_context is not None:
         targets = [dataclasses.replace(t, argocd_context=argocd_context) for t in targets]
     report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")},
-                           baseline=baseline, only_drifted=only_drifted)
+                           baseline=baseline, only_drifted=only_drifted, timeout=timeout)
     for path, name in zip(reports, formats, strict=True):
         try:
             path.write_text(FORMATS[name](report), encoding="utf-8")

@@ -8,6 +8,7 @@ drift:
   hpaOwnedReplicas: true        # spec.replicas of workloads an autoscaler scales
   countOutOfSync: true          # an OutOfSync Application is drift
   countDegraded: true           # a Degraded or Missing Application is drift
+  timeoutSeconds: 30            # one deadline for reading each cluster (exit 3 past it)
 ```
 """
 
@@ -47,6 +48,7 @@ _FLAGS = {
     "countOutOfSync": "count_out_of_sync",
     "countDegraded": "count_degraded",
 }
+MAX_TIMEOUT = 3600
 _RULE_KEYS = ("group", "kind", "name", "namespace", "jsonPointers", "jqPathExpressions")
 
 
@@ -57,6 +59,7 @@ class DriftConfig:
     hpa_owned_replicas: bool = True
     count_out_of_sync: bool = True
     count_degraded: bool = True
+    timeout_seconds: float | None = None  # None: the default deadline (run.TIMEOUT_SECONDS)
 
 
 def parse_config(raw: Mapping[str, Any] | None, where: Location | None = None) -> DriftConfig:
@@ -66,7 +69,7 @@ def parse_config(raw: Mapping[str, Any] | None, where: Location | None = None) -
     where = loc_of(raw, where or Location("gitops.yaml"))
     if not isinstance(raw, Mapping):
         raise InputError("drift: must be a mapping", where)
-    flags: dict[str, bool] = {}
+    flags: dict[str, Any] = {}
     rules: list[IgnoreRule] = []
     for key, value in raw.items():
         loc = raw.value_loc(key) if isinstance(raw, LocDict) else where
@@ -76,9 +79,14 @@ def parse_config(raw: Mapping[str, Any] | None, where: Location | None = None) -
             flags[_FLAGS[key]] = value
         elif key == "ignoreDifferences":
             rules.extend(_rules(value, loc))
+        elif key == "timeoutSeconds":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_TIMEOUT:
+                raise InputError(f"drift.timeoutSeconds must be a number of seconds above 0 and at most "
+                                 f"{MAX_TIMEOUT}", loc)
+            flags["timeout_seconds"] = float(value)
         else:
             raise InputError(
-                f"unknown key drift.{key}{_hint(key, [*_FLAGS, 'ignoreDifferences'])}",
+                f"unknown key drift.{key}{_hint(key, [*_FLAGS, 'ignoreDifferences', 'timeoutSeconds'])}",
                 raw.key_loc(key) if isinstance(raw, LocDict) else where,
             )
     defaults = DEFAULT_IGNORES if flags.get("default_ignores", True) else ()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, Manifest
 from gitops_gen.render.common import CLUSTER_LABEL
 
 OWNER_SELECTOR = f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}"
-TIMEOUT_SECONDS = 30.0
+TIMEOUT_SECONDS = 30.0  # one deadline per cluster for the whole read (drift.timeoutSeconds, --timeout)
 WORKERS = 8
 RETRIES = 3
 
@@ -99,7 +100,7 @@ def offline(source: sources.Source) -> LiveSnapshot:
     return LiveSnapshot(tuple(m.body for m in sources.load(source)))
 
 
-def online(target: Target) -> LiveSnapshot:
+def online(target: Target, timeout: float) -> LiveSnapshot:
     from gitops_gen import kube  # the one module importing the kubernetes client
 
     # The rendered Applications are among the wanted objects, so their live status comes with them:
@@ -112,9 +113,15 @@ def online(target: Target) -> LiveSnapshot:
     else:
         reads = [(target.context, [m.ref for m in target.desired if not is_control_plane(m)]),
                  (target.argocd_context, [m.ref for m in target.desired if is_control_plane(m)])]
-    states = [kube.read_live(context, wanted, OWNER_SELECTOR, timeout=TIMEOUT_SECONDS, workers=WORKERS,
-                             retries=RETRIES, group_selectors=narrow)
-              for context, wanted in reads if wanted]
+    end = time.monotonic() + timeout  # one deadline for the cluster, however many API servers it takes
+    states = []
+    for context, wanted in reads:
+        if wanted:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise ExternalError(f"no time left within the {timeout:g}s deadline to read context {context}")
+            states.append(kube.read_live(context, wanted, OWNER_SELECTOR, timeout=left, workers=WORKERS,
+                                         retries=RETRIES, group_selectors=narrow))
     return LiveSnapshot(tuple(o for s in states for o in s.objects.values()),
                         {ref: why for s in states for ref, why in s.unknown.items()},
                         warnings=tuple(w for s in states for w in s.warnings))
@@ -136,6 +143,7 @@ def run(
     *,
     baseline: Path | None = None,
     only_drifted: bool = False,
+    timeout: float | None = None,
     now: Callable[[], datetime.datetime] = utc_now,
 ) -> DriftReport:
     previous = load_baseline(baseline) if baseline is not None else None  # a bad one fails before slow reads
@@ -147,7 +155,8 @@ def run(
         shown = target.context or "current-context"
         dump = dumps.get(target.cluster)
         try:
-            live = offline(dump) if dump is not None else online(target)
+            live = offline(dump) if dump is not None else online(
+                target, timeout or config.timeout_seconds or TIMEOUT_SECONDS)
         except ExternalError as err:
             reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))
             continue
