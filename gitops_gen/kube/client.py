@@ -82,7 +82,7 @@ class Cluster:
         self.api.close()
 
     def _give_up(self) -> DeadlineExceeded:
-        return DeadlineExceeded(f"no complete answer within the {self.timeout:g}s deadline from the "
+        return DeadlineExceeded(f"no complete answer within the {round(self.timeout, 1):g}s deadline from the "
                                 f"Kubernetes API at {self.where} (set drift.timeoutSeconds or --timeout)")
 
     def map(self, fn: Callable[[_T], _R], items: Iterable[_T]) -> list[tuple[_T, _R | RequestFailed]]:
