@@ -51,10 +51,12 @@ def live(repo: Path) -> dict[str, list[dict[str, Any]]]:
         for ns in [*namespaces, "kube-system"]:
             objects.append({"apiVersion": "v1", "kind": "ConfigMap",
                             "metadata": {"name": "kube-root-ca.crt", "namespace": ns}, "data": {"ca.crt": "x"}})
-            objects.append({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": ns}})
+            objects.append({"apiVersion": "v1", "kind": "ServiceAccount",
+                            "metadata": {"name": "default", "namespace": ns}})
         objects.append({"apiVersion": "v1", "kind": "ConfigMap", "data": {"x": "y"}, "metadata": {
             "name": "made-by-a-controller", "namespace": namespaces[0], "labels": dict(OWNED),
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "r", "uid": "u", "controller": True}]}})
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "r", "uid": "u",
+                                 "controller": True}]}})
         out[cluster] = objects
     return out
 
@@ -84,8 +86,9 @@ def drift(capsys: pytest.CaptureFixture[str], repo: Path, *args: str) -> tuple[i
 
 
 def drifted(data: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Any]]:
-    return {(o["cluster"], o["status"], f"{o['object']['kind']} {o['object']['namespace']}/{o['object']['name']}"): o
-            for o in data["objects"] if o["status"] != "in_sync"}
+    def name(o: dict[str, Any]) -> str:
+        return f"{o['object']['kind']} {o['object']['namespace']}/{o['object']['name']}"
+    return {(o["cluster"], o["status"], name(o)): o for o in data["objects"] if o["status"] != "in_sync"}
 
 
 def test_acting_on_drift_in_a_realistic_fleet(
@@ -161,11 +164,12 @@ def test_acting_on_drift_in_a_realistic_fleet(
     code, data = drift(capsys, repo, "--live-from", str(dump), "--baseline", str(day1))
     assert code == 1
     marks = {k: (o["baseline"], o["first_seen"]) for k, o in drifted(data).items()}
+    day1_seen, day2_seen = ("known", "2026-11-30T00:53:20Z"), ("new", "2026-12-01T00:53:20Z")
     assert marks == {
-        ("prod-use1", "modified", "NetworkPolicy storefront-api/allow-from-namespaces"): ("known", "2026-11-30T00:53:20Z"),
-        ("prod-use1", "missing", "LimitRange storefront-jobs/tenant-limits"): ("known", "2026-11-30T00:53:20Z"),
-        ("prod-use1", "extra", "ConfigMap storefront-web/retired-flags"): ("known", "2026-11-30T00:53:20Z"),
-        ("prod-apse1", "modified", "ResourceQuota storefront-api/tenant-quota"): ("new", "2026-12-01T00:53:20Z"),
+        ("prod-use1", "modified", "NetworkPolicy storefront-api/allow-from-namespaces"): day1_seen,
+        ("prod-use1", "missing", "LimitRange storefront-jobs/tenant-limits"): day1_seen,
+        ("prod-use1", "extra", "ConfigMap storefront-web/retired-flags"): day1_seen,
+        ("prod-apse1", "modified", "ResourceQuota storefront-api/tenant-quota"): day2_seen,
     }
     assert sorted((r["cluster"], r["was"], r["object"]["name"]) for r in data["resolved"]) == [
         ("prod-use1", "extra", "hand-made-flags"), ("prod-use1", "modified", "tenant-quota")]
@@ -173,5 +177,5 @@ def test_acting_on_drift_in_a_realistic_fleet(
                 "--baseline", str(day1), "-o", "markdown"])
     out = capsys.readouterr().out
     assert out.index("### New since 2026-11-30T00:53:20Z (1)") < out.index("| Cluster | In sync")
-    assert "| prod-apse1 | modified | ResourceQuota `storefront-api/tenant-quota` | prod-apse1-storefront-namespaces |" \
-        in out
+    row = "| prod-apse1 | modified | ResourceQuota `storefront-api/tenant-quota` | prod-apse1-storefront-namespaces |"
+    assert row in out
