@@ -99,7 +99,8 @@ def test_acting_on_drift_in_a_realistic_fleet(
     use1 = clusters["prod-use1"]
     find(use1, "ResourceQuota", "storefront-web", "tenant-quota")["spec"]["hard"]["requests.cpu"] = "999"
     extra_peer = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "debug-tools"}}}
-    find(use1, "NetworkPolicy", "storefront-api", "allow-from-namespaces")["spec"]["ingress"][0]["from"].append(extra_peer)
+    policy_live = find(use1, "NetworkPolicy", "storefront-api", "allow-from-namespaces")
+    policy_live["spec"]["ingress"][0]["from"].append(extra_peer)
     use1.remove(find(use1, "LimitRange", "storefront-jobs", "tenant-limits"))
     use1.append(leftover("retired-flags", annotations={
         "argocd.argoproj.io/tracking-id": f"{TENANT_APP}:/ConfigMap:storefront-web/retired-flags"}))
