@@ -30,7 +30,7 @@ MANY_NAMESPACES = 5  # beyond this, one cluster-wide LIST is cheaper than one LI
 
 
 def read_live(context: str | None, wanted: Sequence[ObjectRef], owner_selector: str = OWNER_SELECTOR, *,
-              kubeconfig: str | None = None, timeout: float = 10.0, workers: int = 8, retries: int = 3,
+              kubeconfig: str | None = None, timeout: float = 30.0, workers: int = 8, retries: int = 3,
               backoff: float = 0.2, cluster_wide_above: int = MANY_NAMESPACES,
               group_selectors: Mapping[str, str] | None = None) -> LiveState:
     """Read the wanted objects and the owned objects of their kinds (``owner_selector=""``: no extras).
