@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import click
 
 from gitops_gen import __version__
-from gitops_gen.commands import drift, render, validate
+from gitops_gen.commands import drift, promote, render, validate
 from gitops_gen.errors import ExitCode, GitopsGenError, InputErrors
 
 
@@ -22,6 +22,7 @@ def main() -> None:
 main.add_command(render.command)
 main.add_command(validate.command)
 main.add_command(drift.command)
+main.add_command(promote.command)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

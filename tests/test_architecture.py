@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "gitops_gen"
 
 # third-party import name -> the only modules allowed to import it
 OWNERS = {
-    "ruamel": {"yamlio"},
+    "ruamel": {"yamlio", "roundtrip"},  # roundtrip: in-place blueprint edits (promote)
     "yaml": {"yamlio"},
     "kubernetes": {"kube.client"},
     "urllib3": {"kube.client"},
@@ -19,7 +19,8 @@ OWNERS = {
     "jsonschema_rs": {"validate.schemas", "validate.crds", "validate.argocd"},
     "deepdiff": {"drift.compare"},
     "git": set(),  # tests only
-    "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift"},
+    "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
+              "commands.promote"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
