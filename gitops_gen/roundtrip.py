@@ -21,9 +21,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from gitops_gen.errors import InputError, Location
+from gitops_gen.yamlio import load_plain
 
 Path = tuple[str, ...]
 
@@ -162,7 +164,7 @@ def _next_key(node: CommentedMap, key: str) -> str | None:
 
 def _place_before(node: CommentedMap, key: str, lines: str) -> str:
     tokens = []
-    for line in lines.rstrip("\n").split("\n"):
+    for line in lines.splitlines():
         text = line.lstrip(" ")
         tokens.append(CommentToken(text + "\n", CommentMark(len(line) - len(text) if text else 0)))
     entry = node.ca.items.setdefault(key, [None, None, None, None])
@@ -184,6 +186,8 @@ def _to_node(value: Any, flow: bool) -> Any:
         seq = CommentedSeq(_to_node(v, True) for v in value)
         seq.fa.set_flow_style()
         return seq
+    if isinstance(value, str) and load_plain(value) != [value]:
+        return DoubleQuotedScalarString(value)  # "yes", "1.30", "#x": read back as the string it is
     return value
 
 
@@ -209,6 +213,8 @@ def transplant(original: str, before: str, after: str) -> str:
             end = start + i2 - i1
         elif i1 - 1 in to_orig:
             start = end = to_orig[i1 - 1] + 1
+        elif i1 == len(old):  # appended at the end
+            start = end = len(orig)
         elif i1 in to_orig or i1 == 0:
             start = end = to_orig.get(i1, 0)
         else:
