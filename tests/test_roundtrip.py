@@ -74,8 +74,8 @@ def test_a_missing_overrides_section_is_created_in_block_style() -> None:
 
 def test_removing_the_only_field_removes_the_emptied_override_but_not_the_comments_below_it() -> None:
     out = apply_edits(ENV, [Edit((*ADDONS, "cert-manager", "chart", "version"), remove=True, keep=1)])
-    assert changed_lines(ENV, out) == (["      cert-manager: {chart: {version: v1.15.0}}   # held back: the HSM issuer"],
-                                       [])
+    gone = "      cert-manager: {chart: {version: v1.15.0}}   # held back: the HSM issuer"
+    assert changed_lines(ENV, out) == ([gone], [])
     assert "      # ingress runs three replicas in production\n\n      ingress-nginx" in out
 
 
