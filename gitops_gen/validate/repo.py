@@ -23,12 +23,14 @@ from gitops_gen import writer, yamlio
 from gitops_gen.errors import Location
 from gitops_gen.load import load_repo
 from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.model import Repo
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.policy import promotion
 from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import PolicyContext
 
@@ -77,6 +79,7 @@ def validate_repo(
             repo_url=repo.settings.repo_url,
             rendered_files=rendered_files,
             rendered_root=RENDERED_DIR,
+            **upstream_of(repo, target.env),
         )
         checked = [
             *policy.run_rules(objects, context, config),
@@ -89,6 +92,14 @@ def validate_repo(
         findings.extend(_in_rendered(f, lines) for f in checked)
     documents = len({(path, ref) for path, ref, _, _ in validated})
     return Report(documents, tuple(findings)).sorted()
+
+
+def upstream_of(repo: Repo, env: str) -> dict[str, Any]:
+    """The promotion facts of an environment's context (GG112): its promotesFrom and what that runs."""
+    source = repo.environments[env].promotes_from if env in repo.environments else None
+    if not source:
+        return {}
+    return {"promotes_from": source, "upstream_revisions": promotion.upstream_revisions(repo.plans, source)}
 
 
 def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding]:
