@@ -48,7 +48,7 @@ def file_name(ref: ObjectRef, namespaced: bool = True) -> str:
 
 
 def header(source: str) -> str:
-    return (f"{HEADER_PREFIX} from {source}. Do not edit: change the blueprint and run `make render`.\n")
+    return (f"{HEADER_PREFIX} from {source}. Do not edit: change the blueprint and run `gitops-gen render`.\n")
 
 
 def substitute(text: str, env: str, cluster: str) -> str:

@@ -1,7 +1,7 @@
 """Repo mode: validate what Argo CD will sync from this repository.
 
 1. Load and render the blueprints; compare with the committed ``rendered/``
-   (a stale, missing or extra file is a ``stale`` error: run ``make render``).
+   (a stale, missing or extra file is a ``stale`` error: run ``gitops-gen render``).
 2. Per cluster, take the desired objects (overlays applied) and put the
    committed version of every stale single-object file in place of the
    rendered one, so a defect planted in ``rendered/`` by hand is judged too.
