@@ -41,15 +41,25 @@ class Edit:
     keep: int = 1
 
 
-def apply_edits(text: str, edits: Sequence[Edit], filename: str = "<blueprint>") -> str:
-    """``text`` with ``edits`` applied; raises ``InputError`` when it is not one YAML mapping."""
-    yaml = _yaml(text)
+def read_mapping(text: str, filename: str = "<blueprint>") -> CommentedMap:
+    """The one YAML mapping of a blueprint, as the editor sees it; ``InputError`` when it is not one."""
+    return _load(_yaml(text), text, filename)
+
+
+def _load(yaml: YAML, text: str, filename: str) -> CommentedMap:
     try:
         doc = yaml.load(text)
     except YAMLError as err:
         raise InputError(f"cannot edit: {str(err).splitlines()[0]}", Location(filename)) from err
     if not isinstance(doc, CommentedMap):
         raise InputError("cannot edit: the file is not a YAML mapping", Location(filename))
+    return doc
+
+
+def apply_edits(text: str, edits: Sequence[Edit], filename: str = "<blueprint>") -> str:
+    """``text`` with ``edits`` applied; raises ``InputError`` when it is not one YAML mapping."""
+    yaml = _yaml(text)
+    doc = _load(yaml, text, filename)
     before = _dump(yaml, doc)
     for edit in edits:
         if edit.remove:

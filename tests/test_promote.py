@@ -14,7 +14,8 @@ import pytest
 
 from gitops_gen.cli import run
 from gitops_gen.load import load_repo
-from gitops_gen.promote import plan
+from gitops_gen.promote import Promotion, overrides_reader
+from gitops_gen.promote import plan as make_plan
 from gitops_gen.render import render
 from gitops_gen.yamlio import load_plain
 from tests.conftest import PROJECT, tree_digest
@@ -32,6 +33,10 @@ def globex(tmp_path: Path) -> Path:
     dev = root / "environments" / "dev.yaml"
     dev.write_text(dev.read_text().replace(DEV_LINE, DEV_LINE + BUMP))
     return root
+
+
+def plan(root: Path, target: str, source: str | None = None, addons: list[str] | None = None) -> Promotion:
+    return make_plan(load_repo(root), target, source, addons or [], read=overrides_reader(root))
 
 
 def cert_manager_versions(root: Path) -> dict[str, str]:
@@ -95,7 +100,7 @@ def test_a_version_changed_in_dev_is_promoted_step_by_step(globex: Path) -> None
 
 
 def test_the_override_of_a_field_the_source_runs_at_its_default_is_removed(globex: Path) -> None:
-    promotion = plan(load_repo(globex), "production", addons=["kube-prometheus-stack"])
+    promotion = plan(globex, "production", addons=["kube-prometheus-stack"])
     [change] = promotion.changes
     assert (change.path, change.old, change.new, change.remove) == (("chart", "version"), "66.2.2", "66.3.1", True)
     code, out, _ = promote(globex, "--to", "production", "--addon", "kube-prometheus-stack")
@@ -109,18 +114,18 @@ def test_the_override_of_a_field_the_source_runs_at_its_default_is_removed(globe
 def test_cluster_overrides_are_reported_not_carried(globex: Path) -> None:
     for env in ("qa", "staging"):
         assert promote(globex, "--to", env)[0] == 0
-    promotion = plan(load_repo(globex), "production")
+    promotion = plan(globex, "production")
     assert any("cluster prod-apse1 overrides chart.version itself and keeps v1.15.4" in n for n in promotion.notes)
     assert any("cluster staging-use2 of staging overrides chart, values" in n for n in promotion.notes)
     assert all(c.addon != "cilium" for c in promotion.changes)  # the staging canary stays a canary
 
 
 def test_values_are_carried_for_named_addons_and_the_targets_own_settings_are_kept(globex: Path) -> None:
-    default = plan(load_repo(globex), "qa")
+    default = plan(globex, "qa")
     assert [c.path for c in default.changes] == [("chart", "version")]
     assert any("values.hubble.ui.enabled, values.operator.replicas differ" in n for n in default.notes)
 
-    named = plan(load_repo(globex), "qa", addons=["cilium", "external-dns"])
+    named = plan(globex, "qa", addons=["cilium", "external-dns"])
     assert {(c.addon, c.path, c.new) for c in named.changes} == {
         ("cilium", ("values", "hubble", "ui", "enabled"), True), ("cilium", ("values", "operator", "replicas"), 1)}
     assert any("values.domainFilters is qa's own setting" in n for n in named.notes)
@@ -129,14 +134,14 @@ def test_values_are_carried_for_named_addons_and_the_targets_own_settings_are_ke
     plans = {p.cluster.name: {a.name: a for a in p.addons} for p in repo.plans}
     assert plans["qa-use1"]["cilium"].values["operator"] == {"replicas": 1}
     assert plans["qa-use1"]["external-dns"].values["domainFilters"] == ["qa.globex.example"]
-    assert plan(repo, "qa", addons=["cilium"]).changes == ()
+    assert plan(globex, "qa", addons=["cilium"]).changes == ()
 
 
 def test_a_git_source_revision_is_promoted(globex: Path) -> None:
     stack = globex / "blueprints" / "addons" / "observability.yaml"
     dev = globex / "environments" / "dev.yaml"
     dev.write_text(dev.read_text().replace(BUMP, BUMP + "      fleet-dashboards: {source: {targetRevision: v2.4.0}}\n"))
-    promotion = plan(load_repo(globex), "staging", source="dev", addons=["fleet-dashboards"])
+    promotion = plan(globex, "staging", source="dev", addons=["fleet-dashboards"])
     assert [(c.path, c.old, c.new) for c in promotion.changes] == [(("source", "targetRevision"), "v2.3.0", "v2.4.0")]
     assert promote(globex, "--to", "staging", "--from", "dev", "--addon", "fleet-dashboards")[0] == 0
     rendering = render(load_repo(globex), ["staging"])

@@ -8,16 +8,17 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitops_gen import roundtrip
 from gitops_gen.errors import InputError, Location
 from gitops_gen.load import load_repo
-from gitops_gen.promote.plan import Change, Promotion, plan
+from gitops_gen.model import Environment
+from gitops_gen.promote.plan import Change, Overrides, Promotion, plan
 
-__all__ = ["Change", "Promotion", "Result", "edits", "plan", "promote"]
+__all__ = ["Change", "Overrides", "Promotion", "Result", "edits", "overrides_reader", "plan", "promote"]
 
 OVERRIDES = ("spec", "overrides", "addons")
 
@@ -35,16 +36,22 @@ def edits(promotion: Promotion) -> list[roundtrip.Edit]:
             for c in promotion.changes]
 
 
+def overrides_reader(root: Path) -> Callable[[Environment], Overrides]:
+    """Reads an environment's overrides from its blueprint, as written (the loader checked it already)."""
+    def read(env: Environment) -> Overrides:
+        doc = roundtrip.read_mapping(_read(root, env.origin.file), env.origin.file)
+        spec = doc.get("spec")
+        return Overrides.of(spec if isinstance(spec, Mapping) else {})
+    return read
+
+
 def promote(root: Path, target: str, source: str | None = None, addons: Sequence[str] = (),
             dry_run: bool = False) -> Result:
-    promotion = plan(load_repo(root), target, source, addons)
+    promotion = plan(load_repo(root), target, source, addons, read=overrides_reader(root))
     if not promotion.changes:
         return Result(promotion, "", False)
     path = root / promotion.file
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the blueprint to edit: {err}", Location(promotion.file)) from err
+    text = _read(root, promotion.file)
     edited = roundtrip.apply_edits(text, edits(promotion), promotion.file)
     diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), edited.splitlines(keepends=True),
                                         f"a/{promotion.file}", f"b/{promotion.file}"))
@@ -52,6 +59,13 @@ def promote(root: Path, target: str, source: str | None = None, addons: Sequence
         return Result(promotion, diff, False)
     _write(path, edited)
     return Result(promotion, diff, True)
+
+
+def _read(root: Path, file: str) -> str:
+    try:
+        return (root / file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read the blueprint: {err}", Location(file)) from err
 
 
 def _write(path: Path, text: str) -> None:

@@ -16,7 +16,7 @@ target's override is edited, with the smallest edit that makes them equal:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,8 +59,30 @@ class Promotion:
     notes: tuple[str, ...]  # what differs but is not carried, and why
 
 
-def plan(repo: Repo, target: str, source: str | None = None, addons: Sequence[str] = ()) -> Promotion:
-    """What promoting ``source`` (default: the target's ``promotesFrom``) into ``target`` changes."""
+@dataclass(frozen=True)
+class Overrides:
+    """An environment's add-on overrides as its blueprint writes them: the environment's own and each
+    cluster's (the model holds only their merged result; promotion must know who set what)."""
+
+    env: Mapping[str, Any]  # add-on name -> override
+    clusters: Mapping[str, Mapping[str, Any]]  # cluster name -> add-on name -> override
+
+    @classmethod
+    def of(cls, spec: Mapping[str, Any]) -> Overrides:
+        clusters = [c for c in spec.get("clusters") or () if isinstance(c, Mapping)]
+        return cls(_addons_of(spec), {str(c.get("name")): _addons_of(c) for c in clusters})
+
+
+def _addons_of(holder: Mapping[str, Any]) -> Mapping[str, Any]:
+    found = (holder.get("overrides") or {}).get("addons") or {}
+    return found if isinstance(found, Mapping) else {}
+
+
+def plan(repo: Repo, target: str, source: str | None = None, addons: Sequence[str] = (), *,
+         read: Callable[[Environment], Overrides]) -> Promotion:
+    """What promoting ``source`` (default: the target's ``promotesFrom``) into ``target`` changes.
+
+    ``read`` gives an environment's overrides as written in its blueprint (the caller reads the file)."""
     to_env = _environment(repo, target, "--to")
     source = source or to_env.promotes_from
     if not source:
@@ -74,6 +96,7 @@ def plan(repo: Repo, target: str, source: str | None = None, addons: Sequence[st
         if name not in known:
             raise InputError(f"--addon: {name!r} is not an add-on of {source!r} or {target!r}"
                              f"{did_you_mean(name, known)}")
+    over = (read(from_env), read(to_env))
     changes: list[Change] = []
     notes: list[str] = []
     absent = [n for n in (addons or want) if n not in have]
@@ -86,7 +109,8 @@ def plan(repo: Repo, target: str, source: str | None = None, addons: Sequence[st
             if addons:
                 notes.append(f"{name}: does not run in {source}; nothing to promote")
             continue
-        found, found_notes = _addon_changes(name, want[name], have[name], from_env, to_env, bool(addons))
+        found, found_notes = _addon_changes(name, want[name], have[name], (from_env, over[0]), (to_env, over[1]),
+                                            bool(addons))
         changes.extend(found)
         notes.extend(found_notes)
     return Promotion(source, target, to_env.origin.file, tuple(changes), tuple(notes))
@@ -102,8 +126,21 @@ def env_addons(repo: Repo, env: Environment) -> dict[str, Addon]:
 
 
 def addon_override(overrides: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    found = (overrides.get("addons") or {}).get(name)
+    found = overrides.get(name)
     return found if isinstance(found, Mapping) else {}
+
+
+def stack_fields(addon: Addon) -> dict[str, Any]:
+    """An add-on as its stack defines it, in blueprint field names (what overrides merge into)."""
+    out: dict[str, Any] = {"values": dict(addon.values)}
+    if addon.chart:
+        out["chart"] = {"repoURL": addon.chart.repo_url, "name": addon.chart.name, "version": addon.chart.version}
+    if addon.source:
+        out["source"] = {"repoURL": addon.source.repo_url, "path": addon.source.path,
+                         "targetRevision": addon.source.target_revision}
+    if getattr(addon, "enabled", True) is False:
+        out["enabled"] = False
+    return out
 
 
 def merged(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,11 +158,12 @@ def _environment(repo: Repo, name: str, option: str) -> Environment:
     return repo.environments[name]
 
 
-def _addon_changes(name: str, src_addon: Addon, tgt_addon: Addon, src: Environment, tgt: Environment,
-                   with_values: bool) -> tuple[list[Change], list[str]]:
-    base = tgt_addon.raw
-    tgt_over = addon_override(tgt.overrides, name)
-    want = merged(src_addon.raw, addon_override(src.overrides, name))
+def _addon_changes(name: str, src_addon: Addon, tgt_addon: Addon, source: tuple[Environment, Overrides],
+                   target: tuple[Environment, Overrides], with_values: bool) -> tuple[list[Change], list[str]]:
+    (src, src_over), (tgt, tgt_overrides) = source, target
+    base = stack_fields(tgt_addon)
+    tgt_over = addon_override(tgt_overrides.env, name)
+    want = merged(stack_fields(src_addon), addon_override(src_over.env, name))
     have = merged(base, tgt_over)
     if False in (want.get("enabled", True), have.get("enabled", True)):
         off = src.name if want.get("enabled", True) is False else tgt.name
@@ -162,22 +200,24 @@ def _addon_changes(name: str, src_addon: Addon, tgt_addon: Addon, src: Environme
     if held:
         notes.append(f"{name}: {', '.join(held)} differ{'s' if len(held) == 1 else ''}; values are carried "
                      f"only for the add-ons named (--addon {name})")
-    notes.extend(_cluster_notes(name, changes, src, tgt))
+    notes.extend(_cluster_notes(name, changes, source, target))
     return changes, notes
 
 
-def _cluster_notes(name: str, changes: Sequence[Change], src: Environment, tgt: Environment) -> Iterator[str]:
-    for cluster in tgt.clusters:
-        over = addon_override(cluster.overrides, name)
+def _cluster_notes(name: str, changes: Sequence[Change], source: tuple[Environment, Overrides],
+                   target: tuple[Environment, Overrides]) -> Iterator[str]:
+    (src, src_over), (_, tgt_over) = source, target
+    for cluster, by_addon in tgt_over.clusters.items():
+        over = addon_override(by_addon, name)
         for change in changes:
             if sets(over, change.path):
-                yield (f"{name}: cluster {cluster.name} overrides {'.'.join(change.path)} itself and keeps "
+                yield (f"{name}: cluster {cluster} overrides {'.'.join(change.path)} itself and keeps "
                        f"{_show(_dig(over, change.path))}; edit its overrides to change that")
-    for cluster in src.clusters:
-        over = addon_override(cluster.overrides, name)
+    for cluster, by_addon in src_over.clusters.items():
+        over = addon_override(by_addon, name)
         touched = [k for k in (*SOURCE_KINDS, "values") if k in over]
         if touched:
-            yield (f"{name}: cluster {cluster.name} of {src.name} overrides {', '.join(touched)}; "
+            yield (f"{name}: cluster {cluster} of {src.name} overrides {', '.join(touched)}; "
                    "cluster overrides are not promoted")
 
 
