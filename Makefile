@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ENV    ?=
 
-.PHONY: install test test-fast render check validate drift lint bench
+.PHONY: install test test-fast render check validate drift lint bench docs
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ lint:
 
 bench:
 	$(BIN)/python -m benchmarks
+
+# The blueprint field reference, generated from the loader's specs (a test keeps it current)
+docs:
+	$(BIN)/gitops-gen schema --markdown > docs/blueprint-reference.md

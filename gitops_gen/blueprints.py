@@ -1,4 +1,11 @@
-"""Blueprint format v1: the field specs of each kind and their conversion into the typed model."""
+"""Blueprint format v1: the field specs of each kind (the one declaration of the format) and their
+conversion into the typed model.
+
+The loader checks every document against these specs; ``gitops_gen.jsonschema`` and
+``gitops_gen.reference`` turn the same specs into JSON Schema and the field reference.  The
+``policy`` and ``drift`` sections of gitops.yaml are declared by their own packages and checked here
+with everything else, so every command rejects the same bad config.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from gitops_gen import naming
+from gitops_gen.drift.config import DRIFT_SPEC
 from gitops_gen.errors import InputError, Location
 from gitops_gen.kubeversions import SUPPORTED_VERSIONS
 from gitops_gen.model import (
@@ -21,12 +30,13 @@ from gitops_gen.model import (
     SyncPolicy,
     Tenant,
     TenantApp,
+    TenantSelector,
     Tier,
 )
 from gitops_gen.quantity import QUANTITY
 from gitops_gen.spec import (
-    DNS1123_SUBDOMAIN,
     Bool,
+    Either,
     Errors,
     Field,
     Free,
@@ -36,74 +46,90 @@ from gitops_gen.spec import (
     Name,
     Obj,
     Str,
+    shown,
 )
-from gitops_gen.yamlio import LocDict
+from gitops_gen.validate.policy.config import POLICY_SPEC
+from gitops_gen.yamlio import LocDict, LocList
 
 API_VERSION = "gitops-gen/v1"
-HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/\S*)?$")
-REPO_URL = re.compile(r"^(https://\S+|ssh://\S+|git@[A-Za-z0-9.-]+:\S+|oci://\S+)$")
-EXACT_VERSION = re.compile(r"^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$")
-GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._@-]*$")
-PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9._/{}-]+$")
-VERSION = re.compile(r"^1\.[0-9]+$")
-LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
-LABEL_KEY = re.compile(r"^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+KINDS = ("Settings", "AddonStack", "Tenant", "Environment")
+# Patterns are unanchored and applied with re.fullmatch (a trailing newline never slips through).
+HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[!-~]*)?")
+REPO_URL = re.compile(r"(https://|ssh://|oci://|git@[A-Za-z0-9.-]+:)[!-~]+")
+EXACT_VERSION = re.compile(r"v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?")
+GROUP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9:._@-]*")
+PATH = re.compile(r"(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9._/{}-]+")
+VERSION = re.compile(r"1\.[0-9]+")
+NO_SPACE = re.compile(r"[!-~]+")  # printable ASCII, no whitespace: revisions, context names
+LABEL_VALUE = re.compile(naming.LABEL_VALUE)
+LABEL_KEY = re.compile(naming.LABEL_KEY)
+KIND_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 quantity = Str(QUANTITY, "a Kubernetes quantity such as 500m, 4 or 8Gi", allow_numbers=True)
 repo_url = Str(REPO_URL, "a git or Helm repository URL (https://, ssh://, git@ or oci://)")
-revision = Str(re.compile(r"^\S+$"), "a revision (branch, tag or commit)")
+revision = Str(NO_SPACE, "a revision (branch, tag or commit)")
 names = ListOf(Name(), unique=True)
 groups = ListOf(Str(GROUP_NAME, "a group name"), unique=True)
+labels_spec = MapOf(Str(LABEL_VALUE, "a label value"), keys=Str(LABEL_KEY, "a label key"))
 
-chart_spec = Obj({"repoURL": Field(repo_url, True), "name": Field(Str(GROUP_NAME, "a chart name"), True),
-                  "version": Field(Str(EXACT_VERSION, "an exact chart version (x.y.z, no ranges)"), True)})
-source_spec = Obj({"repoURL": Field(repo_url, True), "path": Field(Str(PATH, "a relative path inside the repo"), True),
-                   "targetRevision": Field(revision, True)})
-ignore_diff_spec = Obj({
-    "group": Field(Str()), "kind": Field(Str(), True), "name": Field(Str()), "namespace": Field(Str()),
-    "jsonPointers": Field(ListOf(Str(re.compile(r"^/"), "a JSON pointer starting with '/'"))),
-    "jqPathExpressions": Field(ListOf(Str())),
-    "managedFieldsManagers": Field(ListOf(Str())),
+metadata_spec = Obj({
+    "name": Field(Name(), True, doc="DNS-1123 label; becomes file and object names"),
+    "labels": Field(labels_spec, doc="labels of the blueprint itself (environments select tenants by them)"),
+    "annotations": Field(Free(), doc="free-form notes; gitops-gen ignores them"),
 })
+settings_metadata_spec = Obj({k: Field(f.spec, doc=f.doc) for k, f in metadata_spec.fields.items() if k != "name"})
+chart_spec = Obj({
+    "repoURL": Field(repo_url, True, doc="Helm repository URL"),
+    "name": Field(Str(GROUP_NAME, "a chart name"), True, doc="chart name in that repository"),
+    "version": Field(Str(EXACT_VERSION, "an exact chart version (x.y.z, no ranges)"), True,
+                     doc="exact version x.y.z (ranges would upgrade clusters without a reviewed change)"),
+})
+source_spec = Obj({
+    "repoURL": Field(repo_url, True, doc="git repository URL"),
+    "path": Field(Str(PATH, "a relative path inside the repo"), True,
+                  doc="folder inside the repository; `{env}` and `{cluster}` are replaced"),
+    "targetRevision": Field(revision, True, doc="branch, tag or commit"),
+})
+ignore_diff_spec = Obj({
+    "group": Field(Str(), doc="API group (`\"\"` for core)"),
+    "kind": Field(Str(), True, doc="kind of the objects"),
+    "name": Field(Str(), doc="only the object of this name"),
+    "namespace": Field(Str(), doc="only objects in this namespace"),
+    "jsonPointers": Field(ListOf(Str(re.compile(r"/.*"), "a JSON pointer starting with '/'")),
+                          doc="fields to ignore, e.g. `/spec/replicas`"),
+    "jqPathExpressions": Field(ListOf(Str()), doc="fields to ignore, as jq path expressions"),
+    "managedFieldsManagers": Field(ListOf(Str()), doc="ignore fields owned by these field managers"),
+})
+ignore_differences_field = Field(ListOf(ignore_diff_spec),
+                                 doc="Argo CD `ignoreDifferences` (adds `RespectIgnoreDifferences=true`)")
 
 
-def _check_manifest(value: Any, loc: Location, path: str, errors: Errors) -> Any:
-    body = Free().check(value, loc, path, errors)
-    if body is None:
-        return None
+def _check_manifest(body: LocDict, path: str, errors: Errors) -> None:
     for key in ("apiVersion", "kind"):
         if not isinstance(body.get(key), str) or not body.get(key):
-            errors.append(InputError(f"{path}: a manifest needs {key}", loc))
-            return None
+            errors.append(InputError(f"{path}: a manifest needs {key}", body.loc))
+            return
     meta = body.get("metadata")
     name = meta.get("name") if isinstance(meta, Mapping) else None
-    if not isinstance(name, str) or not DNS1123_SUBDOMAIN.match(name) or len(name) > 253:
-        where = meta.value_loc("name") if isinstance(meta, LocDict) and "name" in meta else loc
-        errors.append(InputError(f"{path}.metadata.name: {name!r} is not a DNS-1123 subdomain", where))
-        return None
-    if not re.match(r"^[A-Za-z][A-Za-z0-9]*$", body["kind"]):
-        errors.append(InputError(f"{path}.kind: {body['kind']!r} is not a kind name", loc))
-        return None
-    return body
+    if not isinstance(name, str) or naming.dns1123_subdomain(name):
+        where = meta.value_loc("name") if isinstance(meta, LocDict) and "name" in meta else body.loc
+        errors.append(InputError(f"{path}.metadata.name: {shown(name)} is not a DNS-1123 subdomain", where))
+        return
+    if not KIND_NAME.fullmatch(body["kind"]):
+        errors.append(InputError(f"{path}.kind: {shown(body['kind'])} is not a kind name", body.loc))
 
 
-class _Manifest(Free):
+class Manifest(Free):
+    """A plain Kubernetes manifest: apiVersion, kind and a DNS-1123 subdomain as metadata.name."""
+
     def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
-        return _check_manifest(value, loc, path, errors)
-
-
-def _addon_fields(required: bool) -> dict[str, Field]:
-    return {
-        "name": Field(Name(), required),
-        "namespace": Field(Name(), required),
-        "chart": Field(chart_spec if required else Obj({k: Field(f.spec) for k, f in chart_spec.fields.items()})),
-        "source": Field(source_spec if required else Obj({k: Field(f.spec) for k, f in source_spec.fields.items()})),
-        "manifests": Field(ListOf(_Manifest())),
-        "values": Field(Free()),
-        "dependsOn": Field(names),
-        "serverSideApply": Field(Bool()),
-        "ignoreDifferences": Field(ListOf(ignore_diff_spec)),
-    }
+        body = super().check(value, loc, path, errors)
+        if body is None:
+            return None
+        body = body if isinstance(body, LocDict) else LocDict(body, loc=loc)
+        before = len(errors)
+        _check_manifest(body, path, errors)
+        return body if len(errors) == before else None
 
 
 def exactly_one_source(addon: LocDict, path: str, errors: Errors) -> None:
@@ -114,58 +140,162 @@ def exactly_one_source(addon: LocDict, path: str, errors: Errors) -> None:
             f"{path or 'addon'}: an add-on needs exactly one of chart, source or manifests (got {what})", addon.loc))
 
 
-addon_spec = Obj(_addon_fields(True), check_extra=exactly_one_source)
+ONE_SOURCE_SCHEMA = {"oneOf": [{"required": [k]} for k in ("chart", "source", "manifests")]}
+ENABLED_DOC = "false switches it off here (it disappears from these clusters; no other sync wave moves)"
+
+
+def _addon_fields(full: bool) -> dict[str, Field]:
+    def partial(spec: Obj) -> Obj:  # an override may change one field of the chart or source
+        return spec if full else Obj({k: Field(f.spec, doc=f.doc) for k, f in spec.fields.items()})
+
+    return {
+        "name": Field(Name(), full, doc="add-on name; Applications are named `<cluster>-<name>`"),
+        "namespace": Field(Name(), full, doc="namespace it is installed into (created by Argo CD)"),
+        "enabled": Field(Bool(), doc=ENABLED_DOC if not full else
+                         "false: off unless an environment or cluster override switches it on", default="true"),
+        "chart": Field(partial(chart_spec), doc="a Helm chart from a Helm repository"),
+        "source": Field(partial(source_spec), doc="a folder of a git repository"),
+        "manifests": Field(ListOf(Manifest()), doc="plain manifests, rendered as Kustomize base + overlays"),
+        "values": Field(Free(), doc="Helm values (`helm.valuesObject`); overrides merge into them"),
+        "dependsOn": Field(names, doc="add-ons that must sync first (sync waves)"),
+        "serverSideApply": Field(Bool(), doc="adds `ServerSideApply=true` (CRDs above 256 KiB)", default="false"),
+        "ignoreDifferences": ignore_differences_field,
+    }
+
+
+addon_spec = Obj(_addon_fields(True), check_extra=exactly_one_source, schema=ONE_SOURCE_SCHEMA)
 addon_override_spec = Obj({k: v for k, v in _addon_fields(False).items() if k not in ("name", "dependsOn")})
 
-network_spec = Obj({"allowFromNamespaces": Field(names), "allowSameNamespace": Field(Bool())})
-labels_spec = MapOf(Str(LABEL_VALUE, "a label value"), keys=Str(LABEL_KEY, "a label key"))
-app_spec = Obj({"name": Field(Name(), True), "namespace": Field(Name(), True),
-                "source": Field(source_spec, True), "dependsOn": Field(names),
-                "ignoreDifferences": Field(ListOf(ignore_diff_spec))})
+network_spec = Obj({
+    "allowFromNamespaces": Field(names, doc="namespaces whose pods may reach the tenant's pods"),
+    "allowSameNamespace": Field(Bool(), doc="pods may reach pods of their own namespace", default="true"),
+})
+app_spec = Obj({
+    "name": Field(Name(), True, doc="app name; the Application is `<cluster>-<name>`"),
+    "namespace": Field(Name(), True, doc="one of the tenant's namespaces"),
+    "source": Field(source_spec, True, doc="where its manifests live"),
+    "dependsOn": Field(names, doc="apps of this tenant that must sync first"),
+    "ignoreDifferences": ignore_differences_field,
+})
 tenant_override_fields = {
-    "tier": Field(Name()), "labels": Field(labels_spec), "owners": Field(groups), "viewers": Field(groups),
-    "network": Field(network_spec),
+    "tier": Field(Name(), doc="quota tier, one of gitops.yaml's `tiers`"),
+    "labels": Field(labels_spec, doc="labels of every tenant namespace (e.g. `cost-center`)"),
+    "owners": Field(groups, doc="groups bound to `admin` in the tenant namespaces"),
+    "viewers": Field(groups, doc="groups bound to `view`"),
+    "network": Field(network_spec, doc="ingress allowances on top of default-deny"),
 }
-tenant_spec = Obj({**tenant_override_fields, "tier": Field(Name(), True), "namespaces": Field(names),
-                   "sourceRepos": Field(ListOf(repo_url, unique=True)), "apps": Field(ListOf(app_spec)),
-                   "ignoreDifferences": Field(ListOf(ignore_diff_spec))})
-tenant_override_spec = Obj(tenant_override_fields)
-overrides_spec = Obj({"addons": Field(MapOf(addon_override_spec)), "tenants": Field(MapOf(tenant_override_spec))})
-cluster_spec = Obj({"name": Field(Name(), True),
-                    "server": Field(Str(HTTPS_URL, "an https:// URL"), True),
-                    "context": Field(Str(re.compile(r"^\S+$"), "a kubeconfig context name")),
-                    "overrides": Field(overrides_spec)})
-sync_spec = Obj({"automated": Field(Bool()), "prune": Field(Bool()), "selfHeal": Field(Bool())})
+tenant_spec = Obj({
+    **tenant_override_fields,
+    "tier": Field(Name(), True, doc=tenant_override_fields["tier"].doc),
+    "namespaces": Field(names, doc="its namespaces", default="[<tenant name>]"),
+    "sourceRepos": Field(ListOf(repo_url, unique=True), doc="repositories its AppProject permits",
+                         default="its apps' repositories"),
+    "apps": Field(ListOf(app_spec), doc="its Argo CD Applications"),
+    "ignoreDifferences": ignore_differences_field,
+})
+tenant_override_spec = Obj({**tenant_override_fields, "enabled": Field(Bool(), doc=ENABLED_DOC, default="true")})
+overrides_spec = Obj({
+    "addons": Field(MapOf(addon_override_spec), doc="per add-on name: fields that win over the stack's"),
+    "tenants": Field(MapOf(tenant_override_spec), doc="per tenant name: fields that win over the tenant's"),
+})
+cluster_spec = Obj({
+    "name": Field(Name(), True, doc="cluster name, unique in the repository"),
+    "server": Field(Str(HTTPS_URL, "an https:// URL"), True, doc="API server URL Argo CD deploys to"),
+    "context": Field(Str(NO_SPACE, "a kubeconfig context name"), doc="kubeconfig context for `drift`",
+                     default="the cluster name"),
+    "overrides": Field(overrides_spec, doc="win over the environment's overrides on this cluster"),
+})
+sync_spec = Obj({
+    "automated": Field(Bool(), doc="automated sync", default="true, false in production"),
+    "prune": Field(Bool(), doc="delete what Git no longer has", default="automated, false in production"),
+    "selfHeal": Field(Bool(), doc="revert changes made in the cluster", default="automated"),
+})
+TENANT_NAME = Str(rf"\*|{naming.LABEL}", "a tenant name or \"*\"", max_length=63)
+OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+
+
+def _lone_star(items: LocList, path: str, errors: Errors) -> None:
+    if "*" in items and len(items) > 1:
+        errors.append(InputError(f"{path}: \"*\" selects every tenant; list names or \"*\", not both", items.loc))
+
+
+def _values_fit_operator(expr: LocDict, path: str, errors: Errors) -> None:
+    needs = expr["operator"] in ("In", "NotIn")
+    if needs != bool(expr.get("values")):
+        errors.append(InputError(f"{path}: operator {expr['operator']} " + (
+            "needs values" if needs else "takes no values"), expr.loc))
+
+
+selector_spec = Obj({
+    "matchLabels": Field(labels_spec, doc="tenants whose metadata.labels hold all of these"),
+    "matchExpressions": Field(ListOf(Obj({
+        "key": Field(Str(LABEL_KEY, "a label key"), True, doc="label key"),
+        "operator": Field(Str(choices=OPERATORS), True, doc="In, NotIn, Exists or DoesNotExist"),
+        "values": Field(ListOf(Str(LABEL_VALUE, "a label value")), doc="for In and NotIn"),
+    }, check_extra=_values_fit_operator)), doc="Kubernetes label selector expressions over metadata.labels"),
+})
 environment_spec = Obj({
-    "promotesFrom": Field(Name()),
-    "kubernetesVersion": Field(Str(VERSION, "a Kubernetes version X.Y (quote it: \"1.31\")"), True),
-    "production": Field(Bool()),
-    "clusters": Field(ListOf(cluster_spec), True),
-    "addonStacks": Field(names),
-    "tenants": Field(names),
-    "syncPolicy": Field(sync_spec),
-    "overrides": Field(overrides_spec),
+    "promotesFrom": Field(Name(), doc="the environment changes are promoted from"),
+    "kubernetesVersion": Field(Str(VERSION, "a Kubernetes version X.Y (quote it: \"1.31\")",
+                                   choices=SUPPORTED_VERSIONS, not_a_choice=f"is not supported (supported: "
+                                   f"{SUPPORTED_VERSIONS[0]}–{SUPPORTED_VERSIONS[-1]})"), True,
+                               doc=f"Kubernetes version X.Y, quoted ({SUPPORTED_VERSIONS[0]}"
+                                   f"–{SUPPORTED_VERSIONS[-1]}); validation uses its schemas"),
+    "production": Field(Bool(), doc="production safeguards", default="true when named prod or production"),
+    "clusters": Field(ListOf(cluster_spec), True, doc="its clusters"),
+    "addonStacks": Field(names, doc="add-on stacks every cluster runs"),
+    "tenants": Field(Either((ListOf(TENANT_NAME, unique=True, check_extra=_lone_star,
+                                    schema={"if": {"contains": {"const": "*"}}, "then": {"maxItems": 1}}),
+                             selector_spec), "a list of tenant names, [\"*\"] or a label selector"),
+                     doc="tenants it runs: names, `[\"*\"]` for every tenant, or a label selector "
+                         "`{matchLabels: ..., matchExpressions: ...}` over the tenants' metadata.labels"),
+    "syncPolicy": Field(sync_spec, doc="sync policy of its Applications"),
+    "overrides": Field(overrides_spec, doc="per add-on and tenant: fields that win over the blueprints'"),
 })
-tier_spec = Obj({"cpu": Field(quantity, True), "memory": Field(quantity, True), "pods": Field(Int(1), True),
-                 "storage": Field(quantity)})
-limits_spec = Obj({"defaultRequest": Field(Obj({"cpu": Field(quantity), "memory": Field(quantity)})),
-                   "default": Field(Obj({"cpu": Field(quantity), "memory": Field(quantity)}))})
+tier_spec = Obj({
+    "cpu": Field(quantity, True, doc="CPU requests and limits"), "memory": Field(quantity, True, doc="memory"),
+    "pods": Field(Int(1), True, doc="number of pods"), "storage": Field(quantity, doc="storage requests"),
+})
+container_spec = Obj({"cpu": Field(quantity, doc="CPU"), "memory": Field(quantity, doc="memory")})
+limits_spec = Obj({
+    "defaultRequest": Field(container_spec, doc="requests of containers that set none",
+                            default="{cpu: 100m, memory: 128Mi}"),
+    "default": Field(container_spec, doc="limits of containers that set none", default="{cpu: 500m, memory: 512Mi}"),
+})
 settings_spec = Obj({
-    "repoURL": Field(repo_url, True), "targetRevision": Field(revision, True),
-    "argocdNamespace": Field(Name()), "argocdServer": Field(Str(HTTPS_URL, "an https:// URL")),
-    "argocdContext": Field(Str(re.compile(r"^\S+$"), "a kubeconfig context name")),
-    "tiers": Field(MapOf(tier_spec), True), "limits": Field(limits_spec),
-    "policy": Field(Free()), "drift": Field(Free()),
-    "crdDirs": Field(ListOf(Str(PATH, "a folder inside the repository"), unique=True)),
+    "repoURL": Field(repo_url, True, doc="this repository, as Argo CD reads it"),
+    "targetRevision": Field(revision, True, doc="the branch Argo CD syncs `rendered/` from"),
+    "argocdNamespace": Field(Name(), doc="namespace of Argo CD", default="argocd"),
+    "argocdServer": Field(Str(HTTPS_URL, "an https:// URL"), doc="API server of the cluster Argo CD runs on",
+                          default="https://kubernetes.default.svc"),
+    "argocdContext": Field(Str(NO_SPACE, "a kubeconfig context name"),
+                           doc="kubeconfig context of the Argo CD cluster, for `drift`", default="each cluster's"),
+    "tiers": Field(MapOf(tier_spec), True, doc="quota tiers tenants refer to"),
+    "limits": Field(limits_spec, doc="LimitRange defaults of tenant namespaces"),
+    "policy": Field(POLICY_SPEC, doc="`gitops-gen validate`: rule switches, severities, exceptions"),
+    "drift": Field(DRIFT_SPEC, doc="`gitops-gen drift`: what never counts as drift"),
+    "crdDirs": Field(ListOf(Str(PATH, "a folder inside the repository"), unique=True),
+                     doc="folders of CustomResourceDefinitions `validate` checks custom resources with"),
 })
-stack_spec = Obj({"addons": Field(ListOf(addon_spec), True)})
+stack_spec = Obj({"addons": Field(ListOf(addon_spec), True, doc="its add-ons")})
 
 SPEC_OF_KIND = {"Settings": settings_spec, "AddonStack": stack_spec, "Tenant": tenant_spec,
                 "Environment": environment_spec}
 
 
+# --- checked documents -> typed model (called by the loader and by resolve, never by render) -----------------
+
+
 def ignore_differences(raw: Any) -> tuple[Mapping[str, Any], ...]:
     return tuple(dict(item) for item in raw or ())
+
+
+def _locs(raw: Mapping[str, Any]) -> dict[str, Location]:
+    return dict(raw.value_locs) if isinstance(raw, LocDict) else {}
+
+
+def _item_locs(raw: Any, default: Location) -> tuple[Location, ...]:
+    return tuple(raw.item_loc(i) if isinstance(raw, LocList) else default for i in range(len(raw or ())))
 
 
 def make_settings(spec: LocDict, origin: Location) -> Settings:
@@ -181,7 +311,7 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
         limits=ContainerLimits(req.get("cpu", defaults.default_request_cpu),
                                req.get("memory", defaults.default_request_memory),
                                lim.get("cpu", defaults.default_cpu), lim.get("memory", defaults.default_memory)),
-        policy=spec.get("policy") or LocDict(loc=origin), drift=spec.get("drift") or LocDict(loc=origin),
+        policy=spec.get("policy"), drift=spec.get("drift"),
         crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
         origin=origin)
 
@@ -194,7 +324,9 @@ def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:
         source=GitSource(source["repoURL"], source["path"], source["targetRevision"]) if source else None,
         manifests=tuple(raw.get("manifests") or ()), values=raw.get("values") or {},
         depends_on=tuple(raw.get("dependsOn") or ()), server_side_apply=bool(raw.get("serverSideApply", False)),
-        ignore_differences=ignore_differences(raw.get("ignoreDifferences")), origin=origin, raw=raw)
+        ignore_differences=ignore_differences(raw.get("ignoreDifferences")), origin=origin,
+        enabled=raw.get("enabled", True), manifest_origins=_item_locs(raw.get("manifests"), origin),
+        locs=_locs(raw))
 
 
 def make_stack(name: str, spec: LocDict, origin: Location) -> AddonStack:
@@ -202,7 +334,8 @@ def make_stack(name: str, spec: LocDict, origin: Location) -> AddonStack:
     return AddonStack(name, tuple(make_addon(name, a, addons.item_loc(i)) for i, a in enumerate(addons)), origin)
 
 
-def make_tenant(name: str, spec: Mapping[str, Any], origin: Location) -> Tenant:
+def make_tenant(name: str, spec: Mapping[str, Any], origin: Location,
+                selector_labels: Mapping[str, str] | None = None) -> Tenant:
     network = spec.get("network") or {}
     apps = spec.get("apps") or []
     return Tenant(
@@ -214,30 +347,37 @@ def make_tenant(name: str, spec: Mapping[str, Any], origin: Location) -> Tenant:
         apps=tuple(TenantApp(a["name"], a["namespace"], GitSource(a["source"]["repoURL"], a["source"]["path"],
                                                                    a["source"]["targetRevision"]),
                              tuple(a.get("dependsOn") or ()), ignore_differences(a.get("ignoreDifferences")),
-                             apps.item_loc(i) if hasattr(apps, "item_loc") else origin)
+                             apps.item_loc(i) if isinstance(apps, LocList) else origin)
                    for i, a in enumerate(apps)),
-        origin=origin, ignore_differences=ignore_differences(spec.get("ignoreDifferences")), raw=spec)
+        origin=origin, ignore_differences=ignore_differences(spec.get("ignoreDifferences")),
+        selector_labels=dict(selector_labels or {}),
+        namespace_origins=_item_locs(spec.get("namespaces"), origin) if spec.get("namespaces") else (origin,),
+        locs=_locs(spec))
 
 
-def make_environment(name: str, spec: LocDict, origin: Location, errors: Errors) -> Environment | None:
-    version = spec["kubernetesVersion"]
-    if version not in SUPPORTED_VERSIONS:
-        errors.append(InputError(
-            f"spec.kubernetesVersion: {version!r} is not supported (supported: {SUPPORTED_VERSIONS[0]}"
-            f"–{SUPPORTED_VERSIONS[-1]})", spec.value_loc("kubernetesVersion")))
+def tenant_selector(raw: Any) -> TenantSelector | None:
+    """The environment's ``tenants`` as a selector, or None when it lists names."""
+    if isinstance(raw, list):
+        return TenantSelector(every=True) if raw == ["*"] else None
+    if not isinstance(raw, Mapping):
         return None
+    return TenantSelector(match_labels=dict(raw.get("matchLabels") or {}), match_expressions=tuple(
+        (e["key"], e["operator"], tuple(e.get("values") or ())) for e in raw.get("matchExpressions") or ()))
+
+
+def make_environment(name: str, spec: LocDict, origin: Location, tenants: tuple[str, ...]) -> Environment:
     production = spec.get("production", name in ("prod", "production"))
     sync = spec.get("syncPolicy") or {}
     automated = sync.get("automated", not production)
     clusters = spec["clusters"]
     return Environment(
-        name=name, kubernetes_version=version,
-        clusters=tuple(Cluster(c["name"], c["server"], c.get("context", c["name"]), c.get("overrides") or {},
-                               clusters.item_loc(i)) for i, c in enumerate(clusters)),
-        addon_stacks=tuple(spec.get("addonStacks") or ()), tenants=tuple(spec.get("tenants") or ()),
+        name=name, kubernetes_version=spec["kubernetesVersion"],
+        clusters=tuple(Cluster(c["name"], c["server"], c.get("context", c["name"]), clusters.item_loc(i))
+                       for i, c in enumerate(clusters)),
+        addon_stacks=tuple(spec.get("addonStacks") or ()), tenants=tenants,
         # Production prunes only when the blueprint says so: a deleted line must not delete a database.
         sync_policy=SyncPolicy(automated, sync.get("prune", automated and not production),
                                sync.get("selfHeal", automated),
                                "prune" in sync),
-        overrides=spec.get("overrides") or {}, production=production, origin=origin,
-        promotes_from=spec.get("promotesFrom"), raw=spec)
+        production=production, origin=origin, promotes_from=spec.get("promotesFrom"),
+        tenant_selector=tenant_selector(spec.get("tenants")))

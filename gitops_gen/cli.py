@@ -2,52 +2,175 @@
 
 from __future__ import annotations
 
+import importlib
+import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import click
 
-from gitops_gen import __version__
-from gitops_gen.commands import drift, promote, render, validate
+from gitops_gen import __version__, colour
 from gitops_gen.errors import ExitCode, GitopsGenError, InputErrors
 
+PROG = "gitops-gen"
+COMPLETE_VAR = "_GITOPS_GEN_COMPLETE"
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gitops-gen")
-def main() -> None:
+# command name -> the module whose ``command`` it is, imported only when that command runs or help lists it:
+# `--version` and a plain `render` never pay for the validation engine or the Kubernetes client.
+COMMANDS = {
+    "render": "gitops_gen.commands.render",
+    "validate": "gitops_gen.commands.validate",
+    "drift": "gitops_gen.commands.drift",
+    "schema": "gitops_gen.commands.schema",
+    "promote": "gitops_gen.commands.promote",
+}
+
+EXAMPLES = """\b
+Examples (the commands of a day):
+  gitops-gen render                      regenerate rendered/ from blueprints
+  gitops-gen render --check              fail when rendered/ is stale (CI, pre-commit)
+  gitops-gen validate                    validate the rendered repository
+  gitops-gen validate -o github          the same, as pull-request annotations
+  gitops-gen validate --strict k8s/      any manifests (files, folders, - for stdin)
+  gitops-gen drift --env prod            compare prod's clusters with Git
+  gitops-gen drift --env prod --live-from dump/   the same from a kubectl dump, offline
+  gitops-gen promote --to prod --dry-run carry dev's versions to prod: the blueprint diff
+
+\b
+Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 a cluster could not be read,
+4 internal error (a bug: re-run with --debug).
+Shell completion (bash, zsh, fish): see the README, "Shell completion".
+"""
+
+
+@dataclass
+class Session:
+    """What the root options decide for the whole run (mutable: filled in by the root callback)."""
+
+    debug: bool = False
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        command: click.Command = importlib.import_module(COMMANDS[cmd_name]).command
+        return command
+
+
+@click.group(cls=LazyGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name=PROG)
+@click.option("--debug", is_flag=True, help="On an internal error, show the traceback (or GITOPS_GEN_DEBUG=1).")
+@click.option("--color", "color", type=click.Choice(colour.CHOICES), default="auto", show_default=True,
+              help="Colour text output: auto = on a terminal, unless NO_COLOR is set.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, color: str) -> None:
     """Render, validate and drift-check a GitOps repository from small blueprints."""
+    if isinstance(ctx.obj, Session):
+        ctx.obj.debug = ctx.obj.debug or debug
+    # click.echo follows ctx.color (inherited by every command): codes are stripped when it is False.
+    ctx.color = colour.wanted(color, sys.stdout, os.environ)
 
 
-main.add_command(render.command)
-main.add_command(validate.command)
-main.add_command(drift.command)
-main.add_command(promote.command)
+class _WarningLines(logging.Handler):
+    """The loader's warnings on stderr, one `file:line:col: warning: ...` line each, each once per run."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = record.getMessage()
+        if line not in self.seen:
+            self.seen.add(line)
+            click.echo(line, err=True)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Entry point: every anticipated error becomes one line on stderr and its exit code."""
+    """Entry point: every error becomes one line on stderr and its exit code (ExitCode, errors.py)."""
+    warnings = logging.getLogger("gitops_gen.warnings")
+    handler = _WarningLines()
+    warnings.addHandler(handler)
+    warnings.propagate = False
     try:
-        result = main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        return _run(argv)
+    finally:
+        warnings.removeHandler(handler)
+        warnings.propagate = True
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    session = Session(debug=_env_flag("GITOPS_GEN_DEBUG"))
+    try:
+        result = main.main(args=list(argv) if argv is not None else None, prog_name=PROG,
+                           complete_var=COMPLETE_VAR, standalone_mode=False, obj=session)
     except GitopsGenError as err:
+        _traceback_if(session)
         # Located errors read as `file:line:col: message`, the form editors and CI annotations parse.
         located = err.location is not None or isinstance(err, InputErrors)
-        click.echo(str(err) if located else f"gitops-gen: {err}", err=True)
+        click.echo(str(err) if located else f"{PROG}: {err}", err=True)
         return int(err.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-        click.echo("gitops-gen: interrupted", err=True)
+        click.echo(f"{PROG}: interrupted", err=True)
         return 130
     except click.ClickException as err:
         err.show()
         return int(ExitCode.USAGE)
-    except Exception as err:  # a bug: one line for the user, the traceback on request
-        if os.environ.get("GITOPS_GEN_DEBUG"):
-            raise
-        click.echo(f"gitops-gen: internal error: {type(err).__name__}: {err} "
-                   "(run again with GITOPS_GEN_DEBUG=1 for the traceback, and please report it)", err=True)
+    except ConnectionError as err:
+        _traceback_if(session)
+        click.echo(f"{PROG}: cannot connect: {_oneline(err)}", err=True)
+        return int(ExitCode.EXTERNAL)
+    except OSError as err:  # the user's environment refused: disk full, read-only, permissions
+        _traceback_if(session)
+        click.echo(f"{PROG}: {_os_error(err)}", err=True)
         return int(ExitCode.USAGE)
+    except Exception as err:  # a bug: one line for the user, the traceback on request
+        _traceback_if(session)
+        click.echo(f"{PROG}: internal error: {type(err).__name__}: {_oneline(err)} "
+                   "(a bug; re-run with --debug for the traceback)", err=True)
+        return int(ExitCode.INTERNAL)
     return int(result) if isinstance(result, int) else 0
 
 
 def entry() -> None:
     sys.exit(run())
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _traceback_if(session: Session) -> None:
+    if session.debug:
+        traceback.print_exc(file=sys.stderr)
+
+
+def _oneline(err: BaseException) -> str:
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else "(no message)"
+
+
+def _os_error(err: OSError) -> str:
+    """``rendered/x.yaml: No space left on device`` (paths relative to the working folder when inside it)."""
+    message = err.strerror or _oneline(err)
+    names = [n for n in (err.filename, err.filename2) if n is not None]
+    if not names:
+        return message
+    shown = []
+    for name in names:
+        path = Path(os.fsdecode(name))
+        try:
+            shown.append(path.relative_to(Path.cwd()).as_posix() if path.is_absolute() else path.as_posix())
+        except ValueError:
+            shown.append(path.as_posix())
+    return f"{' -> '.join(shown)}: {message}"
+

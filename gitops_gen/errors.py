@@ -16,6 +16,7 @@ class ExitCode(enum.IntEnum):
     FINDINGS = 1  # stale output, invalid manifests, policy errors, drift
     USAGE = 2  # usage, configuration or input error
     EXTERNAL = 3  # a cluster or other external system could not be read
+    INTERNAL = 4  # an unexpected exception: a bug in gitops-gen, never bad input
 
 
 class Location(NamedTuple):

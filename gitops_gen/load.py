@@ -6,14 +6,20 @@ sorted by file and line, so a broken pull request is fixed in one round.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any
 
 from gitops_gen import blueprints as bp
 from gitops_gen.errors import InputError, InputErrors, Location
-from gitops_gen.model import AddonStack, Environment, Repo, Settings, Tenant
-from gitops_gen.resolve import resolve
-from gitops_gen.spec import Errors, Field, Free, Name, Obj, did_you_mean, type_name
+from gitops_gen.model import Repo, Settings
+from gitops_gen.resolve import Blueprints, Document, resolve
+from gitops_gen.spec import Errors, did_you_mean, key_text, shown, type_name
 from gitops_gen.yamlio import LocDict, load_positioned
+
+# Warnings (a blueprint no environment uses ...) go to this logger, one line each: `file:line:col: warning: ...`.
+# The CLI prints them on stderr; as a library, Python's last-resort handler does the same.
+WARNINGS = logging.getLogger("gitops_gen.warnings")
 
 SETTINGS_FILE = "gitops.yaml"
 FOLDERS = {"AddonStack": "blueprints/addons", "Tenant": "blueprints/tenants", "Environment": "environments"}
@@ -89,40 +95,50 @@ def check_header(doc: LocDict, kind: str, errors: Errors, needs_name: bool = Tru
     for key in doc:
         if key not in ("apiVersion", "kind", "metadata", "spec"):
             hint = did_you_mean(key, ("apiVersion", "kind", "metadata", "spec"))
-            errors.append(InputError(f"{key}: unknown field{hint}",
-                                     doc.key_loc(key)))
+            errors.append(InputError(f"{key_text(key)}: unknown field{hint}", doc.key_loc(key)))
     if doc.get("apiVersion") != bp.API_VERSION:
-        errors.append(InputError(f"apiVersion: expected {bp.API_VERSION!r}, got {doc.get('apiVersion')!r}",
+        errors.append(InputError(f"apiVersion: expected {bp.API_VERSION!r}, got {shown(doc.get('apiVersion'))}",
                                  doc.value_loc("apiVersion") if "apiVersion" in doc else doc.loc))
     if doc.get("kind") != kind:
         got = doc.get("kind")
-        hint = f" ({got} blueprints belong in {FOLDERS[got]}/)" if got in FOLDERS else ""
-        errors.append(InputError(f"kind: expected {kind!r} here, got {got!r}{hint}",
+        hint = f" ({got} blueprints belong in {FOLDERS[got]}/)" if isinstance(got, str) and got in FOLDERS else ""
+        errors.append(InputError(f"kind: expected {kind!r} here, got {shown(got)}{hint}",
                                  doc.value_loc("kind") if "kind" in doc else doc.loc))
     if "spec" not in doc:
         errors.append(InputError("spec: required field is missing", doc.loc))
     if not needs_name:
+        if "metadata" in doc:
+            bp.settings_metadata_spec.check(doc["metadata"], doc.value_loc("metadata"), "metadata", errors)
         return "" if len(errors) == before else None
     if "metadata" not in doc:
         errors.append(InputError("metadata: required field is missing", doc.loc))
         return None
-    meta = Obj({"name": Field(Name(), True), "labels": Field(bp.labels_spec),
-                "annotations": Field(Free())}).check(doc.get("metadata"), doc.value_loc("metadata"),
-                                                             "metadata", errors)
+    meta = bp.metadata_spec.check(doc.get("metadata"), doc.value_loc("metadata"), "metadata", errors)
     if len(errors) > before or meta is None:
         return None
     return str(meta["name"])
 
 
+def check_document(doc: Any, kind: str, errors: Errors) -> LocDict | None:
+    """Every check of one document that needs no other file: header, metadata and spec (its shape)."""
+    if not isinstance(doc, LocDict):
+        errors.append(InputError(f"expected a mapping at the top of the file, got {type_name(doc)}", Location("")))
+        return None
+    if check_header(doc, kind, errors, needs_name=kind != "Settings") is None or doc.get("kind") != kind:
+        return None
+    spec = bp.SPEC_OF_KIND[kind].check(doc.get("spec"), doc.value_loc("spec"), "spec", errors)
+    return spec if isinstance(spec, LocDict) else None
+
+
 def load_repo(root: Path) -> Repo:
-    """Load and check every blueprint under ``root``; raise InputErrors listing every problem."""
+    """Load and check every blueprint under ``root``; raise InputErrors listing every problem.
+
+    Warnings are logged on ``WARNINGS`` (and kept in ``Repo.warnings``)."""
     root = root.resolve()
     errors: Errors = []
     settings = _load_settings(root, errors)
     seen: dict[tuple[str, str], Location] = {}
-    stacks: dict[str, AddonStack] = {}
-    tenants: dict[str, Tenant] = {}
-    envs: dict[str, Environment] = {}
+    docs: dict[str, dict[str, Document]] = {kind: {} for kind in FOLDERS}
     broken: set[tuple[str, str]] = set()  # blueprints with errors of their own, known by name
     blind = False  # a file failed before its name was known: cross-file checks would guess
     for kind, path in blueprint_files(root):
@@ -144,23 +160,17 @@ def load_repo(root: Path) -> Repo:
             errors.append(InputError(f"{kind} {name!r} is already defined at {seen[kind, name]}", origin))
             continue
         seen[kind, name] = origin
-        if kind == "AddonStack":
-            stacks[name] = bp.make_stack(name, spec, origin)
-        elif kind == "Tenant":
-            tenants[name] = bp.make_tenant(name, spec, origin)
-        else:
-            env = bp.make_environment(name, spec, origin, errors)
-            if env is not None:
-                envs[name] = env
-            else:
-                broken.add((kind, name))
+        docs[kind][name] = Document(spec, origin, dict(doc["metadata"].get("labels") or {}))
     if settings is None:
         raise InputErrors(_unique(errors))
-    repo = Repo(root, settings, stacks, tenants, envs)
+    repo = None
     if not blind:
-        repo = resolve(repo, errors, frozenset(broken))
-    if errors:
+        repo = resolve(Blueprints(root, settings, docs["AddonStack"], docs["Tenant"], docs["Environment"]),
+                       errors, frozenset(broken))
+    if errors or repo is None:
         raise InputErrors(_unique(errors))
+    for warning in sorted(repo.warnings, key=lambda w: (w.location, w.message)):
+        WARNINGS.warning("%s", warning)
     return repo
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from gitops_gen.errors import Location
+from gitops_gen.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE
 
-MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
-MANAGED_BY_VALUE = "gitops-gen"
+__all__ = ["MANAGED_BY_LABEL", "MANAGED_BY_VALUE", "Manifest", "ObjectRef", "ref_of"]
 
 
 class ObjectRef(NamedTuple):

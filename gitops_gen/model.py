@@ -1,8 +1,9 @@
 """The typed blueprint model: what the loader produces and the render consumes.
 
-Every entity keeps the ``Location`` it was declared at, so findings made on
-rendered output can point back to the blueprint line.  Free-form parts (Helm
-values, plain manifests, the raw ``policy``/``drift`` sections) stay plain data.
+Every entity keeps the ``Location`` it was declared at (and ``locs``, where each of
+its fields was written), so findings made on rendered output can point back to the
+blueprint line.  Free-form parts (Helm values, plain manifests) stay plain data; no
+entity holds the YAML it was read from: ``resolve`` is the last step that sees it.
 """
 
 from __future__ import annotations
@@ -10,9 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitops_gen.errors import Location
+
+if TYPE_CHECKING:  # the sections' own packages own their types; loading only builds them
+    from gitops_gen.drift.config import DriftConfig
+    from gitops_gen.validate.policy.config import PolicyConfig
+
+Locs = Mapping[str, Location]  # field name -> where its value was written
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,8 @@ class Settings:
     tiers: Mapping[str, Tier]
     limits: ContainerLimits
     argocd_server: str = "https://kubernetes.default.svc"  # where the root apps live (the Argo CD cluster)
-    policy: Mapping[str, Any] = field(default_factory=dict)
-    drift: Mapping[str, Any] = field(default_factory=dict)
+    policy: PolicyConfig | None = None  # None: the defaults (gitops.yaml has no policy section)
+    drift: DriftConfig | None = None  # None: the defaults (gitops.yaml has no drift section)
     crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
     argocd_context: str | None = None  # kubeconfig context of the Argo CD cluster, for `drift`
     origin: Location = Location("gitops.yaml")
@@ -78,7 +85,12 @@ class Addon:
     server_side_apply: bool = False
     ignore_differences: tuple[Mapping[str, Any], ...] = ()
     origin: Location = Location("")
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # for overrides
+    enabled: bool = True  # `enabled: false` in the stack: off unless an environment or cluster switches it on
+    manifest_origins: tuple[Location, ...] = field(default=(), compare=False, repr=False)
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)
+
+    def loc(self, key: str) -> Location:
+        return self.locs.get(key, self.origin)
 
     @property
     def kind(self) -> str:
@@ -121,7 +133,12 @@ class Tenant:
     apps: tuple[TenantApp, ...]
     origin: Location
     ignore_differences: tuple[Mapping[str, Any], ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # for overrides
+    selector_labels: Mapping[str, str] = field(default_factory=dict)  # metadata.labels: what environments select
+    namespace_origins: tuple[Location, ...] = field(default=(), compare=False, repr=False)
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)
+
+    def loc(self, key: str) -> Location:
+        return self.locs.get(key, self.origin)
 
 
 @dataclass(frozen=True)
@@ -137,8 +154,29 @@ class Cluster:
     name: str
     server: str
     context: str
-    overrides: Mapping[str, Any]
     origin: Location
+
+
+@dataclass(frozen=True)
+class TenantSelector:
+    """``tenants: ["*"]`` (every tenant) or ``tenants: {matchLabels: ..., matchExpressions: ...}``."""
+
+    every: bool = False
+    match_labels: Mapping[str, str] = field(default_factory=dict)
+    match_expressions: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (key, operator, values)
+
+    def selects(self, labels: Mapping[str, str]) -> bool:
+        if self.every:
+            return True
+        if any(labels.get(k) != v for k, v in self.match_labels.items()):
+            return False
+        for key, operator, values in self.match_expressions:
+            present = key in labels
+            if (operator == "In" and labels.get(key) not in values) or \
+                    (operator == "NotIn" and present and labels[key] in values) or \
+                    (operator == "Exists" and not present) or (operator == "DoesNotExist" and present):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -147,23 +185,30 @@ class Environment:
     kubernetes_version: str
     clusters: tuple[Cluster, ...]
     addon_stacks: tuple[str, ...]
-    tenants: tuple[str, ...]
+    tenants: tuple[str, ...]  # the tenants it runs: as listed, or every one its selector selects (sorted)
     sync_policy: SyncPolicy
-    overrides: Mapping[str, Any]
     production: bool
     origin: Location
     promotes_from: str | None = None
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # for error locations
+    tenant_selector: TenantSelector | None = None  # None: the tenants were listed by name
 
 
 @dataclass(frozen=True)
 class ClusterPlan:
-    """Everything one cluster runs, with environment and cluster overrides applied."""
+    """Everything one cluster runs, with environment and cluster overrides applied.
+
+    ``env_addons`` / ``env_tenants`` hold the same add-ons and tenants with only the environment's
+    overrides (what the environment's Kustomize overlay renders).  ``wave_graph`` is the dependency
+    graph of every add-on of the environment's stacks, switched on or off here, so that switching
+    one off moves no other add-on to another sync wave."""
 
     env: Environment
     cluster: Cluster
     addons: tuple[Addon, ...]
     tenants: tuple[Tenant, ...]
+    env_addons: Mapping[str, Addon] = field(default_factory=dict)
+    env_tenants: Mapping[str, Tenant] = field(default_factory=dict)
+    wave_graph: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -174,3 +219,15 @@ class Repo:
     tenants: Mapping[str, Tenant]
     environments: Mapping[str, Environment]
     plans: tuple[ClusterPlan, ...] = ()
+    warnings: tuple[LoadWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadWarning:
+    """Something worth a look that does not stop the run (a blueprint no environment uses)."""
+
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: warning: {self.message}"

@@ -1,38 +1,46 @@
-"""Cross-file checks and overrides: checked blueprints -> one plan per cluster (pure).
+"""Resolve: checked blueprint documents -> the typed repository and one plan per cluster (pure).
 
-Overrides merge deep (maps merge, lists replace), environment first, then the
-cluster's own.  Each merged add-on and tenant is checked again, so an override
-that breaks an add-on is reported at the override's line.
+This is the last step that sees YAML: it checks references across files, selects each
+environment's tenants, applies overrides and switches (``overrides.py``) and builds the typed
+model.  Render, validate, diff and drift consume the ``Repo`` it returns and never come back.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from gitops_gen import blueprints as bp
 from gitops_gen.errors import InputError, Location
-from gitops_gen.model import Addon, ClusterPlan, Environment, Repo, Tenant
+from gitops_gen.model import Addon, AddonStack, ClusterPlan, Environment, LoadWarning, Repo, Settings, Tenant
+from gitops_gen.overrides import Override, addon_with, switched_on, tenant_with
 from gitops_gen.spec import Errors, did_you_mean
 from gitops_gen.yamlio import LocDict, LocList
 
 
-def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> LocDict:
-    """Maps merge, everything else (lists included) is replaced; positions follow the winning value."""
-    out = LocDict(base, loc=base.loc if isinstance(base, LocDict) else Location(""))
-    if isinstance(base, LocDict):
-        out.key_locs.update(base.key_locs)
-        out.value_locs.update(base.value_locs)
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = value
-        if isinstance(over, LocDict):
-            out.key_locs[key] = over.key_loc(key)
-            out.value_locs[key] = over.value_loc(key)
-    return out
+@dataclass(frozen=True)
+class Document:
+    """One checked blueprint: its spec (positions kept), where its name was written, its metadata.labels."""
+
+    spec: LocDict
+    origin: Location
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Blueprints:
+    """What the loader hands to resolve: settings and every checked document, by kind and name."""
+
+    root: Path
+    settings: Settings
+    stacks: Mapping[str, Document]
+    tenants: Mapping[str, Document]
+    environments: Mapping[str, Document]
+
+
+Broken = frozenset[tuple[str, str]]  # (kind, name) of blueprints whose own file had errors
 
 
 def _loc(raw: Mapping[str, Any], key: str, default: Location) -> Location:
@@ -43,7 +51,7 @@ def _item_locs(raw: Mapping[str, Any], key: str, default: Location) -> list[tupl
     items = raw.get(key) or []
     if isinstance(items, LocList):
         return [(item, items.item_loc(i)) for i, item in enumerate(items)]
-    return [(item, default) for item in items]
+    return [(item, default) for item in items] if isinstance(items, list) else []
 
 
 def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
@@ -71,16 +79,14 @@ def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
     return None
 
 
-def _check_tenants(repo: Repo, errors: Errors) -> None:
+def _check_tenants(tenants: Mapping[str, Tenant], settings: Settings, errors: Errors) -> None:
     owner_of_ns: dict[str, Tenant] = {}
-    for tenant in repo.tenants.values():
-        if tenant.tier not in repo.settings.tiers:
+    for tenant in tenants.values():
+        if tenant.tier not in settings.tiers:
             errors.append(InputError(f"spec.tier: unknown tier {tenant.tier!r}"
-                                     f"{did_you_mean(tenant.tier, set(repo.settings.tiers))}",
-                                     _loc(tenant.raw, "tier", tenant.origin)))
+                                     f"{did_you_mean(tenant.tier, set(settings.tiers))}", tenant.loc("tier")))
         # the default namespace ([tenant name]) is a claim too, made where the tenant is named
-        claims = _item_locs(tenant.raw, "namespaces", tenant.origin) or [(tenant.name, tenant.origin)]
-        for ns, loc in claims:
+        for ns, loc in zip(tenant.namespaces, tenant.namespace_origins, strict=False):
             if ns in owner_of_ns and owner_of_ns[ns] is not tenant:
                 errors.append(InputError(f"namespace {ns!r} is already claimed by tenant {owner_of_ns[ns].name!r}"
                                          f" ({owner_of_ns[ns].origin.file})", loc))
@@ -103,8 +109,8 @@ def _check_tenants(repo: Repo, errors: Errors) -> None:
             errors.append(InputError(f"dependency cycle between apps: {' -> '.join(cycle)}", tenant.origin))
 
 
-def _check_stacks(repo: Repo, errors: Errors) -> None:
-    for stack in repo.stacks.values():
+def _check_stacks(stacks: Mapping[str, AddonStack], errors: Errors) -> None:
+    for stack in stacks.values():
         seen: set[str] = set()
         for addon in stack.addons:
             if addon.name in seen:
@@ -113,19 +119,20 @@ def _check_stacks(repo: Repo, errors: Errors) -> None:
             seen.add(addon.name)
 
 
-def _env_addons(repo: Repo, env: Environment, errors: Errors, broken: Broken) -> dict[str, Addon]:
+def _env_addons(stacks: Mapping[str, AddonStack], env: Environment, spec: LocDict, errors: Errors,
+                broken: Broken) -> tuple[dict[str, Addon], bool]:
+    """Every add-on of the environment's stacks (switched on or not), and whether a stack is missing."""
     addons: dict[str, Addon] = {}
     # A stack that failed to load or is misspelt: its add-ons are unknown, not missing; saying so once
     # beats a cascade of "depends on unknown add-on" errors that the one fix removes.
     partial = False
-    for name, loc in _item_locs(env.raw, "addonStacks", env.origin):
-        if name not in repo.stacks:
+    for name, loc in _item_locs(spec, "addonStacks", env.origin):
+        if name not in stacks:
             partial = True
             if ("AddonStack", name) not in broken:
-                errors.append(InputError(f"unknown add-on stack {name!r}{did_you_mean(name, set(repo.stacks))}",
-                                         loc))
+                errors.append(InputError(f"unknown add-on stack {name!r}{did_you_mean(name, set(stacks))}", loc))
             continue
-        for addon in repo.stacks[name].addons:
+        for addon in stacks[name].addons:
             if addon.name in addons and addons[addon.name].stack != name:
                 errors.append(InputError(f"add-on {addon.name!r} comes from both stack {addons[addon.name].stack!r}"
                                          f" and stack {name!r}", loc))
@@ -133,116 +140,157 @@ def _env_addons(repo: Repo, env: Environment, errors: Errors, broken: Broken) ->
     for addon in addons.values():
         for dep in addon.depends_on:
             if dep not in addons and not partial:
-                where = ("no stack defines it" if not any(dep in {a.name for a in s.addons}
-                                                         for s in repo.stacks.values())
+                where = ("no stack defines it" if not any(dep in {a.name for a in s.addons} for s in stacks.values())
                          else f"its stack is not in environment {env.name!r}")
                 errors.append(InputError(f"add-on {addon.name!r} depends on {dep!r}, but {where}"
-                                         f"{did_you_mean(dep, set(addons))}",
-                                         _loc(addon.raw, "dependsOn", addon.origin)))
+                                         f"{did_you_mean(dep, set(addons))}", addon.loc("dependsOn")))
     cycle = find_cycle({a.name: a.depends_on for a in addons.values()})
     if cycle:
         first = addons[cycle[0]]
-        errors.append(InputError(f"dependency cycle between add-ons: {' -> '.join(cycle)}",
-                                 _loc(first.raw, "dependsOn", first.origin)))
-    return addons
+        errors.append(InputError(f"dependency cycle between add-ons: {' -> '.join(cycle)}", first.loc("dependsOn")))
+    return addons, partial
 
 
-def _check_override_targets(overrides: Mapping[str, Any], addons: Mapping[str, Addon],
-                            tenants: Mapping[str, Tenant], repo: Repo, errors: Errors,
-                            partial: frozenset[str] = frozenset()) -> None:
-    for section, noun, known in (("addons", "an add-on", addons), ("tenants", "a tenant", tenants)):
+def _select_tenants(env: str, spec: LocDict, origin: Location, tenants: Mapping[str, Tenant], errors: Errors,
+                    broken: Broken) -> tuple[tuple[str, ...], bool]:
+    """The environment's tenants (listed, ``"*"`` or selected by labels), and whether one is unknown."""
+    selector = bp.tenant_selector(spec.get("tenants"))
+    if selector is not None:
+        return tuple(sorted(n for n, t in tenants.items() if selector.selects(t.selector_labels))), False
+    names: list[str] = []
+    partial = False
+    for name, loc in _item_locs(spec, "tenants", origin):
+        if name in tenants:
+            names.append(name)
+            continue
+        partial = True  # overrides of a tenant we could not find are that same problem
+        if ("Tenant", name) not in broken:
+            errors.append(InputError(f"unknown tenant {name!r}{did_you_mean(name, set(tenants))}", loc))
+    return tuple(names), partial
+
+
+def _check_override_targets(overrides: Mapping[str, Any], addons: Mapping[str, Addon], tenants: Iterable[str],
+                            settings: Settings, errors: Errors, partial: frozenset[str]) -> None:
+    for section, noun, known in (("addons", "an add-on", set(addons)), ("tenants", "a tenant", set(tenants))):
         targets = overrides.get(section) or {}
         for name in targets:
             if name not in known and section not in partial:
                 errors.append(InputError(f"overrides.{section}.{name}: not {noun} of this environment"
-                                         f"{did_you_mean(name, set(known))}",
+                                         f"{did_you_mean(name, known)}",
                                          targets.key_loc(name) if isinstance(targets, LocDict) else Location("")))
     for name, over in (overrides.get("tenants") or {}).items():
         tier = over.get("tier")
-        if tier is not None and tier not in repo.settings.tiers:
+        if tier is not None and tier not in settings.tiers:
             errors.append(InputError(f"overrides.tenants.{name}.tier: unknown tier {tier!r}"
-                                     f"{did_you_mean(tier, set(repo.settings.tiers))}",
-                                     _loc(over, "tier", Location(""))))
+                                     f"{did_you_mean(tier, set(settings.tiers))}", _loc(over, "tier", Location(""))))
 
 
-Broken = frozenset[tuple[str, str]]  # (kind, name) of blueprints whose own file had errors
-Override = Mapping[str, Any] | None  # an environment's or cluster's override of one add-on or tenant
+def _targets(overrides: Mapping[str, Any], section: str, name: str) -> Override:
+    return (overrides.get(section) or {}).get(name)
 
 
-def _merged(raw: Mapping[str, Any], overrides: Sequence[Override]) -> tuple[LocDict, Location] | None:
-    """``raw`` with the overrides merged in order, and where the last one was written; None: no override."""
-    patches = [o for o in overrides if o]
-    if not patches:
-        return None
-    merged = deep_merge(raw, {})  # a copy that keeps every position of ``raw``
-    for patch in patches:
-        merged = deep_merge(merged, patch)
-        if isinstance(patch, LocDict) and any(k in patch for k in ("chart", "source", "manifests")):
-            merged.loc = patch.loc  # a second source is reported at the override that brought it in
-    last = patches[-1]
-    return merged, last.loc if isinstance(last, LocDict) else merged.loc
+@dataclass
+class _Resolver:
+    """The state of one resolution: the typed blueprints, the raw documents overrides merge into."""
+
+    blueprints: Blueprints
+    errors: Errors
+    broken: Broken
+    stacks: dict[str, AddonStack] = field(default_factory=dict)
+    tenants: dict[str, Tenant] = field(default_factory=dict)
+    raw_addons: dict[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
+    warnings: list[LoadWarning] = field(default_factory=list)
+
+    def plans(self, env: Environment, spec: LocDict, addons: Mapping[str, Addon],
+              clusters: dict[str, Location]) -> list[ClusterPlan]:
+        env_over = spec.get("overrides") or {}
+        wave_graph = {a.name: a.depends_on for a in addons.values()}
+        env_addons = {n: addon_with(a, self.raw_addons[a.stack, n], [_targets(env_over, "addons", n)], self.errors)
+                      for n, a in addons.items()}
+        env_tenants = {n: tenant_with(self.tenants[n], self.blueprints.tenants[n].spec,
+                                      [_targets(env_over, "tenants", n)]) for n in env.tenants}
+        out = []
+        for cluster, raw in zip(env.clusters, spec["clusters"], strict=True):
+            if cluster.name in clusters:
+                self.errors.append(InputError(f"cluster name {cluster.name!r} is already used at "
+                                              f"{clusters[cluster.name]}", cluster.origin))
+                continue
+            clusters[cluster.name] = cluster.origin
+            over = raw.get("overrides") or {}
+            layers = (env_over, over)
+            on = {n for n, a in addons.items() if switched_on(a.enabled, [_targets(o, "addons", n) for o in layers])}
+            cluster_addons = {n: addon_with(a, self.raw_addons[a.stack, n], [_targets(o, "addons", n) for o in layers],
+                                            self.errors) for n, a in addons.items() if n in on}
+            for name, addon in list(cluster_addons.items()):
+                if off := [d for d in addon.depends_on if d not in on and d in addons]:
+                    self.warnings.append(LoadWarning(
+                        f"add-on {name!r} depends on {', '.join(map(repr, off))}, switched off on cluster "
+                        f"{cluster.name!r}: it will sync without waiting for it", cluster.origin))
+                    cluster_addons[name] = _without_deps(addon, off)
+            tenants = tuple(tenant_with(self.tenants[n], self.blueprints.tenants[n].spec,
+                                        [_targets(o, "tenants", n) for o in layers]) for n in env.tenants
+                            if switched_on(True, [_targets(o, "tenants", n) for o in layers]))
+            out.append(ClusterPlan(env, cluster, tuple(cluster_addons.values()), tenants,
+                                   {n: env_addons[n] for n in cluster_addons},
+                                   {t.name: env_tenants[t.name] for t in tenants}, wave_graph))
+        return out
 
 
-def apply_addon_overrides(addon: Addon, overrides: Sequence[Override], errors: Errors) -> Addon:
-    if (found := _merged(addon.raw, overrides)) is None:
-        return addon
-    merged, where = found
-    checked = bp.addon_spec.check(merged, where, f"add-on {addon.name}", errors)
-    return bp.make_addon(addon.stack, checked, addon.origin) if checked is not None else addon
+def _without_deps(addon: Addon, off: list[str]) -> Addon:
+    return replace(addon, depends_on=tuple(d for d in addon.depends_on if d not in off))
 
 
-def apply_tenant_overrides(tenant: Tenant, overrides: Sequence[Override]) -> Tenant:
-    if (found := _merged(tenant.raw, overrides)) is None:
-        return tenant
-    return dataclasses.replace(bp.make_tenant(tenant.name, found[0], tenant.origin), apps=tenant.apps)
-
-
-def resolve(repo: Repo, errors: Errors, broken: Broken = frozenset()) -> Repo:
+def resolve(blueprints: Blueprints, errors: Errors, broken: Broken = frozenset()) -> Repo:
     """Check references across files and compute every cluster's plan; append problems to ``errors``.
 
     ``broken`` names blueprints whose files had errors of their own: references to them are not reported
     as unknown, and checks that would need their contents are skipped, so one run reports every problem
     without inventing consequences of the ones already reported."""
-    _check_stacks(repo, errors)
-    _check_tenants(repo, errors)
+    r = _Resolver(blueprints, errors, broken)
+    settings = blueprints.settings
+    for name, doc in blueprints.stacks.items():
+        r.stacks[name] = bp.make_stack(name, doc.spec, doc.origin)
+        r.raw_addons.update({(name, a["name"]): a for a in doc.spec["addons"]})
+    for name, doc in blueprints.tenants.items():
+        r.tenants[name] = bp.make_tenant(name, doc.spec, doc.origin, doc.labels)
+    _check_stacks(r.stacks, errors)
+    _check_tenants(r.tenants, settings, errors)
     clusters: dict[str, Location] = {}
+    envs: dict[str, Environment] = {}
     plans: list[ClusterPlan] = []
-    for env in repo.environments.values():
-        if env.promotes_from and env.promotes_from not in repo.environments \
+    for name, doc in blueprints.environments.items():
+        spec = doc.spec
+        selected, unknown_tenant = _select_tenants(name, spec, doc.origin, r.tenants, errors, broken)
+        env = envs[name] = bp.make_environment(name, spec, doc.origin, selected)
+        if env.promotes_from and env.promotes_from not in blueprints.environments \
                 and ("Environment", env.promotes_from) not in broken:
             errors.append(InputError(f"spec.promotesFrom: unknown environment {env.promotes_from!r}"
-                                     f"{did_you_mean(env.promotes_from, set(repo.environments))}",
-                                     _loc(env.raw, "promotesFrom", env.origin)))
-        addons = _env_addons(repo, env, errors, broken)
-        tenants: dict[str, Tenant] = {}
-        partial = {"addons"} if any(s not in repo.stacks for s in env.addon_stacks) else set()
-        for name, loc in _item_locs(env.raw, "tenants", env.origin):
-            if name in repo.tenants:
-                tenants[name] = repo.tenants[name]
-                continue
-            partial.add("tenants")  # overrides of a tenant we could not find are that same problem
-            if ("Tenant", name) not in broken:
-                errors.append(InputError(f"unknown tenant {name!r}{did_you_mean(name, set(repo.tenants))}", loc))
+                                     f"{did_you_mean(env.promotes_from, set(blueprints.environments))}",
+                                     _loc(spec, "promotesFrom", env.origin)))
+        addons, unknown_stack = _env_addons(r.stacks, env, spec, errors, broken)
+        partial = frozenset({"addons"} if unknown_stack else set()) | ({"tenants"} if unknown_tenant else set())
         addon_namespaces = {a.namespace: a.name for a in addons.values()}
-        for tenant in tenants.values():
+        for tenant in (r.tenants[t] for t in env.tenants):
             for ns in tenant.namespaces:
                 if ns in addon_namespaces:
                     errors.append(InputError(f"tenant {tenant.name!r} claims namespace {ns!r}, which add-on"
                                              f" {addon_namespaces[ns]!r} uses in environment {env.name!r}",
                                              tenant.origin))
-        _check_override_targets(env.overrides, addons, tenants, repo, errors, frozenset(partial))
-        for cluster in env.clusters:
-            if cluster.name in clusters:
-                errors.append(InputError(f"cluster name {cluster.name!r} is already used at {clusters[cluster.name]}",
-                                         cluster.origin))
-                continue
-            clusters[cluster.name] = cluster.origin
-            _check_override_targets(cluster.overrides, addons, tenants, repo, errors, frozenset(partial))
-            layers = (env.overrides, cluster.overrides)
-            plans.append(ClusterPlan(
-                env, cluster,
-                tuple(apply_addon_overrides(a, [(o.get("addons") or {}).get(a.name) for o in layers], errors)
-                      for a in addons.values()),
-                tuple(apply_tenant_overrides(t, [(o.get("tenants") or {}).get(t.name) for o in layers])
-                      for t in tenants.values())))
-    return dataclasses.replace(repo, plans=tuple(plans))
+        _check_override_targets(spec.get("overrides") or {}, addons, env.tenants, settings, errors, partial)
+        for raw in spec["clusters"]:
+            _check_override_targets(raw.get("overrides") or {}, addons, env.tenants, settings, errors, partial)
+        plans.extend(r.plans(env, spec, addons, clusters))
+    _unused(r, envs)
+    return Repo(blueprints.root, settings, r.stacks, r.tenants, envs, tuple(plans), tuple(r.warnings))
+
+
+def _unused(r: _Resolver, envs: Mapping[str, Environment]) -> None:
+    """A stack or tenant no environment uses renders nothing: most likely a forgotten line, so say so."""
+    used_stacks = {s for e in envs.values() for s in e.addon_stacks}
+    used_tenants = {t for e in envs.values() for t in e.tenants}
+    for stack in r.stacks.values():
+        if stack.name not in used_stacks:
+            r.warnings.append(LoadWarning(f"add-on stack {stack.name!r} is used by no environment", stack.origin))
+    for tenant in r.tenants.values():
+        if tenant.name not in used_tenants:
+            r.warnings.append(LoadWarning(f"tenant {tenant.name!r} is selected by no environment", tenant.origin))

@@ -8,19 +8,22 @@ Mappings keep their positions (they stay ``LocDict``) for checks made later.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gitops_gen import naming
 from gitops_gen.errors import InputError, Location
 from gitops_gen.yamlio import LocDict, LocList
 
 Errors = list[InputError]
 
-DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+DNS1123_LABEL = re.compile(naming.LABEL)
+DNS1123_SUBDOMAIN = re.compile(naming.SUBDOMAIN)
+shown = naming.shown
 
 
 def type_name(value: Any) -> str:
@@ -32,29 +35,35 @@ def type_name(value: Any) -> str:
         return "a boolean"
     if isinstance(value, (int, float)):
         return "a number"
+    if isinstance(value, datetime.date):
+        return "a date"
     if value is None:
         return "null"
     return "a string"
 
 
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+def did_you_mean(word: str, choices: Collection[str]) -> str:
+    """The one did-you-mean of the project: every unknown key, name and reference uses it."""
+    same = [c for c in sorted(choices) if c.lower() == str(word).lower()]  # `in` for `In`: too short for difflib
+    close = same or difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def key_text(key: Any) -> str:
+    """A key as a path segment in a message: as written when printable and short, else escaped and cut."""
+    return key if isinstance(key, str) and key.isprintable() and len(key) <= 80 else shown(key)
 
 
 def label_problem(name: str) -> str | None:
     """Why ``name`` is not a DNS-1123 label (names become file paths, so this also keeps them in their folder)."""
-    if not name:
-        return "must not be empty"
-    if len(name) > 63:
-        return f"is {len(name)} characters long; at most 63 are allowed"
-    if not DNS1123_LABEL.match(name):
-        return "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending alphanumeric"
-    return None
+    return naming.dns1123_label(name)
 
 
 class Spec:
-    """Base: ``check`` returns the checked value, or None after appending errors."""
+    """Base: ``check`` returns the checked value, or None after appending errors.
+
+    Every spec is also data: ``gitops_gen.jsonschema`` turns it into JSON Schema and
+    ``gitops_gen.reference`` into the field reference, so the three never disagree."""
 
     def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
         raise NotImplementedError
@@ -62,10 +71,20 @@ class Spec:
 
 @dataclass(frozen=True)
 class Str(Spec):
-    pattern: re.Pattern[str] | None = None
+    """A string; ``pattern`` must match all of it (``re.fullmatch``: a final newline is not "the end")."""
+
+    pattern: re.Pattern[str] | str | None = None
     what: str = ""
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] | Callable[[], Collection[str]] = ()
     allow_numbers: bool = False  # quantities such as `cpu: 4` are written as numbers
+    max_length: int | None = None
+    not_a_choice: str = ""  # how to say a well-formed value is not one of the choices ("is not supported")
+
+    def compiled(self) -> re.Pattern[str] | None:
+        return re.compile(self.pattern) if isinstance(self.pattern, str) else self.pattern
+
+    def options(self) -> tuple[str, ...]:
+        return tuple(sorted(self.choices())) if callable(self.choices) else self.choices
 
     def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
         if self.allow_numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -77,12 +96,19 @@ class Str(Spec):
         if not isinstance(value, str):
             errors.append(InputError(f"{path}: expected a string, got {type_name(value)}", loc))
             return None
-        if self.choices and value not in self.choices:
-            errors.append(InputError(
-                f"{path}: {value!r} is not one of {', '.join(self.choices)}{did_you_mean(value, self.choices)}", loc))
+        if self.max_length is not None and len(value) > self.max_length:
+            errors.append(InputError(f"{path}: {shown(value)} is {len(value)} characters long; at most"
+                                     f" {self.max_length} are allowed", loc))
             return None
-        if self.pattern is not None and not self.pattern.match(value):
-            errors.append(InputError(f"{path}: {value!r} is not {self.what or 'valid'}", loc))
+        pattern = self.compiled()
+        if pattern is not None and not pattern.fullmatch(value):
+            errors.append(InputError(f"{path}: {shown(value)} is not {self.what or 'valid'}", loc))
+            return None
+        choices = self.options()
+        if choices and value not in choices:
+            listed = f"one of {', '.join(choices)}" if len(choices) <= 6 or not self.what else self.what
+            said = self.not_a_choice or f"is not {listed}{did_you_mean(value, choices)}"
+            errors.append(InputError(f"{path}: {shown(value)} {said}", loc))
             return None
         return value
 
@@ -97,7 +123,7 @@ class Name(Spec):
             return None
         problem = label_problem(value)
         if problem:
-            errors.append(InputError(f"{path}: {value!r} {problem}", loc))
+            errors.append(InputError(f"{path}: {shown(value)} {problem}", loc))
             return None
         return value
 
@@ -137,9 +163,29 @@ class Free(Spec):
 
 
 @dataclass(frozen=True)
+class Date(Spec):
+    """A calendar day, written YYYY-MM-DD (YAML reads it as a date; a quoted one is accepted too)."""
+
+    def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        errors.append(InputError(f"{path}: expected a date YYYY-MM-DD, got {shown(value)}", loc))
+        return None
+
+
+@dataclass(frozen=True)
 class Field:
+    """A key of an ``Obj``: its spec, whether it must be present, and what the reference says about it."""
+
     spec: Spec
     required: bool = False
+    doc: str = ""
+    default: str = ""  # the default, as the reference shows it ("" when there is none to show)
 
 
 @dataclass(frozen=True)
@@ -148,6 +194,7 @@ class Obj(Spec):
 
     fields: Mapping[str, Field]
     check_extra: Callable[[LocDict, str, Errors], None] | None = field(default=None, compare=False)
+    schema: Mapping[str, Any] = field(default_factory=dict, compare=False)  # what check_extra means, as JSON Schema
 
     def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
         if not isinstance(value, Mapping):
@@ -157,9 +204,10 @@ class Obj(Spec):
         out = LocDict(loc=src.loc)
         ok = True
         for key, item in src.items():
-            sub = f"{path}.{key}" if path else key
+            sub = f"{path}.{key_text(key)}" if path else key_text(key)
             if key not in self.fields:
-                errors.append(InputError(f"{sub}: unknown field{did_you_mean(key, tuple(self.fields))}",
+                errors.append(InputError(f"{path + '.' if path else ''}{key_text(key)}: unknown field"
+                                         f"{did_you_mean(key, tuple(self.fields))}",
                                          src.key_loc(key)))
                 ok = False
                 continue
@@ -186,6 +234,8 @@ class Obj(Spec):
 class ListOf(Spec):
     item: Spec
     unique: bool = False  # scalar items must not repeat
+    check_extra: Callable[[LocList, str, Errors], None] | None = field(default=None, compare=False)
+    schema: Mapping[str, Any] = field(default_factory=dict, compare=False)  # what check_extra means, as JSON Schema
 
     def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
         if not isinstance(value, list):
@@ -209,6 +259,10 @@ class ListOf(Spec):
                 seen.add(checked)
             out.append(checked)
             out.item_locs.append(item_loc)
+        if ok and self.check_extra is not None:
+            before = len(errors)
+            self.check_extra(out, path, errors)
+            ok = len(errors) == before
         return out if ok else None
 
 
@@ -227,7 +281,7 @@ class MapOf(Spec):
         out = LocDict(loc=src.loc)
         ok = True
         for key, item in src.items():
-            sub = f"{path}.{key}"
+            sub = f"{path}.{key_text(key)}"
             if self.keys.check(key, src.key_loc(key), sub, errors) is None:
                 ok = False
                 continue
@@ -240,3 +294,48 @@ class MapOf(Spec):
             out.key_locs[key] = src.key_loc(key)
             out.value_locs[key] = src.value_loc(key)
         return out if ok else None
+
+
+@dataclass(frozen=True)
+class Typed(Spec):
+    """``inner``, then ``build`` turns the checked value into a typed one (or appends errors and returns None)."""
+
+    inner: Spec
+    build: Callable[[Any, Location, str, Errors], Any] = field(compare=False)
+    schema: Mapping[str, Any] = field(default_factory=dict, compare=False)  # what build checks, as JSON Schema
+
+    def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
+        before = len(errors)
+        checked = self.inner.check(value, loc, path, errors)
+        if len(errors) > before:
+            return None
+        return self.build(checked, loc, path, errors)
+
+
+@dataclass(frozen=True)
+class Either(Spec):
+    """One of several shapes told apart by their YAML type (a list of names, or a selector mapping)."""
+
+    options: tuple[Spec, ...]
+    what: str
+
+    def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
+        for option in self.options:
+            if _accepts_type(option, value):
+                return option.check(value, loc, path, errors)
+        errors.append(InputError(f"{path}: expected {self.what}, got {type_name(value)}", loc))
+        return None
+
+
+def _accepts_type(spec: Spec, value: Any) -> bool:
+    while isinstance(spec, Typed):
+        spec = spec.inner
+    if isinstance(spec, (Obj, MapOf, Free)):
+        return isinstance(value, Mapping)
+    if isinstance(spec, ListOf):
+        return isinstance(value, list)
+    if isinstance(spec, Bool):
+        return isinstance(value, bool)
+    if isinstance(spec, Int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str)

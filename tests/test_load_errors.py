@@ -477,8 +477,48 @@ ALL_AT_ONCE = [
          at(f"{STAGE}:14:17", "unknown add-on stack 'platform-cor'")),
 ]
 
+LIMITS = "    default: {cpu: 500m, memory: 512Mi}\n"
+CONFIG_SECTIONS = [  # gitops.yaml's policy and drift sections: checked at load, so every command refuses them
+    case("policy-unknown-key", sub(SETTINGS, LIMITS, LIMITS + "  policy:\n    rule: {GG104: {severity: warning}}\n"),
+         at(f"{SETTINGS}:17:5", "spec.policy.rule: unknown field", "did you mean 'rules'?")),
+    case("policy-unknown-rule-and-severity",
+         sub(SETTINGS, LIMITS, LIMITS + "  policy:\n    rules:\n      GG1O4: {severity: warning}\n"
+                                        "      GG105: {severity: fatal}\n"),
+         at(f"{SETTINGS}:18:7", "spec.policy.rules.GG1O4: 'GG1O4' is not a known policy rule id",
+            "did you mean 'GG104'?"),
+         at(f"{SETTINGS}:19:25", "spec.policy.rules.GG105.severity: 'fatal' is not one of error, warning, info")),
+    case("policy-exception-incomplete",
+         sub(SETTINGS, LIMITS,
+             LIMITS + "  policy:\n    exceptions:\n      - {rule: GG105, object: {}, expires: soon}\n"),
+         at(f"{SETTINGS}:18:9", "spec.policy.exceptions[0].reason: required field is missing"),
+         at(f"{SETTINGS}:18:31", "spec.policy.exceptions[0].object: name at least one of"),
+         at(f"{SETTINGS}:18:44", "spec.policy.exceptions[0].expires: expected a date YYYY-MM-DD, got 'soon'")),
+    case("drift-unknown-key-and-bad-flag",
+         sub(SETTINGS, LIMITS, LIMITS + "  drift:\n    countOutOfSnyc: true\n    countDegraded: maybe\n"),
+         at(f"{SETTINGS}:17:5", "spec.drift.countOutOfSnyc: unknown field", "did you mean 'countOutOfSync'?"),
+         at(f"{SETTINGS}:18:20", "spec.drift.countDegraded: expected true or false, got a string")),
+    case("drift-unsupported-jq-path",
+         sub(SETTINGS, LIMITS, LIMITS + "  drift:\n    ignoreDifferences:\n"
+                                        "      - {kind: Deployment, jqPathExpressions: ['.a | .b']}\n"),
+         at(f"{SETTINGS}:18:48", "spec.drift.ignoreDifferences[0].jqPathExpressions[0]: unsupported jq path")),
+    case("switch-not-a-boolean", sub(DEV, "ingress-nginx: {values: {controller: {replicaCount: 1}}}",
+                                     "ingress-nginx: {enabled: off-ish}"),
+         at(f"{DEV}:13:32", "spec.overrides.addons.ingress-nginx.enabled: expected true or false")),
+    case("star-with-names", sub(DEV, "tenants: [payments, search, checkout]", 'tenants: ["*", search]'),
+         at(f"{DEV}:9:12", 'spec.tenants: "*" selects every tenant')),
+    case("selector-unknown-operator",
+         sub(DEV, "tenants: [payments, search, checkout]", "tenants: {matchExpressions: [{key: a, operator: Equals}]}"),
+         at(f"{DEV}:9:51", "spec.tenants.matchExpressions[0].operator: 'Equals' is not one of In, NotIn")),
+    case("value-ending-in-newline", sub(CHECKOUT, "namespaces: [checkout]", 'namespaces: ["checkout\\n"]'),
+         at(f"{CHECKOUT}:8:16", "spec.namespaces[0]: 'checkout\\n' must be a DNS-1123 label")),
+    case("repo-url-ending-in-newline", sub(CHECKOUT, "sourceRepos: [https://github.com/acme/checkout.git,",
+                                           'sourceRepos: ["https://github.com/acme/checkout.git\\n",'),
+         at(f"{CHECKOUT}:12:17", "spec.sourceRepos[0]:", "is not a git or Helm repository URL")),
+]
+
 CASES = [*UNKNOWN_KEYS, *WRONG_TYPES, *MISSING_FIELDS, *BAD_NAMES, *DUPLICATES, *UNKNOWN_REFERENCES, *CYCLES,
-         *NAMESPACES, *ADDON_SOURCES, *CHART_VERSIONS, *CLUSTERS, *FILES, *HEADERS, *ALL_AT_ONCE]
+         *NAMESPACES, *ADDON_SOURCES, *CHART_VERSIONS, *CLUSTERS, *FILES, *HEADERS, *ALL_AT_ONCE,
+         *CONFIG_SECTIONS]
 
 
 # --- running a case ----------------------------------------------------------------------------------

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from gitops_gen.commands.options import output_option, repo_option
+from gitops_gen.commands.options import output_option, repo_option, use_colour
 from gitops_gen.errors import ExitCode, InputError
+from gitops_gen.kubeversions import SUPPORTED_VERSIONS
 from gitops_gen.load import find_repo_root
-from gitops_gen.validate import paths, schemas
-from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
-from gitops_gen.validate.engine import Options, validate_documents
 from gitops_gen.validate.findings import Report, Severity
 from gitops_gen.validate.output import FORMATS
-from gitops_gen.validate.repo import validate_repo
+
+if TYPE_CHECKING:
+    from gitops_gen.validate.crds import CrdRegistry
+
+# The schema engine (kubernetes-validate, jsonschema-rs) is imported inside the functions that use it:
+# `--help`, shell completion and every other command start without paying for it.
 
 
 @click.command("validate")
@@ -28,7 +31,7 @@ from gitops_gen.validate.repo import validate_repo
     "--kubernetes-version",
     "kubernetes_version",
     metavar="X.Y",
-    help=f"Target version in path mode (default {schemas.SUPPORTED_VERSIONS[-1]}).",
+    help=f"Target version in path mode (default {SUPPORTED_VERSIONS[-1]}).",
 )
 @click.option(
     "--strict/--no-strict",
@@ -63,6 +66,9 @@ def command(
     output: str,
 ) -> int:
     """Validate the rendered repository, or any manifests given as PATH (files, folders, - for stdin)."""
+    from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
+    from gitops_gen.validate.repo import validate_repo
+
     strict_fields = bool(strict) if inputs else strict is not False
     if inputs:
         crds = load_crd_dirs(crd_dirs, strict_fields=strict_fields) if crd_dirs else CrdRegistry()
@@ -79,7 +85,7 @@ def command(
             )
         root = find_repo_root(repo or Path.cwd())
         report = validate_repo(root, envs, crd_dirs, strict=strict is not False)
-    click.echo(FORMATS[output](report, _colour()), nl=False)
+    click.echo(FORMATS[output](report, use_colour()), nl=False)
     return int(ExitCode.OK if report.ok else ExitCode.FINDINGS)
 
 
@@ -91,6 +97,9 @@ def validate_paths(
     skip: frozenset[str],
     ignore_missing_schemas: bool,
 ) -> Report:
+    from gitops_gen.validate import paths
+    from gitops_gen.validate.engine import Options, validate_documents
+
     if paths.STDIN in inputs and paths.stdin_is_device(sys.stdin):
         raise InputError("'-' reads manifests from stdin, but nothing is piped in; pipe them or name files")
     docs, problems = paths.read_inputs(inputs, sys.stdin, strict=strict)
@@ -107,12 +116,14 @@ def validate_paths(
 
 def _version(raw: str | None) -> str:
     if raw is None:
-        return schemas.SUPPORTED_VERSIONS[-1]
+        return SUPPORTED_VERSIONS[-1]
+    from gitops_gen.validate.schemas import normalise_version
+
     try:
-        version = schemas.normalise_version(raw)
+        version = normalise_version(raw)
     except ValueError as err:
         raise InputError(f"--kubernetes-version: {err}") from None
-    supported = schemas.SUPPORTED_VERSIONS
+    supported = SUPPORTED_VERSIONS
     if _key(version) > _key(supported[-1]):
         raise InputError(
             f"--kubernetes-version {version} is newer than the newest schemas shipped "
@@ -131,7 +142,3 @@ def _key(version: str) -> tuple[int, int]:
     major, minor = version.split(".")
     return int(major), int(minor)
 
-
-def _colour() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -12,10 +12,10 @@ from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_poi
 from gitops_gen.drift.model import ClusterReport, DriftItem, Status
 from gitops_gen.drift.status import applications, is_application
 from gitops_gen.errors import InputError
-from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, Manifest, ObjectRef, ref_of
+from gitops_gen.manifest import Manifest, ObjectRef, ref_of
+from gitops_gen.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE, SCOPE_LABELS
 
 Identity = tuple[str, str, str, str]  # group, kind, namespace, name: versions do not matter
-SCOPE_LABELS = ("gitops-gen.io/addon", "gitops-gen.io/tenant")
 AUTOSCALERS = {("autoscaling", "HorizontalPodAutoscaler"), ("keda.sh", "ScaledObject")}
 _REPLICAS = parse_pointer("/spec/replicas")
 

@@ -13,14 +13,14 @@ drift:
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, parse_jq, parse_pointer, rule_from_argo
-from gitops_gen.errors import InputError, Location
-from gitops_gen.yamlio import LocDict, LocList, loc_of
+from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_jq, parse_pointer, rule_from_argo
+from gitops_gen.errors import InputError, InputErrors, Location
+from gitops_gen.spec import Bool, Errors, Field, ListOf, Obj, Str, Typed
+from gitops_gen.yamlio import loc_of
 
 DEFAULT_IGNORES = (
     # cert-manager's cainjector and friends write caBundle after every sync.
@@ -47,7 +47,6 @@ _FLAGS = {
     "countOutOfSync": "count_out_of_sync",
     "countDegraded": "count_degraded",
 }
-_RULE_KEYS = ("group", "kind", "name", "namespace", "jsonPointers", "jqPathExpressions")
 
 
 @dataclass(frozen=True)
@@ -59,53 +58,65 @@ class DriftConfig:
     count_degraded: bool = True
 
 
-def parse_config(raw: Mapping[str, Any] | None, where: Location | None = None) -> DriftConfig:
-    """The drift section as given (``None`` or empty: defaults); bad entries are InputErrors."""
-    if not raw:
-        return DriftConfig()
-    where = loc_of(raw, where or Location("gitops.yaml"))
-    if not isinstance(raw, Mapping):
-        raise InputError("drift: must be a mapping", where)
-    flags: dict[str, bool] = {}
-    rules: list[IgnoreRule] = []
-    for key, value in raw.items():
-        loc = raw.value_loc(key) if isinstance(raw, LocDict) else where
-        if key in _FLAGS:
-            if not isinstance(value, bool):
-                raise InputError(f"drift.{key} must be true or false", loc)
-            flags[_FLAGS[key]] = value
-        elif key == "ignoreDifferences":
-            rules.extend(_rules(value, loc))
-        else:
-            raise InputError(
-                f"unknown key drift.{key}{_hint(key, [*_FLAGS, 'ignoreDifferences'])}",
-                raw.key_loc(key) if isinstance(raw, LocDict) else where,
-            )
+# The subset of jq that ``ignore.parse_jq`` follows, as a pattern editors can check too (the parser decides).
+_JQ_STEP = r'(\.[A-Za-z_][A-Za-z0-9_-]*|\.?\["([^"\\]|\\.)*"\]|\.?\[[0-9]*\]|\.?"([^"\\]|\\.)*")\??'
+JQ_PATH = rf"\s*({_JQ_STEP})+\s*"
+
+
+def _path(parse: Callable[[str], tuple[Step, ...]], what: str, pattern: str | None = None) -> Typed:
+    """A path drift itself must follow: its syntax is checked when gitops.yaml is loaded."""
+
+    def build(value: str, loc: Location, path: str, errors: Errors) -> str | None:
+        try:
+            parse(value)
+        except PathSyntaxError as err:
+            errors.append(InputError(f"{path}: {err}", loc))
+            return None
+        return value
+
+    return Typed(Str(what=what), build, schema={"pattern": pattern} if pattern else {})
+
+
+IGNORE_RULE_SPEC = Obj({
+    "group": Field(Str(), doc="API group of the objects (`\"\"` for the core group); default: any group"),
+    "kind": Field(Str(), True, doc="kind of the objects, `*` for every kind"),
+    "name": Field(Str(), doc="only the object of this name"),
+    "namespace": Field(Str(), doc="only objects in this namespace"),
+    "jsonPointers": Field(ListOf(_path(parse_pointer, "a JSON pointer", "/.*")),
+                          doc="fields to ignore, e.g. `/spec/replicas`"),
+    "jqPathExpressions": Field(ListOf(_path(parse_jq, "a jq path", JQ_PATH)),
+                               doc='fields to ignore as jq paths: `.field`, `["key"]`, `[N]` and `[]` steps'),
+})
+
+
+def _build(section: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> DriftConfig:
+    flags = {_FLAGS[key]: value for key, value in section.items() if key in _FLAGS}
+    rules = tuple(rule_from_argo(entry) for entry in section.get("ignoreDifferences") or ())
     defaults = DEFAULT_IGNORES if flags.get("default_ignores", True) else ()
     return DriftConfig(ignore=(*defaults, *rules), **flags)
 
 
-def _rules(value: Any, loc: Location) -> list[IgnoreRule]:
-    if not isinstance(value, list):
-        raise InputError("drift.ignoreDifferences must be a list", loc)
-    rules = []
-    for index, entry in enumerate(value):
-        entry_loc = value.item_loc(index) if isinstance(value, LocList) else loc
-        if not isinstance(entry, Mapping):
-            raise InputError("drift.ignoreDifferences entries must be mappings", entry_loc)
-        for key in entry:
-            if key not in _RULE_KEYS:
-                key_loc = entry.key_loc(key) if isinstance(entry, LocDict) else entry_loc
-                raise InputError(f"unknown key {key!r} in ignoreDifferences{_hint(key, _RULE_KEYS)}", key_loc)
-        if not entry.get("kind"):
-            raise InputError("ignoreDifferences entry needs a kind", entry_loc)
-        try:
-            rules.append(rule_from_argo(entry))
-        except PathSyntaxError as err:
-            raise InputError(str(err), entry_loc) from None
-    return rules
+DRIFT_SPEC = Typed(Obj({
+    "ignoreDifferences": Field(ListOf(IGNORE_RULE_SPEC),
+                               doc="fields that never count as drift (Argo CD's shape), added to the defaults"),
+    "defaultIgnores": Field(Bool(), doc="ignore injected `caBundle`s of webhooks, CRD conversion and APIServices",
+                            default="true"),
+    "hpaOwnedReplicas": Field(Bool(), doc="ignore `spec.replicas` of workloads an autoscaler scales",
+                              default="true"),
+    "countOutOfSync": Field(Bool(), doc="an OutOfSync Application counts as drift", default="true"),
+    "countDegraded": Field(Bool(), doc="a Degraded or Missing Application counts as drift", default="true"),
+}), _build)
 
 
-def _hint(key: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def parse_config(raw: Mapping[str, Any] | DriftConfig | None, where: Location | None = None) -> DriftConfig:
+    """The drift section as given (``None`` or empty: defaults; already loaded: as is); bad entries are InputErrors."""
+    if isinstance(raw, DriftConfig):
+        return raw
+    if not raw:
+        return DriftConfig()
+    errors: Errors = []
+    config = DRIFT_SPEC.check(raw, loc_of(raw, where or Location("gitops.yaml")), "drift", errors)
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    assert isinstance(config, DriftConfig)
+    return config

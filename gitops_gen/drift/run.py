@@ -18,10 +18,9 @@ from gitops_gen.drift.config import DriftConfig, parse_config
 from gitops_gen.drift.live_dump import SUFFIXES, load_objects
 from gitops_gen.drift.model import ClusterReport, DriftReport
 from gitops_gen.errors import ExternalError, InputError
-from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, Manifest
-from gitops_gen.render.common import CLUSTER_LABEL
+from gitops_gen.manifest import Manifest
+from gitops_gen.ownership import CLUSTER_LABEL, OWNER_SELECTOR
 
-OWNER_SELECTOR = f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}"
 TIMEOUT_SECONDS = 30.0
 WORKERS = 8
 RETRIES = 3

@@ -18,11 +18,11 @@ from typing import Any
 from gitops_gen.errors import ExternalError
 from gitops_gen.kube.client import ApiResource, Cluster, RequestFailed, in_cluster_only
 from gitops_gen.kube.reader import LiveState, Reader
-from gitops_gen.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, ObjectRef
+from gitops_gen.manifest import ObjectRef
+from gitops_gen.ownership import OWNER_SELECTOR
 
 __all__ = ["ApiResource", "LiveState", "RequestFailed", "in_cluster_only", "read_applications", "read_live"]
 
-OWNER_SELECTOR = f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}"
 APPLICATION_API_VERSION = "argoproj.io/v1alpha1"
 MANY_NAMESPACES = 5  # beyond this, one cluster-wide LIST is cheaper than one LIST per namespace
 

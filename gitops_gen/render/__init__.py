@@ -19,7 +19,17 @@ from gitops_gen.errors import InputError, InputErrors, Location
 from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.model import ClusterPlan, Repo
 from gitops_gen.render import argocd, bundles
-from gitops_gen.render.common import ARGOCD_API, RENDERED_DIR, ROLE_LABEL, file_name, header, labels
+from gitops_gen.render.common import (
+    ADDON_LABEL,
+    ARGOCD_API,
+    CLUSTER_LABEL,
+    RENDERED_DIR,
+    ROLE_LABEL,
+    TENANT_LABEL,
+    file_name,
+    header,
+    labels,
+)
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
 
@@ -94,7 +104,7 @@ def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
     for layer in bootstrap_files(repo):
         layer_files.append((layer, None))
         for m in layer.manifests:
-            cluster = m.body["metadata"].get("labels", {}).get("gitops-gen.io/cluster")
+            cluster = m.body["metadata"].get("labels", {}).get(CLUSTER_LABEL)
             for name in [cluster] if cluster else list(desired):  # the root project serves every cluster
                 if name in desired:
                     desired[name].append(dataclasses.replace(m, path=layer.path))
@@ -145,7 +155,7 @@ def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, st
             options=["CreateNamespace=true", *(["ServerSideApply=true"] if addon.server_side_apply else [])],
             ignore_differences=addon.ignore_differences,
             depends_on=[f"{cluster.name}-{d}" for d in addon.depends_on],
-            extra_labels={"gitops-gen.io/addon": addon.name}), addon.origin))
+            extra_labels={ADDON_LABEL: addon.name}), addon.origin))
     for tenant in plan.tenants:
         project_name = f"{cluster.name}-{tenant.name}"
         out.append(Manifest(argocd.tenant_project(project_name, tenant, s, env, cluster), tenant.origin))
@@ -154,14 +164,14 @@ def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, st
             wave=waves.tenant_bundle, project=platform, namespace=tenant.namespaces[0],
             source=argocd.git_path_source(s, f"{RENDERED_DIR}/{folders['tenant', tenant.name, cluster.name]}"),
             ignore_differences=tenant.ignore_differences,
-            extra_labels={"gitops-gen.io/tenant": tenant.name}), tenant.origin))
+            extra_labels={TENANT_LABEL: tenant.name}), tenant.origin))
         for app in tenant.apps:
             deps = [f"{cluster.name}-{tenant.name}-namespaces", *(f"{cluster.name}-{d}" for d in app.depends_on)]
             out.append(Manifest(argocd.application(
                 f"{cluster.name}-{app.name}", **common, role="tenant-app", wave=waves.app(tenant.name, app.name),
                 project=project_name, source=argocd.app_source(app, env.name, cluster.name),
                 namespace=app.namespace, ignore_differences=app.ignore_differences, depends_on=deps,
-                finalizer=True, extra_labels={"gitops-gen.io/tenant": tenant.name}), app.origin))
+                finalizer=True, extra_labels={TENANT_LABEL: tenant.name}), app.origin))
     reader = folders.get(("platform", "drift-reader", cluster.name))
     if reader:
         out.append(Manifest(argocd.application(

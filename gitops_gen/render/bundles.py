@@ -1,8 +1,8 @@
 """Kustomize bundles: tenant namespaces, plain-manifest add-ons and the drift reader (pure).
 
 Each bundle is computed three times -- from the blueprint alone (base), with the
-environment's overrides (overlays/<env>) and with the cluster's too -- and
-``layers.layered`` turns the differences into overlays.
+environment's overrides (overlays/<env>) and with the cluster's too, all three as
+resolved in the plan -- and ``layers.layered`` turns the differences into overlays.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from gitops_gen.model import Addon, ClusterPlan, Repo, Tenant
 from gitops_gen.render.common import ADDON_LABEL, labels, with_labels
 from gitops_gen.render.layers import LayerFile, layered
 from gitops_gen.render.tenants import tenant_objects
-from gitops_gen.resolve import apply_addon_overrides, apply_tenant_overrides
-from gitops_gen.yamlio import LocList, to_json
+from gitops_gen.yamlio import to_json
 
 READER_NAMESPACE = "gitops-gen"
 READER_NAME = "gitops-gen-drift-reader"
@@ -45,12 +44,12 @@ class BundleLayers:
 def addon_objects(addon: Addon) -> list[Manifest]:
     """A plain-manifest add-on's objects: our labels added, the add-on namespace filled in where it belongs."""
     out = []
-    items = addon.raw.get("manifests") if isinstance(addon.raw.get("manifests"), LocList) else None
+    origins = addon.manifest_origins
     for index, body in enumerate(addon.manifests):
         obj: dict[str, Any] = with_labels(body, labels(**{ADDON_LABEL: addon.name}))
         if not is_cluster_scoped(obj["kind"]) and not obj["metadata"].get("namespace"):
             obj["metadata"] = {**obj["metadata"], "namespace": addon.namespace}
-        out.append(Manifest(obj, items.item_loc(index) if items is not None else addon.origin))
+        out.append(Manifest(obj, origins[index] if index < len(origins) else addon.origin))
     return out
 
 
@@ -81,8 +80,7 @@ def _tenant_layers(repo: Repo, tenant: Tenant, plans: Sequence[_Indexed], out: B
         if cluster_tenant is None:
             continue
         if plan.env.name not in envs:
-            env_over = (plan.env.overrides.get("tenants") or {}).get(tenant.name)
-            envs[plan.env.name] = objects(apply_tenant_overrides(tenant, [env_over]))
+            envs[plan.env.name] = objects(plan.env_tenants[tenant.name])
         clusters[plan.env.name, plan.cluster.name] = objects(cluster_tenant)
     _add(out, "tenant", tenant.name, f"tenants/{tenant.name}", base, envs, clusters, tenant.origin)
 
@@ -96,8 +94,7 @@ def _addon_layers(addon: Addon, plans: Sequence[_Indexed], out: BundleLayers) ->
         if cluster_addon is None or cluster_addon.kind != "manifests":
             continue
         if plan.env.name not in envs:
-            env_over = (plan.env.overrides.get("addons") or {}).get(addon.name)
-            envs[plan.env.name] = _freeze(addon_objects(apply_addon_overrides(addon, [env_over], [])))
+            envs[plan.env.name] = _freeze(addon_objects(plan.env_addons[addon.name]))
         clusters[plan.env.name, plan.cluster.name] = _freeze(addon_objects(cluster_addon))
     _add(out, "addon", addon.name, f"addons/{addon.stack}/{addon.name}", base, envs, clusters, addon.origin)
 

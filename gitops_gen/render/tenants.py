@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from gitops_gen.errors import Location
 from gitops_gen.manifest import Manifest
 from gitops_gen.model import Settings, Tenant
-from gitops_gen.render.common import TENANT_LABEL, labels
-from gitops_gen.yamlio import LocDict
+from gitops_gen.render.common import TENANT_LABEL, TIER_ANNOTATION, labels
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 # Pod Security Admission: block known privilege escalations, warn on anything short of "restricted".
 POD_SECURITY = {"pod-security.kubernetes.io/enforce": "baseline",
                 "pod-security.kubernetes.io/warn": "restricted",
                 "pod-security.kubernetes.io/audit": "restricted"}
-
-
-def _loc(tenant: Tenant, key: str) -> Location:
-    raw = tenant.raw
-    return raw.value_loc(key) if isinstance(raw, LocDict) and key in raw else tenant.origin
 
 
 def _meta(name: str, namespace: str, tenant: Tenant) -> dict[str, Any]:
@@ -33,7 +26,7 @@ def _quota(tenant: Tenant, settings: Settings, ns: str) -> dict[str, Any]:
     if tier.storage:
         hard["requests.storage"] = tier.storage
     meta = _meta("tenant-quota", ns, tenant)
-    meta["annotations"] = {"gitops-gen.io/tier": tier.name}
+    meta["annotations"] = {TIER_ANNOTATION: tier.name}
     return {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": meta, "spec": {"hard": hard}}
 
 
@@ -76,13 +69,13 @@ def tenant_objects(tenant: Tenant, settings: Settings) -> list[Manifest]:
     for ns in tenant.namespaces:
         ns_labels = {**POD_SECURITY, **labels(**{TENANT_LABEL: tenant.name}), **tenant.labels}
         out.append(Manifest({"apiVersion": "v1", "kind": "Namespace",
-                             "metadata": {"name": ns, "labels": ns_labels}}, _loc(tenant, "namespaces")))
-        out.append(Manifest(_quota(tenant, settings, ns), _loc(tenant, "tier")))
+                             "metadata": {"name": ns, "labels": ns_labels}}, tenant.loc("namespaces")))
+        out.append(Manifest(_quota(tenant, settings, ns), tenant.loc("tier")))
         out.append(Manifest(_limits(tenant, settings, ns), tenant.origin))
-        out.extend(Manifest(obj, _loc(tenant, "network")) for obj in _network(tenant, ns))
+        out.extend(Manifest(obj, tenant.loc("network")) for obj in _network(tenant, ns))
         if tenant.owners:
-            out.append(Manifest(_binding("tenant-owners", "admin", tenant.owners, ns, tenant), _loc(tenant, "owners")))
+            out.append(Manifest(_binding("tenant-owners", "admin", tenant.owners, ns, tenant), tenant.loc("owners")))
         if tenant.viewers:
             out.append(Manifest(_binding("tenant-viewers", "view", tenant.viewers, ns, tenant),
-                                _loc(tenant, "viewers")))
+                                tenant.loc("viewers")))
     return out

@@ -3,6 +3,8 @@
 Order inside a cluster's app-of-apps: AppProjects (-10), add-ons by dependency
 depth (0, 1, ...), tenant namespace bundles once the platform is up, then
 tenant apps by their own dependency depth.  Cycles were rejected by the loader.
+Depths come from the plan's ``wave_graph``, every add-on of the environment's stacks whether
+switched on or off on this cluster: switching one add-on off moves no other Application.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class Waves:
 
     @classmethod
     def of(cls, plan: ClusterPlan) -> Waves:
-        addon_depths = depths({a.name: a.depends_on for a in plan.addons})
+        addon_depths = depths(plan.wave_graph or {a.name: a.depends_on for a in plan.addons})
         bundle = max(addon_depths.values(), default=-1) + 1
         apps: dict[tuple[str, str], int] = {}
         for tenant in plan.tenants:

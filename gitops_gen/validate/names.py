@@ -9,17 +9,19 @@ values at most 63 characters, quantities ``resource.Quantity`` syntax.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from gitops_gen.naming import (
+    dns1035_label,
+    dns1123_label,
+    dns1123_subdomain,
+    label_value,
+    path_segment,
+    qualified_name,
+)
 from gitops_gen.quantity import QUANTITY
 from gitops_gen.validate.schemas import SchemaError
-
-_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_LABEL_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_QUALIFIED = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 
 NAME_RULES: dict[str, str] = {  # kind -> which name syntax the API server enforces
     "Namespace": "label",
@@ -32,68 +34,12 @@ NAME_RULES: dict[str, str] = {  # kind -> which name syntax the API server enfor
 _TEMPLATE_PATHS = (("spec", "template", "metadata"), ("spec", "jobTemplate", "spec", "template", "metadata"))
 
 
-def dns1123_label(value: str) -> str | None:
-    """None when valid, else why not (the API server's wording, shortened)."""
-    if len(value) > 63:
-        return "must be no more than 63 characters"
-    if not _LABEL.match(value):
-        return "must be a DNS-1123 label: lowercase alphanumerics and '-', starting and ending alphanumeric"
-    return None
-
-
-def dns1035_label(value: str) -> str | None:
-    if len(value) > 63:
-        return "must be no more than 63 characters"
-    if not _LABEL_1035.match(value):
-        return "must be a DNS-1035 label: lowercase alphanumerics and '-', starting with a letter"
-    return None
-
-
-def dns1123_subdomain(value: str) -> str | None:
-    if len(value) > 253:
-        return "must be no more than 253 characters"
-    if not _SUBDOMAIN.match(value):
-        return ("must be a DNS-1123 subdomain: lowercase alphanumerics, '-' and '.',"
-                " starting and ending alphanumeric")
-    return None
-
-
-def path_segment(value: str) -> str | None:
-    if value in (".", ".."):
-        return f"may not be {value!r}"
-    if "/" in value or "%" in value:
-        return "may not contain '/' or '%'"
-    return None
-
-
-def qualified_name(key: str) -> str | None:
-    """Label and annotation keys: ``[prefix/]name``, prefix a DNS subdomain, name <= 63 characters."""
-    prefix, slash, name = key.rpartition("/")
-    if slash and (not prefix or dns1123_subdomain(prefix)):
-        return "prefix must be a DNS-1123 subdomain"
-    if not name:
-        return "name part must not be empty"
-    if len(name) > 63:
-        return "name part must be no more than 63 characters"
-    if not _QUALIFIED.match(name):
-        return "name part must be alphanumerics, '-', '_' or '.', starting and ending alphanumeric"
-    return None
-
-
-def label_value(value: str) -> str | None:
-    if len(value) > 63:
-        return "must be no more than 63 characters"
-    if value and not _QUALIFIED.match(value):
-        return "must be empty or alphanumerics, '-', '_' or '.', starting and ending alphanumeric"
-    return None
-
-
 def quantity(value: Any) -> str | None:
     if isinstance(value, bool):
         return "must be a quantity such as 500m, 2Gi or 1.5"
     if isinstance(value, (int, float)):
         return None
-    if isinstance(value, str) and QUANTITY.match(value):
+    if isinstance(value, str) and QUANTITY.fullmatch(value):
         return None
     return "must be a quantity such as 500m, 2Gi or 1.5"
 

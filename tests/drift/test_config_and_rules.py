@@ -47,22 +47,23 @@ def test_section_parsed() -> None:
     [
         (
             "drift:\n  countOutOfSnyc: true\n",
-            "unknown key drift.countOutOfSnyc (did you mean 'countOutOfSync'?)",
+            "drift.countOutOfSnyc: unknown field (did you mean 'countOutOfSync'?)",
             Location("gitops.yaml", 2, 3),
         ),
         (
             "drift:\n  countDegraded: 'no'\n",
-            "drift.countDegraded must be true or false",
+            "drift.countDegraded: expected true or false, got a string",
             Location("gitops.yaml", 2, 18),
         ),
         (
             "drift:\n  ignoreDifferences:\n    - {kind: X, jqPathExpressions: ['.a | select(.b)']}\n",
-            "unsupported jq path '.a | select(.b)': only .field, [\"key\"], [N] and [] steps",
-            Location("gitops.yaml", 3, 7),
+            "drift.ignoreDifferences[0].jqPathExpressions[0]: unsupported jq path '.a | select(.b)':"
+            " only .field, [\"key\"], [N] and [] steps",
+            Location("gitops.yaml", 3, 37),
         ),
         (
             "drift:\n  ignoreDifferences:\n    - {kind: X, pointers: [/a]}\n",
-            "unknown key 'pointers' in ignoreDifferences (did you mean 'jsonPointers'?)",
+            "drift.ignoreDifferences[0].pointers: unknown field (did you mean 'jsonPointers'?)",
             Location("gitops.yaml", 3, 17),
         ),
     ],

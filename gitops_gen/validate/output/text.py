@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from gitops_gen.validate.findings import Finding, Report, Severity
-
-_COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
-_BOLD, _RESET = "\033[1m", "\033[0m"
+from gitops_gen.colour import paint
+from gitops_gen.validate.findings import Finding, Report
 
 
 def format_report(report: Report, color: bool = False) -> str:
     lines: list[str] = []
     for file, group in groupby(report.findings, key=lambda f: f.file):
-        lines.append(f"{_BOLD}{file or '(repository)'}{_RESET}" if color else file or "(repository)")
+        lines.append(paint(file or "(repository)", "heading", color))
         lines.extend(f"  {finding_line(f, color)}" for f in group)
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
@@ -21,9 +19,7 @@ def format_report(report: Report, color: bool = False) -> str:
 
 def finding_line(finding: Finding, color: bool = False) -> str:
     """``[<line>: ]<severity> [<rule>] <object>: <path>: <message>[ (from <blueprint>)]``"""
-    severity = finding.severity.value
-    if color:
-        severity = f"{_COLOURS[finding.severity]}{severity}{_RESET}"
+    severity = paint(finding.severity.value, finding.severity.value, color)
     at = f"{finding.line}: " if finding.line > 0 else ""
     body = ": ".join(p for p in (_object(finding), finding.path, finding.message) if p)
     origin = f" (from {finding.source})" if finding.source else ""

@@ -77,11 +77,9 @@ RULES: dict[str, Rule] = {
 }
 
 
-def load_config(raw: Mapping[str, Any] | None) -> PolicyConfig:
-    """Parse gitops.yaml's ``policy:`` section; rule ids may name policy and reference rules."""
-    from gitops_gen.validate.references import REFERENCE_RULES  # late: references imports this package
-
-    return parse_policy(raw, (*RULES, *REFERENCE_RULES))
+def load_config(raw: Mapping[str, Any] | PolicyConfig | None) -> PolicyConfig:
+    """gitops.yaml's ``policy:`` section (loaded with gitops.yaml already, or plain data to parse)."""
+    return parse_policy(raw)
 
 
 def run_rules(objects: Sequence[Manifest], context: PolicyContext,

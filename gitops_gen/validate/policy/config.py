@@ -13,7 +13,9 @@ policy:
       expires: 2027-03-31
 ```
 
-Mistakes are ``InputError`` s naming ``file:line:col`` (all of them at once).  An exception that
+The section is declared with ``gitops_gen.spec`` (``POLICY_SPEC``) and checked when gitops.yaml is
+loaded, so every command rejects the same mistakes: ``InputError`` s naming ``file:line:col``, all of
+them at once.  An exception that
 has expired is not an input error but an error *finding* (rule ``GG000``) so CI fails on the day
 it lapses while ``render`` keeps working; an expired exception no longer suppresses anything.
 """
@@ -21,21 +23,19 @@ it lapses while ``render`` keeps working; an expired exception no longer suppres
 from __future__ import annotations
 
 import datetime
-import difflib
 import fnmatch
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gitops_gen import naming
 from gitops_gen.errors import InputError, InputErrors, Location
 from gitops_gen.manifest import ObjectRef
+from gitops_gen.spec import Bool, Date, Errors, Field, ListOf, MapOf, Obj, Str, Typed
 from gitops_gen.validate.findings import Severity
-from gitops_gen.yamlio import LocDict, LocList
+from gitops_gen.yamlio import LocDict, loc_of
 
 SELECTOR_KEYS = ("apiVersion", "kind", "namespace", "name")
-_POLICY_KEYS = ("requiredNamespaceLabels", "rules", "exceptions")
-_RULE_KEYS = ("enabled", "severity")
-_EXCEPTION_KEYS = ("rule", "object", "reason", "expires")
 
 
 @dataclass(frozen=True)
@@ -72,142 +72,71 @@ class PolicyConfig:
         return (self.rules or {}).get(rule, RuleSetting())
 
 
-_NOWHERE = Location("gitops.yaml")
+def known_rules() -> tuple[str, ...]:
+    """Every rule id ``rules:`` and ``exceptions:`` may name: the policy rules and the reference checks."""
+    from gitops_gen.validate.policy import EXPIRED_EXCEPTION, RULES  # late: that package imports this module
+    from gitops_gen.validate.references import REFERENCE_RULES
+
+    return tuple(sorted({*RULES, *REFERENCE_RULES} - {EXPIRED_EXCEPTION}))
 
 
-def _loc(node: Any, key: str | None = None, default: Location = _NOWHERE) -> Location:
-    if isinstance(node, LocDict):
-        return node.value_loc(key) if key is not None else node.loc
-    if isinstance(node, LocList):
-        return node.loc
-    return default
+def _rule_setting(body: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> RuleSetting:
+    return RuleSetting(body.get("enabled", True), Severity(body["severity"]) if "severity" in body else None)
 
 
-def _key_loc(node: Mapping[str, Any], key: str, default: Location) -> Location:
-    return node.key_loc(key) if isinstance(node, LocDict) else default
+def _not_empty(body: LocDict, path: str, errors: Errors) -> None:
+    if not body:
+        errors.append(InputError(f"{path}: name at least one of {', '.join(SELECTOR_KEYS)}", body.loc))
 
 
-def _hint(word: str, choices: Collection[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def _exception(body: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> PolicyException:
+    selector = tuple((k, str(body["object"][k])) for k in SELECTOR_KEYS if k in body["object"])
+    return PolicyException(body["rule"], selector, body["reason"], body["expires"], loc)
 
 
-class _Parser:
-    def __init__(self, known_rules: Collection[str]) -> None:
-        self.known = sorted(known_rules)
-        self.errors: list[InputError] = []
-
-    def fail(self, message: str, loc: Location) -> None:
-        self.errors.append(InputError(message, loc))
-
-    def mapping(self, node: Any, what: str, keys: tuple[str, ...], loc: Location) -> Mapping[str, Any] | None:
-        if not isinstance(node, Mapping):
-            self.fail(f"{what} must be a mapping", loc)
-            return None
-        for key in node:
-            if key not in keys:
-                self.fail(f"unknown key {key!r} in {what}{_hint(str(key), keys)}", _key_loc(node, key, loc))
-        return node
-
-    def rule_id(self, value: Any, loc: Location) -> str | None:
-        if value in self.known:
-            return str(value)
-        self.fail(f"unknown policy rule {value!r}{_hint(str(value), self.known)}", loc)
-        return None
-
-    def labels(self, node: Any, loc: Location) -> tuple[str, ...]:
-        if not isinstance(node, list) or not all(isinstance(v, str) and v for v in node):
-            self.fail("policy.requiredNamespaceLabels must be a list of label keys", loc)
-            return ()
-        return tuple(node)
-
-    def rules(self, node: Any, loc: Location) -> dict[str, RuleSetting]:
-        if not isinstance(node, Mapping):
-            self.fail("policy.rules must be a mapping of rule id to settings", loc)
-            return {}
-        out: dict[str, RuleSetting] = {}
-        for key, value in node.items():
-            rule = self.rule_id(key, _key_loc(node, key, loc))
-            vloc = _loc(node, key, loc)
-            body = self.mapping(value, f"policy.rules.{key}", _RULE_KEYS, vloc)
-            if rule is None or body is None:
-                continue
-            enabled = body.get("enabled", True)
-            if not isinstance(enabled, bool):
-                self.fail(f"policy.rules.{key}.enabled must be true or false", _loc(body, "enabled", vloc))
-                enabled = True
-            severity = None
-            if "severity" in body:
-                choices = [s.value for s in Severity]
-                try:
-                    severity = Severity(body["severity"])
-                except ValueError:
-                    self.fail(f"policy.rules.{key}.severity must be one of {', '.join(choices)}"
-                              f"{_hint(str(body['severity']), choices)}", _loc(body, "severity", vloc))
-            out[rule] = RuleSetting(enabled, severity)
-        return out
-
-    def exception(self, node: Any, loc: Location) -> PolicyException | None:
-        body = self.mapping(node, "policy exception", _EXCEPTION_KEYS, loc)
-        if body is None:
-            return None
-        for key in _EXCEPTION_KEYS:
-            if key not in body or body[key] in (None, "", {}):
-                self.fail(f"policy exception needs {key!r}", loc)
-        rule = self.rule_id(body["rule"], _loc(body, "rule", loc)) if body.get("rule") else None
-        selector = self.selector(body.get("object"), _loc(body, "object", loc))
-        reason = body.get("reason")
-        if reason is not None and not isinstance(reason, str):
-            self.fail("policy exception reason must be text", _loc(body, "reason", loc))
-        expires = self.date(body.get("expires"), _loc(body, "expires", loc))
-        if rule is None or selector is None or not reason or expires is None:
-            return None
-        return PolicyException(rule, selector, str(reason), expires, loc)
-
-    def selector(self, node: Any, loc: Location) -> tuple[tuple[str, str], ...] | None:
-        if node in (None, {}):
-            return None  # reported as missing
-        body = self.mapping(node, "policy exception object", SELECTOR_KEYS, loc)
-        if body is None:
-            return None
-        if not all(isinstance(v, str) for v in body.values()):
-            self.fail("policy exception object values must be text (globs allowed)", loc)
-            return None
-        return tuple((k, str(body[k])) for k in SELECTOR_KEYS if k in body)
-
-    def date(self, value: Any, loc: Location) -> datetime.date | None:
-        if value in (None, ""):
-            return None
-        if isinstance(value, datetime.date):
-            return value
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"policy exception expires must be a date YYYY-MM-DD, got {value!r}", loc)
-            return None
+def _policy(body: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> PolicyConfig:
+    labels = body.get("requiredNamespaceLabels")
+    return PolicyConfig(PolicyConfig.required_namespace_labels if labels is None else tuple(labels),
+                        dict(body.get("rules") or {}), tuple(body.get("exceptions") or ()))
 
 
-def parse_policy(raw: Mapping[str, Any] | None, known_rules: Collection[str]) -> PolicyConfig:
-    """Parse the ``policy:`` section (a LocDict from gitops.yaml, or plain data); raise InputError(s)."""
+RULE_ID = Str(choices=known_rules, what="a known policy rule id")
+SEVERITIES = tuple(s.value for s in Severity)
+EXCEPTION_SPEC = Typed(Obj({
+    "rule": Field(RULE_ID, True, doc="the rule id the exception is for"),
+    "object": Field(Obj({k: Field(Str(), doc=f"glob over the object's {k}") for k in SELECTOR_KEYS},
+                        check_extra=_not_empty, schema={"minProperties": 1}), True,
+                    doc="which objects: any of apiVersion, kind, namespace, name (globs allowed)"),
+    "reason": Field(Str(r"[\s\S]*\S[\s\S]*", "a reason (not blank)"), True, doc="why, for the next reviewer"),
+    "expires": Field(Date(), True, doc="YYYY-MM-DD; past it the exception no longer applies and is itself "
+                                       "an error (GG000)"),
+}), _exception)
+POLICY_SPEC = Typed(Obj({
+    "requiredNamespaceLabels": Field(ListOf(Str(naming.LABEL_KEY, "a label key"), unique=True),
+                                     doc="labels every tenant namespace must carry (GG107)",
+                                     default="[cost-center]"),
+    "rules": Field(MapOf(Typed(Obj({
+        "enabled": Field(Bool(), doc="false turns the rule off", default="true"),
+        "severity": Field(Str(choices=SEVERITIES), doc="error, warning or info", default="the rule's own"),
+    }), _rule_setting), keys=RULE_ID), doc="per rule id: `enabled` and `severity`"),
+    "exceptions": Field(ListOf(EXCEPTION_SPEC), doc="objects a rule does not apply to, each with a reason and "
+                                                    "an expiry date"),
+}), _policy)
+
+
+def parse_policy(raw: Mapping[str, Any] | PolicyConfig | None,
+                 known_rules: Collection[str] | None = None) -> PolicyConfig:
+    """The ``policy:`` section (a LocDict from gitops.yaml, or plain data; already loaded: as is).
+
+    Raises InputError(s), all of them at once.  ``known_rules`` is accepted for compatibility: the spec
+    asks the rule registries itself."""
+    if isinstance(raw, PolicyConfig):
+        return raw
     if raw is None:
         return PolicyConfig()
-    parser = _Parser(known_rules)
-    top = _loc(raw)
-    section = parser.mapping(raw, "policy", _POLICY_KEYS, top) or {}
-    labels = (parser.labels(section["requiredNamespaceLabels"], _loc(section, "requiredNamespaceLabels", top))
-              if "requiredNamespaceLabels" in section else PolicyConfig.required_namespace_labels)
-    rules = parser.rules(section["rules"], _loc(section, "rules", top)) if "rules" in section else {}
-    exceptions: list[PolicyException] = []
-    if "exceptions" in section:
-        items = section["exceptions"]
-        if not isinstance(items, list):
-            parser.fail("policy.exceptions must be a list", _loc(section, "exceptions", top))
-            items = []
-        for index, item in enumerate(items):
-            loc = items.item_loc(index) if isinstance(items, LocList) else top
-            parsed = parser.exception(item, loc)
-            if parsed is not None:
-                exceptions.append(parsed)
-    if parser.errors:
-        raise parser.errors[0] if len(parser.errors) == 1 else InputErrors(parser.errors)
-    return PolicyConfig(labels, rules, tuple(exceptions))
+    errors: Errors = []
+    config = POLICY_SPEC.check(raw, loc_of(raw, Location("gitops.yaml")), "policy", errors)
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    assert isinstance(config, PolicyConfig)
+    return config

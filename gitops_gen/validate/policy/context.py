@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-# Labels and annotations the render writes and the rules read (the contract with gitops_gen.render).
-TENANT_LABEL = "gitops-gen.io/tenant"
-ADDON_LABEL = "gitops-gen.io/addon"
-ROLE_LABEL = "gitops-gen.io/role"  # root | addon | tenant-namespaces | tenant-app
-ENV_LABEL = "gitops-gen.io/env"
-CLUSTER_LABEL = "gitops-gen.io/cluster"
-ALLOW_PROD_PRUNE = "gitops-gen.io/allow-prod-prune"  # "true" when the Environment opts in to prune
-DEPENDS_ON = "gitops-gen.io/depends-on"  # "a,b": Application names this one must sync after
-SYNC_WAVE = "argocd.argoproj.io/sync-wave"
+# Labels and annotations the render writes and the rules read (the contract lives in gitops_gen.ownership).
+from gitops_gen.ownership import ADDON_LABEL, CLUSTER_LABEL, ENV_LABEL, ROLE_LABEL, SYNC_WAVE, TENANT_LABEL
+from gitops_gen.ownership import DEPENDS_ON_ANNOTATION as DEPENDS_ON
+from gitops_gen.ownership import PROD_PRUNE_ANNOTATION as ALLOW_PROD_PRUNE
+
+__all__ = ["ADDON_LABEL", "ALLOW_PROD_PRUNE", "CLUSTER_LABEL", "DEPENDS_ON", "ENV_LABEL", "ROLE_LABEL", "SYNC_WAVE",
+           "TENANT_LABEL", "PolicyContext"]
 
 
 @dataclass(frozen=True)

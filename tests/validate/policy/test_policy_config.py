@@ -107,31 +107,31 @@ def error_of(text: str) -> InputError:
 
 def test_unknown_rule_id_has_did_you_mean_and_position() -> None:
     err = error_of("policy:\n  rules:\n    GG1O4: {enabled: false}\n")
-    assert str(err) == "gitops.yaml:3:5: unknown policy rule 'GG1O4' (did you mean 'GG104'?)"
+    assert str(err) == ("gitops.yaml:3:5: policy.rules.GG1O4: 'GG1O4' is not a known policy rule id"
+                        " (did you mean 'GG104'?)")
 
 
 def test_unknown_key_has_did_you_mean_and_position() -> None:
     err = error_of("policy:\n  rules:\n    GG104: {severty: warning}\n")
-    assert str(err) == ("gitops.yaml:3:13: unknown key 'severty' in policy.rules.GG104 "
-                        "(did you mean 'severity'?)")
+    assert str(err) == "gitops.yaml:3:13: policy.rules.GG104.severty: unknown field (did you mean 'severity'?)"
 
 
 def test_bad_severity_value() -> None:
     err = error_of("policy:\n  rules:\n    GG104:\n      severity: fatal\n")
-    assert str(err) == "gitops.yaml:4:17: policy.rules.GG104.severity must be one of error, warning, info"
+    assert str(err) == "gitops.yaml:4:17: policy.rules.GG104.severity: 'fatal' is not one of error, warning, info"
 
 
 def test_unknown_top_level_key() -> None:
     err = error_of("policy:\n  exception: []\n")
-    assert str(err) == "gitops.yaml:2:3: unknown key 'exception' in policy (did you mean 'exceptions'?)"
+    assert str(err) == "gitops.yaml:2:3: policy.exception: unknown field (did you mean 'exceptions'?)"
 
 
 def test_exception_without_reason_or_expires_is_an_error() -> None:
     err = error_of("policy:\n  exceptions:\n    - rule: GG105\n      object: {name: legacy}\n")
     assert isinstance(err, InputErrors)
     assert [str(e) for e in err.errors] == [
-        "gitops.yaml:3:7: policy exception needs 'expires'",
-        "gitops.yaml:3:7: policy exception needs 'reason'",
+        "gitops.yaml:3:7: policy.exceptions[0].expires: required field is missing",
+        "gitops.yaml:3:7: policy.exceptions[0].reason: required field is missing",
     ]
 
 
@@ -140,9 +140,9 @@ def test_exception_with_bad_date_and_selector_key() -> None:
                    "      reason: r\n      expires: next year\n")
     assert isinstance(err, InputErrors)
     messages = [str(e) for e in err.errors]
-    assert ("gitops.yaml:4:16: unknown key 'nmae' in policy exception object (did you mean 'name'?)"
+    assert ("gitops.yaml:4:16: policy.exceptions[0].object.nmae: unknown field (did you mean 'name'?)"
             in messages)
-    assert "gitops.yaml:6:16: policy exception expires must be a date YYYY-MM-DD, got 'next year'" in messages
+    assert "gitops.yaml:6:16: policy.exceptions[0].expires: expected a date YYYY-MM-DD, got 'next year'" in messages
 
 
 def test_plain_dicts_are_accepted() -> None:
