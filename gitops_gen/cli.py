@@ -27,10 +27,12 @@ COMMANDS = {
     "drift": "gitops_gen.commands.drift",
     "schema": "gitops_gen.commands.schema",
     "promote": "gitops_gen.commands.promote",
+    "init": "gitops_gen.commands.init",
 }
 
 EXAMPLES = """\b
 Examples (the commands of a day):
+  gitops-gen init platform-gitops        start a new repository (then see its README)
   gitops-gen render                      regenerate rendered/ from blueprints
   gitops-gen render --check              fail when rendered/ is stale (CI, pre-commit)
   gitops-gen validate                    validate the rendered repository

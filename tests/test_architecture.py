@@ -20,7 +20,8 @@ OWNERS = {
     "deepdiff": {"drift.compare"},
     "git": set(),  # tests only
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
-              "commands.schema", "commands.promote"},
+              "commands.schema", "commands.promote",
+              "commands.init"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
