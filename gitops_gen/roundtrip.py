@@ -61,7 +61,8 @@ def apply_edits(text: str, edits: Sequence[Edit], filename: str = "<blueprint>")
     yaml = _yaml(text)
     doc = _load(yaml, text, filename)
     before = _dump(yaml, doc)
-    for edit in edits:
+    # settings first: a removal that empties a mapping a setting then refills would drop its comments
+    for edit in sorted(edits, key=lambda e: e.remove):
         if edit.remove:
             _remove(doc, edit.path, edit.keep)
         else:
@@ -196,7 +197,7 @@ def _to_node(value: Any, flow: bool) -> Any:
         seq = CommentedSeq(_to_node(v, True) for v in value)
         seq.fa.set_flow_style()
         return seq
-    if isinstance(value, str) and load_plain(value) != [value]:
+    if isinstance(value, str) and load_plain(str(value)) != [value]:  # str(): libyaml takes no str subclass
         return DoubleQuotedScalarString(value)  # "yes", "1.30", "#x": read back as the string it is
     return value
 
