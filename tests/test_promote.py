@@ -176,3 +176,13 @@ def test_a_broken_repository_is_an_input_error(globex: Path) -> None:
     qa.write_text(qa.read_text().replace("promotesFrom: dev", "promotesFrom: dve"))
     code, _, err = promote(globex, "--to", "qa")
     assert code == 2 and "environments/qa.yaml:5:" in err and "did you mean 'dev'" in err
+
+
+def test_an_addon_switched_off_on_either_side_is_reported_not_promoted(example_repo: Path) -> None:
+    # dev switches external-dns off (`enabled: false`); stage runs it: nothing of it moves either way
+    stage = plan(example_repo, "stage", addons=["external-dns"])
+    assert stage.changes == () and stage.notes == ("external-dns: switched off in dev; not promoted",)
+    back = plan(example_repo, "dev", source="stage", addons=["external-dns"])
+    assert back.changes == () and back.notes == ("external-dns: switched off in dev; not promoted",)
+    code, out, _ = promote(example_repo, "--to", "stage", "--dry-run")
+    assert code == 0 and "nothing to promote from dev to stage" in out
