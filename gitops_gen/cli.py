@@ -26,6 +26,7 @@ COMMANDS = {
     "validate": "gitops_gen.commands.validate",
     "drift": "gitops_gen.commands.drift",
     "schema": "gitops_gen.commands.schema",
+    "diff": "gitops_gen.commands.diff",
     "promote": "gitops_gen.commands.promote",
     "init": "gitops_gen.commands.init",
 }

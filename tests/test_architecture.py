@@ -16,16 +16,17 @@ OWNERS = {
     "kubernetes": {"kube.client"},
     "urllib3": {"kube.client"},
     "kubernetes_validate": {"validate.schemas"},
-    "jsonschema_rs": {"validate.schemas", "validate.crds", "validate.argocd"},
+    "jsonschema_rs": {"validate.schemas", "validate.crds"},
+    "re2": {"validate.gopattern"},
     "deepdiff": {"drift.compare"},
-    "git": set(),  # tests only
+    "git": {"gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
-              "commands.schema", "commands.promote",
-              "commands.init"},
+              "commands.schema", "commands.diff", "commands.promote", "commands.init"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
-        "quantity", "validate.policy", "validate.references")
+        "quantity", "validate.policy", "validate.references", "diff.fields", "diff.clusters", "diff.risks",
+        "diff.model", "diff.formats")
 IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops_gen.kube", "gitops_gen.writer",
           "gitops_gen.kustomize", "gitops_gen.cli", "gitops_gen.commands"}
 

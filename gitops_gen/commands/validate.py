@@ -66,12 +66,13 @@ def command(
     output: str,
 ) -> int:
     """Validate the rendered repository, or any manifests given as PATH (files, folders, - for stdin)."""
-    from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
+    from gitops_gen.validate import paths
+    from gitops_gen.validate.crds import CrdRegistry
     from gitops_gen.validate.repo import validate_repo
 
     strict_fields = bool(strict) if inputs else strict is not False
     if inputs:
-        crds = load_crd_dirs(crd_dirs, strict_fields=strict_fields) if crd_dirs else CrdRegistry()
+        crds = paths.load_crd_dirs(crd_dirs, strict_fields=strict_fields) if crd_dirs else CrdRegistry()
         if repo is not None or envs:
             raise InputError("--repo and --env are for repo mode; do not combine them with PATH arguments")
         report = validate_paths(
@@ -111,7 +112,7 @@ def validate_paths(
         missing_schema=None if ignore_missing_schemas else Severity.ERROR,
     )
     report = validate_documents(docs, options)
-    return Report(report.documents, report.findings + tuple(problems)).sorted()
+    return Report(report.documents, report.findings + tuple(problems) + crds.findings).sorted()
 
 
 def _version(raw: str | None) -> str:

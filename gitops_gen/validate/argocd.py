@@ -19,9 +19,7 @@ import json
 from importlib import resources
 from typing import Any
 
-import jsonschema_rs
-
-from gitops_gen.validate.crds import CrdRegistry, CustomKind, schema_from_crd, strict
+from gitops_gen.validate.crds import CrdRegistry, CustomKind, compile_schema, schema_from_crd, strict
 
 FILES = ("application.json", "appproject.json", "applicationset.json")
 
@@ -56,7 +54,7 @@ def registry(strict_fields: bool = True) -> CrdRegistry:
         crd = _as_crd(entry)
         version = entry["apiVersion"].split("/")[1]
         schema = schema_from_crd(crd, version)
-        validator = jsonschema_rs.Draft4Validator(strict(schema) if strict_fields else schema)
+        validator = compile_schema(strict(schema) if strict_fields else schema)
         kinds[(entry["apiVersion"], entry["kind"])] = CustomKind(
             entry["crd"], entry["scope"] != "Cluster", validator
         )

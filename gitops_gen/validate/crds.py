@@ -3,11 +3,19 @@
 A CRD's ``openAPIV3Schema`` is OpenAPI 3.0 (draft-4 semantics plus
 ``nullable`` and the ``x-kubernetes-*`` extensions).  ``schema_from_crd``
 turns it into a plain draft-4 JSON schema: ``nullable`` becomes a ``null``
-type, int-or-string an ``anyOf``, and ``apiVersion``/``kind``/``metadata`` are
-added at the root (the API server handles them implicitly).  ``strict`` then
-rejects unknown fields the way ``kubectl apply --validate=strict`` does: every
-object that lists ``properties`` and does not preserve unknown fields gets
+type, int-or-string an ``anyOf``, ``pattern`` the Go-regexp keyword of
+``gopattern`` (RE2, as the API server evaluates it), and ``apiVersion``/
+``kind``/``metadata`` are added at the root (the API server handles them
+implicitly).  ``strict`` then rejects unknown fields the way
+``kubectl apply --validate=strict`` does: every object that lists
+``properties`` and does not preserve unknown fields gets
 ``additionalProperties: false``.
+
+Both CRD API versions are read: ``apiextensions.k8s.io/v1`` (a schema per
+version) and ``v1beta1`` (``spec.validation.openAPIV3Schema`` shared by all
+versions, or per version, and the single ``spec.version``).  A CRD that cannot
+be turned into a validator is a finding about that CRD, never the end of the
+run; a pattern Go could not compile either is skipped with a warning naming it.
 """
 
 from __future__ import annotations
@@ -15,35 +23,44 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
-from gitops_gen import yamlio
-from gitops_gen.errors import InputError, Location
+from gitops_gen.validate import gopattern
+from gitops_gen.validate.findings import CRD, Finding, Severity
 from gitops_gen.validate.schemas import SchemaError, errors_of
 
 CRD_API_VERSIONS = ("apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1")
-_SUFFIXES = (".yaml", ".yml", ".json")
 _OBJECT_META = {"type": "object"}  # validated by names.check_metadata, like the API server does
-_COMBINATORS = ("allOf", "anyOf", "oneOf", "not")
+_DROPPED = ("description", "nullable", "example", "externalDocs")
 
 
 def crd_versions(crd: Mapping[str, Any]) -> dict[str, Mapping[str, Any] | None]:
     """version name -> openAPIV3Schema (None when the CRD gives none), for v1 and v1beta1 CRDs."""
-    spec = crd.get("spec") or {}
-    shared = (spec.get("validation") or {}).get("openAPIV3Schema")  # v1beta1: one schema for all
+    spec = _mapping(crd.get("spec"))
+    shared = _mapping(spec.get("validation")).get("openAPIV3Schema")  # v1beta1: one schema for all
     versions = spec.get("versions") or ([{"name": spec["version"]}] if spec.get("version") else [])
-    return {str(v.get("name")): (v.get("schema") or {}).get("openAPIV3Schema") or shared for v in versions}
+    out: dict[str, Mapping[str, Any] | None] = {}
+    for entry in versions if isinstance(versions, list) else ():
+        entry = _mapping(entry)
+        schema = _mapping(entry.get("schema")).get("openAPIV3Schema") or shared
+        out[str(entry.get("name"))] = schema if isinstance(schema, Mapping) else None
+    return out
 
 
-def schema_from_crd(crd_doc: Mapping[str, Any], version: str) -> dict[str, Any]:
-    """The JSON schema (draft 4) for one version of a CRD; raise KeyError when it has no such schema."""
+def schema_from_crd(
+    crd_doc: Mapping[str, Any], version: str, skipped: list[tuple[str, str, str]] | None = None
+) -> dict[str, Any]:
+    """The JSON schema (draft 4) for one version of a CRD; raise KeyError when it has no such schema.
+
+    Patterns Go could not compile are left out; each is appended to ``skipped`` as
+    (field path, pattern, reason).
+    """
     raw = crd_versions(crd_doc).get(version)
     if raw is None:
-        raise KeyError(f"CRD {(crd_doc.get('metadata') or {}).get('name')} has no schema for {version}")
-    schema: dict[str, Any] = _convert(raw)
+        raise KeyError(f"CRD {_mapping(crd_doc.get('metadata')).get('name')} has no schema for {version}")
+    schema: dict[str, Any] = _convert(raw, "", [] if skipped is None else skipped)
     props = schema.setdefault("properties", {})
     props.setdefault("apiVersion", {"type": "string"})
     props.setdefault("kind", {"type": "string"})
@@ -52,17 +69,27 @@ def schema_from_crd(crd_doc: Mapping[str, Any], version: str) -> dict[str, Any]:
     return schema
 
 
-def _convert(node: Any) -> Any:
+def _convert(node: Any, at: str, skipped: list[tuple[str, str, str]]) -> Any:
     if isinstance(node, list):
-        return [_convert(item) for item in node]
+        return [_convert(item, at, skipped) for item in node]
     if not isinstance(node, Mapping):
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in ("properties", "patternProperties", "definitions"):
-            out[key] = {k: _convert(v) for k, v in value.items()}
-        elif key not in ("description", "nullable", "example", "externalDocs"):
-            out[key] = _convert(value)
+        if key in ("properties", "patternProperties", "definitions") and isinstance(value, Mapping):
+            out[key] = {k: _convert(v, f"{at}.{k}" if at else str(k), skipped) for k, v in value.items()}
+        elif key == "items":
+            out[key] = _convert(value, f"{at}[]", skipped)
+        elif key == "additionalProperties":
+            out[key] = _convert(value, f"{at}.*" if at else "*", skipped)
+        elif key == "pattern":
+            try:
+                gopattern.compile_pattern(value)
+                out[gopattern.KEYWORD] = value
+            except ValueError as err:
+                skipped.append((at or ".", str(value), str(err)))
+        elif key not in _DROPPED:
+            out[key] = _convert(value, at, skipped)
     if node.get("x-kubernetes-int-or-string"):
         out.pop("type", None)
         out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
@@ -98,6 +125,12 @@ def _tighten(node: dict[str, Any]) -> None:
     # would reject the parent's own properties, so they are left as they are.
 
 
+def compile_schema(schema: Mapping[str, Any]) -> Any:
+    """A draft-4 validator that evaluates the Go patterns; raise ValueError on an invalid schema."""
+    keywords: dict[str, Any] = dict(gopattern.KEYWORDS)
+    return jsonschema_rs.Draft4Validator(dict(schema), keywords=keywords)
+
+
 @dataclass(frozen=True)
 class CustomKind:
     crd: str  # CRD name, e.g. clusterissuers.cert-manager.io
@@ -107,9 +140,13 @@ class CustomKind:
 
 @dataclass(frozen=True)
 class CrdRegistry:
-    """(apiVersion, kind) -> compiled validator for every CRD given with ``--crd-dir``."""
+    """(apiVersion, kind) -> compiled validator for every CRD given with ``--crd-dir``.
+
+    ``findings`` are about the CRD files themselves (unreadable, invalid schema, skipped pattern).
+    """
 
     kinds: Mapping[tuple[str, str], CustomKind] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
 
     def has(self, api_version: str, kind: str) -> bool:
         return (api_version, kind) in self.kinds
@@ -123,43 +160,55 @@ class CrdRegistry:
         return errors_of(found.validator, body)
 
     def merged(self, other: CrdRegistry) -> CrdRegistry:
-        return CrdRegistry({**self.kinds, **other.kinds})
+        return CrdRegistry({**self.kinds, **other.kinds}, self.findings + other.findings)
 
 
-def registry_from_crds(crds: Iterable[Mapping[str, Any]], strict_fields: bool = True) -> CrdRegistry:
+@dataclass(frozen=True)
+class CrdSource:
+    """A CRD document and where it was read (``file``, 1-based ``line``; empty/0 when built in)."""
+
+    body: Mapping[str, Any]
+    file: str = ""
+    line: int = 0
+
+
+def registry_from_crds(crds: Iterable[CrdSource | Mapping[str, Any]], strict_fields: bool = True) -> CrdRegistry:
     kinds: dict[tuple[str, str], CustomKind] = {}
-    for crd in crds:
-        spec = crd.get("spec") or {}
-        group, kind = spec.get("group"), (spec.get("names") or {}).get("kind")
-        for version in crd_versions(crd):
+    findings: list[Finding] = []
+    for item in crds:
+        source = item if isinstance(item, CrdSource) else CrdSource(item)
+        crd = source.body
+        name = str(_mapping(crd.get("metadata")).get("name") or "(unnamed)")
+
+        def found(message: str, severity: Severity = Severity.ERROR, src: CrdSource = source) -> None:
+            findings.append(Finding(CRD, severity, None, message, file=src.file, line=src.line))
+
+        spec = _mapping(crd.get("spec"))
+        group, kind = spec.get("group"), _mapping(spec.get("names")).get("kind")
+        if not isinstance(group, str) or not group or not isinstance(kind, str) or not kind:
+            found(f"CRD {name}: spec.group and spec.names.kind are required; CRD not loaded")
+            continue
+        versions = crd_versions(crd)
+        if not versions:
+            found(f"CRD {name}: no versions; CRD not loaded")
+        for version, raw in versions.items():
             validator = None
-            if crd_versions(crd)[version] is not None:
-                schema = schema_from_crd(crd, version)
-                validator = jsonschema_rs.Draft4Validator(strict(schema) if strict_fields else schema)
-            kinds[(f"{group}/{version}", str(kind))] = CustomKind(
-                str((crd.get("metadata") or {}).get("name")), spec.get("scope") != "Cluster", validator
-            )
-    return CrdRegistry(kinds)
-
-
-def load_crd_dirs(dirs: Iterable[Path], strict_fields: bool = True) -> CrdRegistry:
-    """Every CRD in the YAML/JSON files under ``dirs`` (recursive); other documents are ignored."""
-    crds: list[Mapping[str, Any]] = []
-    for root in dirs:
-        if not root.is_dir():
-            raise InputError(f"--crd-dir {root}: not a directory")
-        for path in sorted(p for p in root.rglob("*") if p.suffix in _SUFFIXES and p.is_file()):
-            try:
-                docs = yamlio.load_plain(path.read_text(encoding="utf-8"))
-            except Exception as err:  # any parse failure of a CRD file is the user's input
-                raise InputError(
-                    f"cannot read CRD file: {str(err).splitlines()[0]}", Location(str(path))
-                ) from None
-            crds.extend(d for d in docs if is_crd(d))
-    try:
-        return registry_from_crds(crds, strict_fields)
-    except (ValueError, TypeError, KeyError) as err:
-        raise InputError(f"--crd-dir: invalid CRD schema: {err}") from None
+            if raw is not None:
+                skipped: list[tuple[str, str, str]] = []
+                try:
+                    schema = schema_from_crd(crd, version, skipped)
+                    validator = compile_schema(strict(schema) if strict_fields else schema)
+                except (ValueError, TypeError, KeyError, AttributeError) as err:
+                    reason = _clip(str(err).strip().split("\n")[0])
+                    found(f"CRD {name} {version}: invalid openAPIV3Schema, {kind} not validated: {reason}")
+                for at, pattern, reason in skipped:
+                    found(
+                        f"CRD {name} {version}: pattern {pattern!r} of {at} is not a Go regular expression "
+                        f"({reason}); not checked",
+                        Severity.WARNING,
+                    )
+            kinds[(f"{group}/{version}", kind)] = CustomKind(name, spec.get("scope") != "Cluster", validator)
+    return CrdRegistry(kinds, tuple(findings))
 
 
 def is_crd(doc: Any) -> bool:
@@ -168,3 +217,11 @@ def is_crd(doc: Any) -> bool:
         and doc.get("kind") == "CustomResourceDefinition"
         and doc.get("apiVersion") in CRD_API_VERSIONS
     )
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}

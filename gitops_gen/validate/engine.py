@@ -9,34 +9,47 @@ the schemas do not make (names, labels, quantities).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_gen.errors import Location
 from gitops_gen.manifest import ObjectRef
-from gitops_gen.validate import argocd, names, removed_apis, schemas
+from gitops_gen.validate import apiserver, argocd, names, removed_apis, schemas
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.findings import (
+    ENUM,
     INVALID_DOCUMENT,
     MISSING_SCHEMA,
     NAMES,
     QUANTITY,
+    REQUIRED_FIELD,
     SCHEMA,
     Finding,
     Report,
     Severity,
 )
+from gitops_gen.validate.lines import field_lines
 
 
 @dataclass(frozen=True)
 class Document:
-    """One parsed document and where it was read: ``file`` and the 1-based ``line`` it starts on."""
+    """One parsed document and where it was read: ``file`` and the 1-based ``line`` it starts on.
+
+    ``text`` (starting at line ``text_line`` of the file) is the document's own source, kept so that
+    findings can name the line of their field; ``within`` is where the object sits inside it (a
+    ``kind: List`` item: ``("items", 3)``).
+    """
 
     body: Any
     file: str = ""
     line: int = 0
     source: Location | None = None  # blueprint origin, when the document was rendered
+    text: str = field(default="", repr=False, compare=False)
+    text_line: int = 1
+    within: tuple[str | int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,27 @@ def validate_documents(documents: Iterable[Document], options: Options) -> Repor
 
 
 def validate_document(doc: Document, options: Options) -> list[Finding]:
+    """Every finding about one document, each at the line of its field when the document's text is known."""
+    found = _validate(doc, options)
+    if doc.text and any(f.path or f.rule == SCHEMA for f in found):
+        where = {f: _field_of(f) for f in found}
+        lines = field_lines(doc.text, doc.text_line, doc.within, set(where.values()) - {""})
+        found = [dataclasses.replace(f, line=lines.get(where[f], f.line)) for f in found]
+    return found
+
+
+_UNEXPECTED = re.compile(r"\('([^']+)'(?:, '[^']+')* (?:was|were) unexpected\)")
+
+
+def _field_of(finding: Finding) -> str:
+    """The field a finding is about: an unknown field is named in the message, not in the path."""
+    unexpected = _UNEXPECTED.search(finding.message) if finding.rule == SCHEMA else None
+    if unexpected is None:
+        return finding.path
+    return f"{finding.path}.{unexpected.group(1)}" if finding.path else unexpected.group(1)
+
+
+def _validate(doc: Document, options: Options) -> list[Finding]:
     body = doc.body
 
     def found(rule: str, message: str, path: str = "", severity: Severity = Severity.ERROR) -> Finding:
@@ -96,6 +130,9 @@ def validate_document(doc: Document, options: Options) -> list[Finding]:
     out.extend(found(NAMES, e.message, e.path) for e in names.check_metadata(body))
     patterns = schemas.quantity_paths(options.kubernetes_version, ref.api_version, ref.kind)
     out.extend(found(QUANTITY, e.message, e.path) for e in names.check_quantities(body, patterns))
+    enums = apiserver.enum_paths(options.kubernetes_version, ref.api_version, ref.kind)
+    out.extend(found(ENUM, e.message, e.path) for e in apiserver.check_enums(body, enums))
+    out.extend(found(REQUIRED_FIELD, e.message, e.path) for e in apiserver.check_images(body))
     return out
 
 

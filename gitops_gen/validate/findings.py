@@ -22,11 +22,15 @@ JSON_VERSION = 1
 SCHEMA = "schema"  # Kubernetes / CRD schema violation
 NAMES = "names"  # DNS-1123 names, label keys and values, annotation keys
 QUANTITY = "quantity"  # resource quantity syntax
+ENUM = "enum"  # a value outside the closed list a built-in field's description gives
+REQUIRED_FIELD = "required-field"  # a field the API server requires and the schema does not (container image)
 MISSING_SCHEMA = "missing-schema"  # no schema for a kind (CRD not given)
 REMOVED_API = "removed-api"  # apiVersion removed at or before the target version
 DEPRECATED_API = "deprecated-api"  # apiVersion deprecated but still served
 INVALID_DOCUMENT = "invalid-document"  # unparsable, not a mapping, missing kind/apiVersion
+CRD = "crd"  # a --crd-dir CRD that cannot be read or compiled, or a pattern of it that is skipped
 STALE = "stale"  # committed rendered/ differs from a fresh render
+FOREIGN_FILE = "foreign-file"  # a file nobody rendered in a folder Argo CD applies as-is
 
 
 class Severity(enum.Enum):

@@ -14,6 +14,7 @@ stays for bad flags (an unsupported ``--kubernetes-version``, a missing
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gitops_gen import yamlio
+from gitops_gen.errors import InputError
+from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document
 from gitops_gen.validate.findings import INVALID_DOCUMENT, Finding, Severity
 
@@ -80,16 +83,16 @@ def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) ->
     """Documents of a YAML (or JSON) stream, each with the line its content starts on."""
     if name.endswith(".json") or text.lstrip().startswith(("{", "[")):
         try:
-            yield Document(yamlio.to_json(json.loads(text)), name, _first_content_line(text, 1))
+            yield Document(yamlio.to_json(json.loads(text)), name, _first_content_line(text, 1), text=text)
             return
         except ValueError:
             pass  # YAML is a superset of JSON: let the YAML parser report where it breaks
     chunks = list(_chunks(text))
     whole = _load_whole(text, strict)
-    lines = [_first_content_line(c, start) for start, c in chunks if _holds_document(c)]
-    if whole is not None and len(whole) == len(lines):  # one parser run for the stream: twice as fast
-        for value, line in zip(whole, lines, strict=True):
-            yield Document(value, name, line)
+    parts = [(start, c) for start, c in chunks if _holds_document(c)]
+    if whole is not None and len(whole) == len(parts):  # one parser run for the stream: twice as fast
+        for value, (start, chunk) in zip(whole, parts, strict=True):
+            yield Document(value, name, _first_content_line(chunk, start), text=chunk, text_line=start)
         return
     for start, chunk in chunks:  # parse part by part: exact lines, and one bad part hides nothing
         try:
@@ -102,7 +105,7 @@ def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) ->
             continue
         line = _first_content_line(chunk, start)
         for value in values:
-            yield Document(value, name, line)
+            yield Document(value, name, line, text=chunk, text_line=start)
 
 
 def _load_whole(text: str, strict: bool) -> list[Any] | None:
@@ -160,7 +163,30 @@ def expand_list(doc: Document) -> Iterator[Document]:
     """``kind: List`` -> its items (an empty List yields nothing); anything else -> itself."""
     body = doc.body
     if isinstance(body, dict) and body.get("kind") == "List" and isinstance(body.get("items", []), list):
-        for item in body.get("items") or ():
-            yield Document(item, doc.file, doc.line, doc.source)
+        for index, item in enumerate(body.get("items") or ()):
+            yield dataclasses.replace(doc, body=item, within=(*doc.within, "items", index))
         return
     yield doc
+
+
+def load_crd_dirs(dirs: Sequence[Path], strict_fields: bool = True) -> CrdRegistry:
+    """Every CRD in the YAML/JSON files under ``dirs`` (recursive); other documents are ignored.
+
+    A folder that does not exist is a usage error (exit 2); a file or document that cannot be
+    read, and a CRD that cannot be compiled, are findings about it in the registry: the others load.
+    """
+    sources: list[CrdSource] = []
+    problems: list[Finding] = []
+    for root in dirs:
+        if not root.is_dir():
+            raise InputError(f"--crd-dir {root}: not a directory")
+        for file in sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                problems.append(_problem(str(file), 0, f"cannot read CRD file: {err}"))
+                continue
+            for doc in parse_stream(text, str(file), False, problems):
+                sources.extend(CrdSource(d.body, d.file, d.line) for d in expand_list(doc) if is_crd(d.body))
+    registry = registry_from_crds(sources, strict_fields)
+    return CrdRegistry(registry.kinds, tuple(problems) + registry.findings)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,21 @@ from gitops_gen.model import Repo
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry, load_crd_dirs
+from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
 from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import PolicyContext
+from gitops_gen.validate.written import (
+    Written,
+    app_paths_of,
+    as_is_folders,
+    foreign_files,
+    foreign_finding,
+    read_written,
+)
 
 
 def validate_repo(
@@ -42,18 +51,47 @@ def validate_repo(
     repo = load_repo(root)
     dirs = [*crd_dirs, *(root / d for d in repo.settings.crd_dirs)]
     crds = load_crd_dirs(dirs, strict_fields=strict) if dirs else CrdRegistry()
-    config = policy.load_config(repo.settings.policy)
     rendering = render(repo, envs)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
-    findings = list(stale_files(rendering, the_plan))
-    committed = {p: (out_dir / p).read_bytes() for p in the_plan.stale}
+    tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
+    written = read_written(tree) if tree.is_dir() else Written({}, {}, ())
+    findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
+    committed = {p: (tree / p).read_bytes() for p in the_plan.stale}
     stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
+    texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
+    checked, documents = check_rendering(repo, rendering, crds, strict=strict, rendered_files=rendered_files,
+                                         lines=lines, stale=stale, committed=committed, texts=texts)
+    findings.extend(checked)
+    foreign = _foreign(rendering, written, the_plan, repo.settings.repo_url, strict, crds)
+    findings.extend(foreign.findings)
+    return Report(documents + foreign.documents, tuple(findings)).sorted()
+
+
+def check_rendering(
+    repo: Repo, rendering: Rendering, crds: CrdRegistry, *, strict: bool = True,
+    rendered_files: frozenset[str] | None = None, lines: Mapping[str, int] | None = None,
+    stale: set[str] | None = None, committed: Mapping[str, bytes] | None = None,
+    clusters: Collection[str] | None = None, document: Callable[[str, Manifest], bool] | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> tuple[list[Finding], int]:
+    """Validate a render in memory: (findings, documents validated).  ``clusters`` limits the clusters
+    checked; ``document(cluster, manifest)`` which objects get the per-document checks (default: all)."""
+    findings: list[Finding] = []
+    config = policy.load_config(repo.settings.policy)
+    stale, committed = stale or set(), committed or {}
+    if texts is None:  # the text of each file, for the line of a failing field
+        texts = {f.path: f.content.decode("utf-8") for f in rendering.files}
+    lines = lines if lines is not None else {f.path: _first_line(f.content) for f in rendering.files}
+    if rendered_files is None:
+        rendered_files = frozenset(f.path for f in rendering.files)
     validated: set[tuple[str, ObjectRef, int, str]] = set()
     for target in rendering.targets:
+        if clusters is not None and target.cluster not in clusters:
+            continue
         objects = with_committed(list(rendering.desired.get(target.cluster, ())), stale, committed)
         options = Options(
             target.kubernetes_version,
@@ -65,9 +103,15 @@ def validate_repo(
             key = (m.path, m.ref, id(m.body), target.kubernetes_version)
             if key in validated:  # a base object is the same in every cluster of a version
                 continue
+            if document is not None and not document(target.cluster, m):
+                continue
             validated.add(key)
             doc = Document(
-                m.body, f"{RENDERED_DIR}/{m.path}" if m.path else "", lines.get(m.path, 0), m.origin
+                m.body,
+                f"{RENDERED_DIR}/{m.path}" if m.path else "",
+                lines.get(m.path, 0),
+                m.origin,
+                text=texts.get(m.path, ""),
             )
             findings.extend(validate_document(doc, options))
         context = PolicyContext(
@@ -91,7 +135,33 @@ def validate_repo(
         ]
         findings.extend(_in_rendered(f, lines) for f in checked)
     documents = len({(path, ref) for path, ref, _, _ in validated})
-    return Report(documents, tuple(findings)).sorted()
+    return findings, documents
+
+
+def _foreign(
+    rendering: Rendering, written: Written, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
+) -> Report:
+    """A finding for every file nobody rendered in a folder Argo CD applies as-is, and its validation."""
+    app_paths = {
+        cluster: [
+            entry
+            for m in objects
+            if m.ref.kind == "Application"
+            for entry in app_paths_of(m.body, list(_rendered_paths(m.body, repo_url)))
+        ]
+        for cluster, objects in rendering.desired.items()
+    }
+    folders = as_is_folders(rendering.targets, rendering.desired, app_paths, written)
+    findings: list[Finding] = []
+    documents = 0
+    produced = {f.path for f in rendering.files}
+    for rel, target in foreign_files(written, folders, produced, set(the_plan.extra)):
+        findings.append(foreign_finding(rel, target))
+        options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
+        for doc in written.documents.get(rel, ()):
+            documents += doc.body is not None
+            findings.extend(validate_document(doc, options) if doc.body is not None else ())
+    return Report(documents, tuple(findings))
 
 
 def upstream_of(repo: Repo, env: str) -> dict[str, Any]:
@@ -112,6 +182,9 @@ def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding
         )
     for path in the_plan.extra:
         yield _stale(path, "no longer rendered by any blueprint: run `gitops-gen render` to remove it", None)
+    for path, reason in the_plan.blocked:
+        yield _stale(path, f"{RENDERED_DIR}/{reason}: gitops-gen will not replace it; move it out of "
+                     f"{RENDERED_DIR}/", origins.get(path))
 
 
 def _stale(path: str, message: str, origin: Location | None) -> Finding:

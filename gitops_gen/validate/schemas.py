@@ -55,6 +55,7 @@ def normalise_version(version: str) -> str:
     return f"{int(parts[0])}.{int(parts[1])}"
 
 
+@functools.cache
 def schema_version_for(version: str) -> str:
     """The shipped schema version to use for a target version: itself, else the nearest shipped one."""
     target = tuple(int(p) for p in normalise_version(version).split("."))
@@ -82,6 +83,21 @@ def _gvk_index(version: str) -> dict[tuple[str, str], str]:
             if len(schema["x-kubernetes-group-version-kind"]) == 1:
                 index[(api_version, gvk["kind"])] = name
     return index
+
+
+def definitions(version: str) -> dict[str, Any]:
+    """Every OpenAPI definition of a shipped ``version``, descriptions included (the set validation loads)."""
+    return _definitions(schema_version_for(version), True)
+
+
+def root_definition(version: str, api_version: str, kind: str) -> str | None:
+    """The definition name of a kind (``io.k8s.api.apps.v1.Deployment``), None when not shipped."""
+    return _gvk_index(schema_version_for(version)).get((api_version, kind))
+
+
+def served_kinds(version: str) -> list[tuple[str, str]]:
+    """(apiVersion, kind) of every object and list kind the schemas of a shipped ``version`` define."""
+    return sorted(_gvk_index(version))
 
 
 def _refs(node: Any) -> Iterator[str]:

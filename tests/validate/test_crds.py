@@ -8,7 +8,8 @@ import jsonschema_rs
 import pytest
 
 from gitops_gen.errors import InputError
-from gitops_gen.validate.crds import load_crd_dirs, schema_from_crd, strict
+from gitops_gen.validate.crds import schema_from_crd, strict
+from gitops_gen.validate.paths import load_crd_dirs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ISSUER = {

@@ -20,7 +20,7 @@ def test_invalid_file_fails_naming_file_line_object_and_field(gg) -> None:
     assert r.code == 1
     assert r.lines == [
         "invalid.yaml",
-        '  1: error [schema] ReplicationController bob: spec.replicas: "asd" is not of types "null",'
+        '  6: error [schema] ReplicationController bob: spec.replicas: "asd" is not of types "null",'
         ' "integer"',
         "Summary: 1 document, 1 error, 0 warnings",
     ]
@@ -31,12 +31,12 @@ def test_every_error_of_a_document_is_reported_not_just_the_first(gg) -> None:
     assert r.code == 1
     assert r.lines == [
         "multi_invalid.yaml",
-        "  6: error [quantity] Deployment payments-api/web:"
+        '  12: error [schema] Deployment payments-api/web: spec.replicas: "3" is not of types "null",'
+        ' "integer"',
+        "  20: error [quantity] Deployment payments-api/web:"
         " spec.template.spec.containers[0].resources.limits.cpu:"
         " '2 cores' must be a quantity such as 500m, 2Gi or 1.5",
-        '  6: error [schema] Deployment payments-api/web: spec.replicas: "3" is not of types "null",'
-        ' "integer"',
-        "  6: error [schema] Deployment payments-api/web: spec.template.spec.containers[1]:"
+        "  21: error [schema] Deployment payments-api/web: spec.template.spec.containers[1]:"
         ' "name" is a required'
         " property",
         "Summary: 2 documents, 3 errors, 0 warnings",
@@ -69,7 +69,7 @@ def test_a_list_is_expanded_and_its_invalid_item_reported(gg) -> None:
     r = gg(*V, "list_invalid.yaml")
     assert r.code == 1
     assert (
-        r.lines[1] == '  1: error [schema] ReplicationController bob: spec.replicas: "2" is not of types'
+        r.lines[1] == '  11: error [schema] ReplicationController bob: spec.replicas: "2" is not of types'
         ' "null", "integer"'
     )
     assert r.lines[-1] == "Summary: 2 documents, 1 error, 0 warnings"
@@ -110,7 +110,7 @@ def test_strict_rejects_unknown_fields(gg) -> None:
     r = gg(*V, "--strict", "extra_property.yaml")
     assert r.code == 1
     assert r.lines[1] == (
-        "  1: error [schema] ConfigMap default/a: Additional properties are not allowed"
+        "  7: error [schema] ConfigMap default/a: Additional properties are not allowed"
         " ('unknownField' was unexpected)"
     )
 
@@ -158,11 +158,11 @@ def test_names_labels_and_annotations_are_checked(gg) -> None:
         "error [names] ConfigMap Team.A/Settings_Map"
     ] * 5
     assert [line.split(": ")[2] for line in r.lines[1:-1]] == [
-        "metadata.annotations",
-        "metadata.labels",
-        "metadata.labels.tier",
         "metadata.name",
         "metadata.namespace",
+        'metadata.labels.cert-manager.io/cluster-issuer"',
+        "metadata.labels.tier",
+        "metadata.annotations.-bad",
     ]
 
 
@@ -182,10 +182,10 @@ def test_crd_dir_validates_custom_resources(gg) -> None:
     assert r.code == 1
     assert r.lines == [
         "custom/clusterissuer-invalid.yaml",
-        "  1: error [schema] ClusterIssuer letsencrypt: spec.acme:"
+        "  6: error [schema] ClusterIssuer letsencrypt: spec.acme:"
         ' "privateKeySecretRef" is a required property',
         "custom/widget.yaml",
-        "  1: error [schema] Widget default/w: spec.size: 0 is less than the minimum of 1",
+        "  4: error [schema] Widget default/w: spec.size: 0 is less than the minimum of 1",
         "Summary: 3 documents, 2 errors, 0 warnings",
     ]
 
@@ -193,7 +193,7 @@ def test_crd_dir_validates_custom_resources(gg) -> None:
 def test_crd_dir_with_strict_rejects_unknown_fields_of_custom_resources(gg) -> None:
     r = gg(*V, "--strict", "--crd-dir", "crd", "custom/clusterissuer-invalid.yaml")
     assert (
-        "  1: error [schema] ClusterIssuer letsencrypt: spec.acme.solvers[0].http01.ingress: Additional"
+        "  11: error [schema] ClusterIssuer letsencrypt: spec.acme.solvers[0].http01.ingress: Additional"
         " properties are not allowed ('klass' was unexpected)" in r.lines
     )
 
@@ -208,8 +208,8 @@ def test_argocd_kinds_are_validated_by_the_carried_schemas(gg) -> None:
     r = gg(*V, "argocd/application-invalid.yaml")
     assert r.code == 1
     assert r.lines[1:] == [
-        "  1: error [schema] Application argocd/broken: spec.destination: set only one of server, name",
-        '  1: error [schema] Application argocd/broken: spec.syncPolicy.automated.prune: "yes" is not of type'
+        "  6: error [schema] Application argocd/broken: spec.destination: set only one of server, name",
+        '  8: error [schema] Application argocd/broken: spec.syncPolicy.automated.prune: "yes" is not of type'
         ' "boolean"',
         "Summary: 1 document, 2 errors, 0 warnings",
     ]
@@ -256,7 +256,7 @@ def test_json_output_is_the_documented_shape(gg) -> None:
                 },
                 "path": "spec.replicas",
                 "file": "invalid.yaml",
-                "line": 1,
+                "line": 6,
                 "source": "",
                 "message": '"asd" is not of types "null", "integer"',
             }
@@ -267,7 +267,7 @@ def test_json_output_is_the_documented_shape(gg) -> None:
 def test_github_output_annotates_file_and_line(gg) -> None:
     r = gg(*V, "-o", "github", "invalid.yaml")
     assert r.lines == [
-        "::error file=invalid.yaml,line=1,title=schema::ReplicationController bob:"
+        "::error file=invalid.yaml,line=6,title=schema::ReplicationController bob:"
         ' spec.replicas: "asd" is not of'
         ' types "null", "integer"',
         "Summary: 1 document, 1 error, 0 warnings",

@@ -1,0 +1,158 @@
+"""Checks the API server makes that the OpenAPI schemas do not: enum values and required images.
+
+**Enums.**  The bundled schemas carry no ``enum`` keyword, but the field
+descriptions list the values the API server's validation accepts: "Possible
+enum values:" bullet lists (newer OpenAPI output) or a sentence ("One of
+Always, Never, IfNotPresent.", "Must be UDP, TCP, or SCTP.", "Valid options
+are ExternalName, ClusterIP, NodePort, and LoadBalancer.", "can be one of the
+following values: * Exact: ... * Prefix: ...").  ``enum_values`` reads only
+those shapes, and only a complete list of two or more plain identifiers; a
+list with anything else in it ("*", "empty string", "a valid IP") yields no
+enum, so that a field is never narrowed further than the API server narrows
+it.  An empty string passes (the API server defaults it).
+
+**Images.**  ``image`` is optional in the schema "to allow higher level config
+management to default or override container images in workload controllers",
+but the API server's container validation requires it for every container and
+init container of a Pod and of the pod template of every workload.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from gitops_gen.validate import schemas
+from gitops_gen.validate.schemas import SchemaError
+
+_DEF_PREFIX = "#/$defs/"
+_ITEM = r"""(?:"[A-Za-z][A-Za-z0-9]*"|'[A-Za-z][A-Za-z0-9]*'|`[A-Za-z][A-Za-z0-9]*`|[A-Z][A-Za-z0-9]*)"""
+_SEP = r"(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)"
+_INTRO = (
+    r"(?:\b[Oo]ne of|\bSupports|\b[Mm]ust be one of|\bMust be|\bmust be|\bValid options are|\bValid values are"
+    r"|\bAllowed values are|\bPossible values are|\bSupported values are|\bValue must be one of)"
+)
+_INLINE = re.compile(rf"{_INTRO}\s*:?\s+({_ITEM}(?:{_SEP}{_ITEM})+)(?=\.(?:\s|$)|;|\s*$)")
+_BULLETS_INTRO = re.compile(
+    r"(?:can be one of the following values|Possible values are|Valid values are|Valid options are"
+    r"|Supported values are)\s*:"
+)
+_BULLET = re.compile(r"""(?:^|\s)[-*]\s+["'`]?([A-Za-z][A-Za-z0-9]*)["'`]?(?:\s*\(default\))?(?::|\s+means\b|\s+-\s)""")
+_POSSIBLE = re.compile(r"Possible enum values:((?:\s*- `\"[^\"`]*\"`[^\n]*)+)")
+_POSSIBLE_ITEM = re.compile(r'- `"([^"`]*)"`')
+
+
+def enum_values(description: str) -> tuple[str, ...] | None:
+    """The closed list of values a field description gives, or None when it gives none."""
+    possible = _POSSIBLE.search(description)
+    if possible:
+        return tuple(_POSSIBLE_ITEM.findall(possible.group(1)))
+    inline = _INLINE.search(description)
+    if inline:
+        items = re.findall(r"[A-Za-z][A-Za-z0-9]*", re.sub(rf"{_SEP}", " ", f" {inline.group(1)} "))
+        return tuple(dict.fromkeys(i for i in items if i not in ("or", "and")))
+    intro = _BULLETS_INTRO.search(description)
+    if intro:
+        values = tuple(dict.fromkeys(_BULLET.findall(description[intro.end() :])))
+        return values if len(values) >= 2 else None
+    return None
+
+
+def _is_text(node: Mapping[str, Any]) -> bool:
+    kind = node.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return "string" in kinds and "format" not in node  # format: byte holds data, not a name
+
+
+@functools.cache
+def enum_paths(version: str, api_version: str, kind: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """(field pattern, allowed values) of every enum field of a kind; ``[]`` list items, ``{}`` map values."""
+    root = schemas.root_definition(version, api_version, kind)
+    if root is None:
+        return ()
+    defs = schemas.definitions(version)
+    found: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+
+    def walk(node: Any, path: tuple[str, ...], stack: tuple[str, ...]) -> None:
+        if not isinstance(node, dict) or len(path) > 24 or path[:1] == ("status",):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_DEF_PREFIX):
+            name = ref[len(_DEF_PREFIX) :]
+            if name not in stack:  # recursive definitions (JSONSchemaProps) end here
+                walk(defs[name], path, (*stack, name))
+            return
+        for key, sub in (node.get("properties") or {}).items():
+            if isinstance(sub, dict) and "$ref" not in sub:
+                values = enum_values(str(sub.get("description", "")))
+                target = sub.get("items") if "array" in str(sub.get("type")) else sub
+                if values and isinstance(target, dict) and _is_text(target):
+                    found.append(((*path, key, *(("[]",) if target is not sub else ())), values))
+                    continue
+            walk(sub, (*path, key), stack)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], (*path, "[]"), stack)
+        if isinstance(node.get("additionalProperties"), dict):
+            walk(node["additionalProperties"], (*path, "{}"), stack)
+
+    walk(defs[root], (), (root,))
+    return tuple(found)
+
+
+def check_enums(body: Any, paths: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[SchemaError]:
+    out: list[SchemaError] = []
+    for pattern, allowed in paths:
+        for path, value in at(body, pattern, ""):
+            if isinstance(value, str) and value and value not in allowed:
+                choices = ", ".join(f'"{v}"' for v in allowed)
+                out.append(SchemaError(path, f'"{value}" is not one of {choices}'))
+    return out
+
+
+# kind -> where its pod spec is; the API server validates the containers of each the same way
+POD_SPECS: dict[str, tuple[str, ...]] = {
+    "Pod": ("spec",),
+    "PodTemplate": ("template", "spec"),
+    "Deployment": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+
+
+_WORKLOAD_GROUPS = ("", "apps", "batch")
+_IMAGE_REQUIRED = "image is required: the API server rejects a container without one"
+
+
+def check_images(body: Mapping[str, Any]) -> list[SchemaError]:
+    """Every container and init container of the object's pod spec has a non-empty ``image``."""
+    where = POD_SPECS.get(str(body.get("kind")))
+    if where is None or str(body.get("apiVersion")).rpartition("/")[0] not in _WORKLOAD_GROUPS:
+        return []  # a custom resource that happens to be called Job or Pod
+    out: list[SchemaError] = []
+    for field in ("containers", "initContainers"):
+        for path, container in at(body, (*where, field, "[]"), ""):
+            if isinstance(container, Mapping) and not container.get("image"):
+                out.append(SchemaError(f"{path}.image", _IMAGE_REQUIRED))
+    return out
+
+
+def at(node: Any, pattern: Sequence[str], path: str) -> Iterator[tuple[str, Any]]:
+    """(field path, value) of every value at ``pattern`` (``[]`` any list item, ``{}`` any map value)."""
+    if not pattern:
+        yield path, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "[]":
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                yield from at(item, rest, f"{path}[{index}]")
+    elif isinstance(node, dict):  # JSON data: a plain dict check is 3x an ABC check
+        keys = list(node) if head == "{}" else [head] if head in node else []
+        for key in keys:
+            yield from at(node[key], rest, f"{path}.{key}" if path else str(key))
