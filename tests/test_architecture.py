@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "gitops_gen"
 
 # third-party import name -> the only modules allowed to import it
 OWNERS = {
-    "ruamel": {"yamlio"},
+    "ruamel": {"yamlio", "roundtrip"},  # roundtrip: in-place blueprint edits (promote)
     "yaml": {"yamlio"},
     "kubernetes": {"kube.client"},
     "urllib3": {"kube.client"},
@@ -21,7 +21,7 @@ OWNERS = {
     "deepdiff": {"drift.compare"},
     "git": {"gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
-              "commands.schema", "commands.diff"},
+              "commands.schema", "commands.diff", "commands.promote", "commands.init"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
