@@ -75,8 +75,8 @@ def test_an_allowance_from_a_namespace_that_exists_nowhere_is_a_warning_at_its_b
     assert gg("render", "--repo", str(repo)).code == 0
     code, found = _findings(gg, repo)
     assert code == 0  # a warning
-    hits = [f for f in found if f["rule"] == "GG112"]
+    hits = [f for f in found if f["rule"] == "GG113"]
     assert hits and {f["severity"] for f in hits} == {"warning"}
     assert all("'ingres-nginx'" in f["message"] for f in hits)
     assert all(f["source"].startswith("blueprints/tenants/search.yaml:") for f in hits)
-    assert {f["rule"] for f in found} == {"GG112"}
+    assert {f["rule"] for f in found} == {"GG113"}

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.validate.findings import Finding, Severity
-from gitops_gen.validate.policy import images, network, sources, tenancy
+from gitops_gen.validate.policy import images, network, promotion, sources, tenancy
 from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.kube import Violation
@@ -73,7 +73,10 @@ RULES: dict[str, Rule] = {
     "GG111": Rule("GG111", "destination-server-or-name", E,
                   "Argo CD rejects a destination with both server and name (or neither)",
                   sources.destination_server_and_name),
-    "GG112": Rule("GG112", "network-allowance-namespace-exists", Severity.WARNING,
+    "GG112": Rule("GG112", "promotion-order", Severity.WARNING,
+                  "a version the promotesFrom environment does not run skipped a stage, or waits for promotion",
+                  promotion.runs_what_upstream_does_not),
+    "GG113": Rule("GG113", "network-allowance-namespace-exists", Severity.WARNING,
                   "an allowance from a namespace nothing creates is a typo that silently blocks traffic",
                   network.allowance_to_unknown_namespace),
 }
