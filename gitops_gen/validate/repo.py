@@ -30,6 +30,7 @@ from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
 from gitops_gen.validate.policy.argocd import same_repo
@@ -138,7 +139,7 @@ def check_rendering(
                 context,
             ),
         ]
-        findings.extend(_in_rendered(f, lines) for f in checked)
+        findings.extend(_in_rendered(f, lines, texts) for f in checked)
     documents = len({(path, ref) for path, ref, _, _ in validated})
     return findings, documents
 
@@ -261,10 +262,12 @@ def _first_line(content: bytes) -> int:
     return 1
 
 
-def _in_rendered(finding: Finding, lines: Mapping[str, int]) -> Finding:
-    """Policy and reference findings name files relative to rendered/: make them repo-relative."""
-    if finding.file in lines:
-        return dataclasses.replace(
-            finding, file=f"{RENDERED_DIR}/{finding.file}", line=finding.line or lines[finding.file]
-        )
-    return finding
+def _in_rendered(finding: Finding, lines: Mapping[str, int], texts: Mapping[str, str]) -> Finding:
+    """Policy and reference findings name files relative to rendered/: make them repo-relative, at the
+    line of their field when they name one (the file's text is parsed again only for such findings)."""
+    if finding.file not in lines:
+        return finding
+    line = finding.line or lines[finding.file]
+    if finding.path and not finding.line and finding.file in texts:
+        line = field_lines(texts[finding.file], 1, (), [finding.path]).get(finding.path, line)
+    return dataclasses.replace(finding, file=f"{RENDERED_DIR}/{finding.file}", line=line)

@@ -79,4 +79,7 @@ def test_an_allowance_from_a_namespace_that_exists_nowhere_is_a_warning_at_its_b
     assert hits and {f["severity"] for f in hits} == {"warning"}
     assert all("'ingres-nginx'" in f["message"] for f in hits)
     assert all(f["source"].startswith("blueprints/tenants/search.yaml:") for f in hits)
+    for f in hits:  # at the line of the allowance in the rendered NetworkPolicy
+        text = (repo / f["file"]).read_text().split("\n")
+        assert "kubernetes.io/metadata.name" in text[f["line"] - 1] or "matchLabels" in text[f["line"] - 1]
     assert {f["rule"] for f in found} == {"GG113"}
