@@ -37,10 +37,11 @@ check:
 validate:
 	$(BIN)/gitops-gen validate $(if $(ENV),--env $(ENV)) $(if $(OUT),-o $(OUT))
 
-# Scheduled drift report: make drift ENV=prod [CLUSTER=prod-eu1] [LIVE=dump/] [OUT=markdown]
+# Scheduled drift report: make drift ENV=prod [CLUSTER=prod-eu1] [LIVE=dump/] [OUT=markdown] [BASELINE=prev.json]
 drift:
 	$(BIN)/gitops-gen drift --env $(or $(ENV),$(error set ENV, e.g. make drift ENV=prod)) \
-	  $(if $(CLUSTER),--cluster $(CLUSTER)) $(if $(LIVE),--live-from $(LIVE)) $(if $(OUT),-o $(OUT))
+	  $(if $(CLUSTER),--cluster $(CLUSTER)) $(if $(LIVE),--live-from $(LIVE)) $(if $(OUT),-o $(OUT)) \
+	  $(if $(BASELINE),--baseline $(BASELINE))
 
 lint:
 	$(BIN)/ruff check gitops_gen tests benchmarks

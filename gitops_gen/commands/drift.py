@@ -39,10 +39,20 @@ from gitops_gen.errors import InputError
 @click.option(
     "--live-from",
     "live_from",
-    type=click.Path(path_type=Path),
-    help="Read live objects from a dump (kubectl get -o yaml/json, List, multi-document, folder; "
-    "for several clusters a folder with one entry per cluster) instead of the API.",
+    multiple=True,
+    metavar="[CLUSTER=]PATH",
+    help="Read live objects from a dump (kubectl get -o yaml/json, List, multi-document, folder) instead of "
+    "the API. Repeatable as CLUSTER=PATH; one PATH for several clusters is a folder with an entry per cluster "
+    "or a file whose parts start with `# cluster: NAME` lines.",
 )
+@click.option("--only-drifted", "only_drifted", is_flag=True,
+              help="List only what drifted (and could not be read): no objects or Applications in sync.")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="A previous `-o json` report: mark drift new or known (with when it was first seen) "
+                   "and list what was resolved since.")
+@click.option("--timeout", "timeout", type=click.FloatRange(min=0, min_open=True, max=3600),
+              metavar="SECONDS", help="Deadline for reading each cluster (default: drift.timeoutSeconds in "
+                                      "gitops.yaml, else 30); past it the cluster is unreadable (exit 3).")
 @output_option(FORMATS)
 @click.option(
     "--report",
@@ -58,7 +68,10 @@ def command(
     desired: Path | None,
     context: str | None,
     argocd_context: str | None,
-    live_from: Path | None,
+    live_from: Sequence[str],
+    only_drifted: bool,
+    baseline: Path | None,
+    timeout: float | None,
     output: str,
     reports: Sequence[Path],
 ) -> int:
@@ -70,7 +83,7 @@ def command(
         raise InputError("give either --env E (the render) or --desired PATH (any manifests)")
     if cluster is not None and env is None:
         raise InputError("--cluster needs --env")
-    if context is not None and live_from is not None:
+    if context is not None and live_from:
         raise InputError("--context reads a cluster and --live-from reads a dump: give one of them")
     formats = [_format_of(path) for path in reports]
     if env is not None:
@@ -86,7 +99,8 @@ def command(
         targets, config = drift_run.from_path(desired, context, repo)
     if argocd_context is not None:
         targets = [dataclasses.replace(t, argocd_context=argocd_context) for t in targets]
-    report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")})
+    report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")},
+                           baseline=baseline, only_drifted=only_drifted, timeout=timeout)
     for path, name in zip(reports, formats, strict=True):
         try:
             path.write_text(FORMATS[name](report), encoding="utf-8")

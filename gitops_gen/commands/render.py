@@ -48,7 +48,7 @@ def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: boo
         if the_plan.clean:
             click.echo(f"{RENDERED_DIR}/ is up to date ({the_plan.unchanged} files)")
             return ExitCode.OK
-        click.echo(f"{RENDERED_DIR}/ is out of date: run `gitops-gen render` (or `make render`) and commit",
+        click.echo(f"{RENDERED_DIR}/ is out of date: run `gitops-gen render` and commit",
                    err=True)
         return ExitCode.FINDINGS
 
