@@ -20,7 +20,8 @@ def render(report: DriftReport, color: bool = False) -> str:
     apps = sum(len(c.applications) for c in report.clusters)
     if quiet(report):
         return (f"{paint('no drift', 'ok', color)}: {len(report.clusters)} cluster(s), "
-                f"{summary['in_sync']} object(s) in sync, {apps} application(s) synced and healthy\n")
+                f"{summary['in_sync']} object(s) in sync, "
+                f"{apps} application(s) synced and healthy\n")
     lines: list[str] = []
     if report.baseline:
         lines.append(f"since {report.baseline}: {len(report.new_items)} new, "
