@@ -39,6 +39,7 @@ Examples (the commands of a day):
   gitops-gen validate                    validate the rendered repository
   gitops-gen validate -o github          the same, as pull-request annotations
   gitops-gen validate --strict k8s/      any manifests (files, folders, - for stdin)
+  gitops-gen diff -o markdown            what this branch changes, per cluster (a PR comment)
   gitops-gen drift --env prod            compare prod's clusters with Git
   gitops-gen drift --env prod --live-from dump/   the same from a kubectl dump, offline
   gitops-gen promote --to prod --dry-run carry dev's versions to prod: the blueprint diff
@@ -46,7 +47,7 @@ Examples (the commands of a day):
 \b
 Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 a cluster could not be read,
 4 internal error (a bug: re-run with --debug).
-Shell completion (bash, zsh, fish): see the README, "Shell completion".
+Shell completion (bash, zsh, fish), colour, pre-commit hooks: README, "At the terminal".
 """
 
 

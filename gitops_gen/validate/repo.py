@@ -76,10 +76,11 @@ def check_rendering(
     rendered_files: frozenset[str] | None = None, lines: Mapping[str, int] | None = None,
     stale: set[str] | None = None, committed: Mapping[str, bytes] | None = None,
     clusters: Collection[str] | None = None, document: Callable[[str, Manifest], bool] | None = None,
-    texts: Mapping[str, str] | None = None,
+    related: Callable[[str, Manifest], bool] | None = None, texts: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], int]:
     """Validate a render in memory: (findings, documents validated).  ``clusters`` limits the clusters
-    checked; ``document(cluster, manifest)`` which objects get the per-document checks (default: all)."""
+    checked; ``document(cluster, manifest)`` which objects get the per-document checks, ``related`` which
+    take part in the cluster-wide ones (policy, references); default: all."""
     findings: list[Finding] = []
     config = policy.load_config(repo.settings.policy)
     stale, committed = stale or set(), committed or {}
@@ -125,6 +126,8 @@ def check_rendering(
             rendered_root=RENDERED_DIR,
             **upstream_of(repo, target.env),
         )
+        if related is not None:
+            objects = [m for m in objects if related(target.cluster, m)]
         checked = [
             *policy.run_rules(objects, context, config),
             *policy.apply_config(
