@@ -132,9 +132,6 @@ class Checkout:
         return {path[len(base):]: sha for path, (mode, sha) in self._listing(revision, folder).items()
                 if mode != _SYMLINK_MODE and path.startswith(base)}
 
-    def read(self, revision: Revision, path: str) -> bytes:
-        return bytes(self._repo.commit(revision.sha).tree[self._path(path)].data_stream.read())
-
     def _path(self, rel: str) -> str:
         return posixpath.join(self.prefix, rel) if self.prefix else rel
 

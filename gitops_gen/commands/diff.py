@@ -10,7 +10,6 @@ import click
 from gitops_gen.commands.options import output_option, repo_option
 from gitops_gen.diff.formats import DEFAULT_MAX_LENGTH, EXTENSIONS, FORMATS
 from gitops_gen.diff.formats.comment import MIN_MAX_LENGTH
-from gitops_gen.diff.review import review
 from gitops_gen.errors import ExitCode, InputError
 from gitops_gen.load import find_repo_root
 
@@ -38,6 +37,8 @@ def command(repo: Path | None, base: str | None, head: str | None, envs: Sequenc
     """
     if max_length < MIN_MAX_LENGTH:
         raise InputError(f"--max-length {max_length}: at least {MIN_MAX_LENGTH} (the summary must fit)")
+    from gitops_gen.diff.review import review  # gitpython and the validation engine: only when a review runs
+
     formats = [_format_of(path) for path in reports]
     report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters)
     for path, name in zip(reports, formats, strict=True):
