@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.commands.options import output_option, repo_option
+from gitops_gen.commands.options import output_option, repo_option, use_colour
 from gitops_gen.diff.formats import DEFAULT_MAX_LENGTH, EXTENSIONS, FORMATS
 from gitops_gen.diff.formats.comment import MIN_MAX_LENGTH
 from gitops_gen.errors import ExitCode, InputError
@@ -46,7 +46,7 @@ def command(repo: Path | None, base: str | None, head: str | None, envs: Sequenc
             path.write_text(FORMATS[name](report, max_length), encoding="utf-8")
         except OSError as err:
             raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
-    click.echo(FORMATS[output](report, max_length), nl=False)
+    click.echo(FORMATS[output](report, max_length, use_colour()), nl=False)
     for warning in report.warnings:
         click.echo(f"gitops-gen: warning: {warning}", err=True)
     return int(ExitCode.FINDINGS if exit_code and report.changed else ExitCode.OK)
