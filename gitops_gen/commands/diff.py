@@ -17,7 +17,7 @@ from gitops_gen.load import find_repo_root
 @click.command("diff")
 @repo_option
 @click.option("--base", "base", metavar="REF",
-              help="Base revision (default: merge-base of HEAD and the default branch: origin/HEAD, "
+              help="Base revision (default: merge-base of the head (HEAD) and the default branch: origin/HEAD, "
                    "origin/main, origin/master, main, master).")
 @click.option("--head", "head", metavar="REF",
               help="Head revision (default: the work tree, uncommitted edits included).")
