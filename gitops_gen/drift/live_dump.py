@@ -7,6 +7,7 @@ is the file and the line its document starts on.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from gitops_gen.yamlio import YAML_ERRORS, load_plain
 
 SUFFIXES = (".yaml", ".yml", ".json")
 _DOC_START = re.compile(r"^---", re.MULTILINE)
+_CLUSTER_MARK = re.compile(r"^(?:---[ \t]*)?#[ \t]*cluster:[ \t]*([^\s#]+)[ \t]*$", re.MULTILINE)
 _TOOL_CONFIG_GROUPS = ("kustomize.config.k8s.io",)  # kustomization files sit beside manifests
 
 
@@ -38,12 +40,45 @@ def load_objects(path: Path) -> tuple[Manifest, ...]:
     return tuple(m for file in files_under(path) for m in _load_file(file))
 
 
+def cluster_sections(file: Path) -> dict[str, tuple[Manifest, ...]] | None:
+    """One file holding several clusters, split at its ``# cluster: NAME`` lines; None without such lines.
+
+    Each line (alone, or after a document's ``---``) says that the documents below it, up to the next
+    such line, are that cluster's: ``for c in a b; do echo "--- # cluster: $c"; kubectl --context $c get
+    ... -o yaml; done > dump.yaml`` makes one.  JSON has no comments: a JSON dump is one cluster's.
+    """
+    name = str(file)
+    text = _read(file)
+    marks = [(line, m[1]) for line, m in zip(_lines_below(text, [m.start() for m in _CLUSTER_MARK.finditer(text)]),
+                                             _CLUSTER_MARK.finditer(text), strict=True)]
+    if not marks:
+        return None
+    mark_lines = [line - 1 for line, _ in marks]  # _lines_below gives the line below: the mark's own is one up
+    sections: dict[str, list[Manifest]] = {cluster: [] for _, cluster in marks}
+    for doc, line in _documents(text, name):
+        index = bisect.bisect_right(mark_lines, line) - 1
+        if index < 0:
+            raise InputError("objects before the first `# cluster: NAME` line: say which cluster they are from",
+                             Location(name, line))
+        sections[marks[index][1]].extend(_objects(doc, Location(name, line)))
+    return {cluster: tuple(objects) for cluster, objects in sections.items()}
+
+
+def cluster_marks(file: Path) -> list[str]:
+    """The clusters a file's ``# cluster: NAME`` lines name, in order, without parsing the YAML."""
+    return [] if file.suffix == ".json" else [m[1] for m in _CLUSTER_MARK.finditer(_read(file))]
+
+
+def _read(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read: {err}", Location(str(file))) from None
+
+
 def _load_file(file: Path) -> Iterator[Manifest]:
     name = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read: {err}", Location(name)) from None
+    text = _read(file)
     for doc, line in _documents(text, name):
         yield from _objects(doc, Location(name, line))
 
@@ -64,12 +99,22 @@ def _documents(text: str, name: str) -> Iterator[tuple[Any, int]]:
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 1)
         raise InputError(f"invalid YAML: {getattr(err, 'problem', None) or 'cannot parse'}", where) from None
     separators = [m.start() for m in _DOC_START.finditer(text)]
-    starts = [text.count("\n", 0, at) + 2 for at in separators]  # a document starts below its "---"
+    starts = list(_lines_below(text, separators))
     head = text[: separators[0]] if separators else text
     if any(line.strip() and not line.lstrip().startswith("#") for line in head.splitlines()) or not starts:
         starts.insert(0, 1)  # content before the first "---" is a document too
     for index, doc in enumerate(docs):
         yield doc, starts[index] if index < len(starts) else starts[-1]
+
+
+def _lines_below(text: str, offsets: list[int]) -> Iterator[int]:
+    """The line below each offset (a document starts below its "---"), counting each newline once:
+    counting from the top for every separator made a dump of n documents cost n² (issue 10)."""
+    line, pos = 1, 0
+    for at in offsets:
+        line += text.count("\n", pos, at)
+        pos = at
+        yield line + 1
 
 
 def _objects(doc: Any, where: Location) -> Iterator[Manifest]:
