@@ -192,7 +192,7 @@ def _fail_in(where: str, err: OSError) -> Callable[[pytest.MonkeyPatch], None]:
 
 @pytest.mark.parametrize(("patch", "message"), [
     (_fail_in("write", OSError(errno.ENOSPC, "No space left on device")),
-     "cannot write rendered/bootstrap/application_root-dev-eu1.yaml: No space left on device; "
+     "cannot write rendered/bootstrap/application_gitops-gen-bootstrap.yaml: No space left on device; "
      "rendered/ was left as it was"),
     (_fail_in("mkdir", OSError(errno.EROFS, "Read-only file system")),
      "cannot write rendered: Read-only file system; rendered/ was left as it was"),
