@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ENV    ?=
 
-.PHONY: install test test-fast render check validate drift lint bench docs
+.PHONY: install test test-fast test-floors render check validate drift lint bench docs
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,17 @@ test:
 
 test-fast:
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+
+# The suite on the lowest versions pyproject.toml allows (constraints-floors.txt), in its own venv.
+FLOORS_VENV ?= .venv-floors
+test-floors:
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FLOORS_VENV)/bin/python -m pip install --quiet -c constraints-floors.txt -e '.[test]'
+	$(FLOORS_VENV)/bin/python -m pip check
+	$(FLOORS_VENV)/bin/python -m pytest -n 2 -q -p no:cacheprovider
+	rm -rf $(FLOORS_VENV)
 
 render:
 	$(BIN)/gitops-gen render $(if $(ENV),--env $(ENV))

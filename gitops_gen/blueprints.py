@@ -49,7 +49,7 @@ from gitops_gen.spec import (
     shown,
 )
 from gitops_gen.validate.policy.config import POLICY_SPEC
-from gitops_gen.yamlio import LocDict, LocList
+from gitops_gen.yamlio import LocDict, LocList, to_json
 
 API_VERSION = "gitops-gen/v1"
 KINDS = ("Settings", "AddonStack", "Tenant", "Environment")
@@ -287,7 +287,7 @@ SPEC_OF_KIND = {"Settings": settings_spec, "AddonStack": stack_spec, "Tenant": t
 
 
 def ignore_differences(raw: Any) -> tuple[Mapping[str, Any], ...]:
-    return tuple(dict(item) for item in raw or ())
+    return tuple(to_json(item) for item in raw or ())
 
 
 def _locs(raw: Mapping[str, Any]) -> dict[str, Location]:
@@ -322,7 +322,7 @@ def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:
         name=raw["name"], stack=stack, namespace=raw["namespace"],
         chart=Chart(chart["repoURL"], chart["name"], chart["version"]) if chart else None,
         source=GitSource(source["repoURL"], source["path"], source["targetRevision"]) if source else None,
-        manifests=tuple(raw.get("manifests") or ()), values=raw.get("values") or {},
+        manifests=tuple(to_json(m) for m in raw.get("manifests") or ()), values=to_json(raw.get("values") or {}),
         depends_on=tuple(raw.get("dependsOn") or ()), server_side_apply=bool(raw.get("serverSideApply", False)),
         ignore_differences=ignore_differences(raw.get("ignoreDifferences")), origin=origin,
         enabled=raw.get("enabled", True), manifest_origins=_item_locs(raw.get("manifests"), origin),

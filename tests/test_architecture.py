@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "gitops_gen"
 
 # third-party import name -> the only modules allowed to import it
 OWNERS = {
-    "ruamel": {"yamlio"},
+    "ruamel": {"yamlio", "roundtrip"},  # roundtrip: in-place blueprint edits (promote)
     "yaml": {"yamlio"},
     "kubernetes": {"kube.client"},
     "urllib3": {"kube.client"},
@@ -21,7 +21,7 @@ OWNERS = {
     "deepdiff": {"drift.compare"},
     "git": {"gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
-              "commands.schema", "commands.diff"},
+              "commands.schema", "commands.diff", "commands.promote", "commands.init"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
@@ -67,3 +67,12 @@ def test_modules_stay_readable_in_one_sitting() -> None:
     long = {p.relative_to(PACKAGE).as_posix(): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text().splitlines())) > 400}
     assert long == {}
+
+
+def test_render_is_a_function_of_the_resolved_plan() -> None:
+    """Resolve once: render never calls back into loading, resolving or the blueprint constructors."""
+    upstream = ("gitops_gen.load", "gitops_gen.resolve", "gitops_gen.overrides", "gitops_gen.blueprints",
+                "gitops_gen.spec", "gitops_gen.yamlio")
+    offenders = {name: sorted(i for i in imports if i.startswith(upstream))
+                 for name, imports in modules().items() if name.startswith("render")}
+    assert {k: v for k, v in offenders.items() if v and v != ["gitops_gen.yamlio"]} == {}

@@ -150,3 +150,21 @@ def test_yaml_special_helm_values_keys_reach_the_rendered_file_as_written(exampl
     want = {key: f"v{i}" for i, key in enumerate(keys)} | {"<<": "quoted", "=": "quoted too"}
     for special in _render_with_values(example_repo, lines):
         assert special == want
+
+
+def test_every_file_of_a_render_reads_back_the_same_in_every_reader(example_repo: Path) -> None:
+    """Each rendered file, values with long keys included, parses in PyYAML, ruamel and our reader
+    alike, and each single-object file holds exactly the object the render computed."""
+    from gitops_gen.load import load_repo
+    from gitops_gen.render import render
+
+    _render_with_values(example_repo, [f"? {'k' * 1500}", ": long", "plain: [1, 2.5, true, null, '~']"])
+    files = render(load_repo(example_repo)).files
+    assert len(files) > 100
+    for f in files:
+        text = (example_repo / "rendered" / f.path).read_text(encoding="utf-8")
+        docs = [list(pyyaml.safe_load_all(text)), list(YAML(typ="safe", pure=True).load_all(text)),
+                load_plain(text)]
+        assert docs[0] == docs[1] == docs[2], f.path
+        if len(f.manifests) == 1 and not f.path.rsplit("/", 1)[-1].startswith(("kustomization", "patch_")):
+            assert docs[0] == [json.loads(json.dumps(f.manifests[0].body))], f.path

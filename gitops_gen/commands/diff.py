@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.commands.options import output_option, repo_option
+from gitops_gen.commands.options import complete_clusters, complete_environments, output_option, repo_option
 from gitops_gen.diff.formats import DEFAULT_MAX_LENGTH, EXTENSIONS, FORMATS
 from gitops_gen.diff.formats.comment import MIN_MAX_LENGTH
-from gitops_gen.diff.review import review
 from gitops_gen.errors import ExitCode, InputError
 from gitops_gen.load import find_repo_root
 
@@ -22,8 +21,10 @@ from gitops_gen.load import find_repo_root
                    "origin/main, origin/master, main, master).")
 @click.option("--head", "head", metavar="REF",
               help="Head revision (default: the work tree, uncommitted edits included).")
-@click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).")
-@click.option("--cluster", "clusters", multiple=True, metavar="CLUSTER", help="Only this cluster (repeatable).")
+@click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).",
+              shell_complete=complete_environments)
+@click.option("--cluster", "clusters", multiple=True, metavar="CLUSTER", help="Only this cluster (repeatable).",
+              shell_complete=complete_clusters)
 @output_option(FORMATS)
 @click.option("--report", "reports", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report to FILE, format from its suffix (.txt .md .json .html). Repeatable.")
@@ -39,6 +40,8 @@ def command(repo: Path | None, base: str | None, head: str | None, envs: Sequenc
     if max_length < MIN_MAX_LENGTH:
         raise InputError(f"--max-length {max_length}: at least {MIN_MAX_LENGTH} (the summary must fit)")
     formats = [_format_of(path) for path in reports]
+    from gitops_gen.diff.review import review  # gitpython and the validation engine: only when diffing
+
     report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters)
     for path, name in zip(reports, formats, strict=True):
         try:

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.commands.options import output_option, repo_option
+from gitops_gen.commands.options import (
+    complete_clusters,
+    complete_environments,
+    output_option,
+    repo_option,
+    use_colour,
+)
 from gitops_gen.drift import run as drift_run
 from gitops_gen.drift.output import EXTENSIONS, FORMATS
 from gitops_gen.errors import InputError
@@ -16,8 +22,10 @@ from gitops_gen.errors import InputError
 
 @click.command("drift")
 @repo_option
-@click.option("--env", "env", help="Compare this environment's render with its clusters.")
-@click.option("--cluster", "cluster", help="Only this cluster of the environment (default: all of them).")
+@click.option("--env", "env", help="Compare this environment's render with its clusters.",
+              shell_complete=complete_environments)
+@click.option("--cluster", "cluster", help="Only this cluster of the environment (default: all of them).",
+              shell_complete=complete_clusters)
 @click.option(
     "--desired",
     "desired",
@@ -98,7 +106,7 @@ def command(
             path.write_text(FORMATS[name](report), encoding="utf-8")
         except OSError as err:
             raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
-    click.echo(FORMATS[output](report), nl=False)
+    click.echo(FORMATS[output](report, use_colour()), nl=False)
     for item in report.clusters:
         for warning in item.warnings:
             click.echo(f"gitops-gen: warning: cluster {item.cluster}: {warning}", err=True)

@@ -7,14 +7,17 @@ from pathlib import Path
 import click
 
 from gitops_gen import cache, writer
-from gitops_gen.commands.options import repo_option
+from gitops_gen.colour import paint
+from gitops_gen.commands.options import complete_environments, repo_option, use_colour
 from gitops_gen.errors import ExitCode, InputError
 from gitops_gen.load import find_repo_root, load_repo
 from gitops_gen.render import render
 from gitops_gen.render.common import RENDERED_DIR
 
-env_option = click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).")
+env_option = click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).",
+                          shell_complete=complete_environments)
 
+CHECK_ROLES = {"stale": "changed", "missing": "removed", "extra": "warning"}  # --check labels -> colour roles
 
 def repo_root(repo_dir: Path | None) -> Path:
     return find_repo_root(repo_dir if repo_dir is not None else Path.cwd())
@@ -36,15 +39,16 @@ def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: boo
     rendering = render(load_repo(root), envs)
     if check:
         the_plan = writer.plan(rendering, out_dir)
+        colour = use_colour()
         for label, paths in (("stale", the_plan.stale), ("missing", the_plan.missing), ("extra", the_plan.extra)):
             for path in paths:
-                click.echo(f"{label}: {RENDERED_DIR}/{path}")
+                click.echo(f"{paint(label, CHECK_ROLES[label], colour)}: {RENDERED_DIR}/{path}")
         for _, reason in the_plan.blocked:
-            click.echo(f"blocked: {RENDERED_DIR}/{reason}")
+            click.echo(f"{paint('blocked', 'error', colour)}: {RENDERED_DIR}/{reason}")
         if the_plan.clean:
             click.echo(f"{RENDERED_DIR}/ is up to date ({the_plan.unchanged} files)")
             return ExitCode.OK
-        click.echo(f"{RENDERED_DIR}/ is out of date: run `gitops-gen render` (or `make render`) and commit",
+        click.echo(f"{RENDERED_DIR}/ is out of date: run `gitops-gen render` and commit",
                    err=True)
         return ExitCode.FINDINGS
 

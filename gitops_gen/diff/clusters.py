@@ -2,7 +2,8 @@
 
 Each side is the render of one revision (effective objects: Kustomize overlays
 and patches already resolved).  An object belongs to the Application whose
-path into ``rendered/`` holds it (``validate.repo.ownership``); Applications are
+path into ``rendered/`` holds it (read as ``validate.repo.ownership`` reads it,
+but only for the objects that changed); Applications are
 reported as applications, the AppProjects their root deploys as its objects,
 and objects no Application deploys (the bootstrap) under ``bootstrap``.
 """
@@ -17,7 +18,8 @@ from gitops_gen.diff.fields import field_changes, leaves
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange, Status
 from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.render import ClusterTarget, Rendering
-from gitops_gen.validate.repo import ownership
+from gitops_gen.render.common import RENDERED_DIR
+from gitops_gen.validate.policy.argocd import same_repo
 
 APPLICATION = ("argoproj.io", "Application")
 Objects = Mapping[ObjectRef, Mapping[str, Any]]
@@ -40,7 +42,11 @@ class ClusterPair:
     production: bool
     base: Objects
     head: Objects
-    owner: Mapping[ObjectRef, str]  # object -> name of the Application that deploys it (either side)
+    owner: Mapping[ObjectRef, str]  # changed object -> name of the Application deploying it (head, else base)
+    changed: frozenset[ObjectRef] = frozenset()  # added, removed or modified
+
+    def changed_apps(self) -> list[ObjectRef]:
+        return sorted(r for r in self.changed if is_application(r))
 
 
 def is_application(ref: ObjectRef) -> bool:
@@ -51,13 +57,30 @@ def _objects(side: Side, cluster: str) -> dict[ObjectRef, Manifest]:
     return {m.ref: m for m in side.rendering.desired.get(cluster, ())}
 
 
-def _owners(objects: Sequence[Manifest], repo_url: str) -> dict[ObjectRef, str]:
-    out: dict[ObjectRef, str] = {}
-    for app, refs in ownership(objects, repo_url).items():
-        for ref in refs:
-            if not is_application(ref):
-                out.setdefault(ref, app.name)
+def _bundles(objects: Mapping[ObjectRef, Manifest], repo_url: str) -> dict[str, str]:
+    """Folder under rendered/ -> the Application deploying it (as ``validate.repo.ownership`` reads paths:
+    a path into ``<bundle>/overlays/...`` deploys the whole bundle)."""
+    out: dict[str, str] = {}
+    for ref, m in objects.items():
+        if not is_application(ref):
+            continue
+        spec = m.body.get("spec") or {}
+        sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else list(spec.get("sources") or ())
+        for source in sources:
+            path = str(source.get("path") or "")
+            if same_repo(str(source.get("repoURL") or ""), repo_url) and path.startswith(f"{RENDERED_DIR}/"):
+                root = path.removeprefix(f"{RENDERED_DIR}/").rstrip("/")
+                out.setdefault(root.split("/overlays/")[0], ref.name)
     return out
+
+
+def _owner(m: Manifest, bundles: Mapping[str, str]) -> str | None:
+    parts = m.path.split("/")[:-1]
+    for depth in range(len(parts), 0, -1):
+        app = bundles.get("/".join(parts[:depth]))
+        if app is not None:
+            return app
+    return None
 
 
 def _target(base: Side, head: Side, cluster: str) -> ClusterTarget:
@@ -75,14 +98,19 @@ def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterP
         if only and name not in only:
             continue
         old, new = _objects(base, name), _objects(head, name)
-        if old.keys() == new.keys() and all(old[r].body == new[r].body for r in old):
+        changed = [r for r in old.keys() | new.keys() if r not in old or r not in new or old[r].body != new[r].body]
+        if not changed:
             continue
-        owner = _owners(list(old.values()), base.repo_url)
-        for ref, app in _owners(list(new.values()), head.repo_url).items():
-            owner.setdefault(ref, app)
+        owner: dict[ObjectRef, str] = {}
+        for objects, side in ((new, head), (old, base)):
+            bundles = _bundles(objects, side.repo_url)
+            for ref in changed:
+                app = _owner(objects[ref], bundles) if ref in objects and not is_application(ref) else None
+                if app is not None:
+                    owner.setdefault(ref, app)
         target = _target(base, head, name)
         yield ClusterPair(name, target.env, target.production, {r: m.body for r, m in old.items()},
-                          {r: m.body for r, m in new.items()}, owner)
+                          {r: m.body for r, m in new.items()}, owner, frozenset(changed))
 
 
 def _status(base: Any, head: Any) -> Status:
@@ -99,18 +127,22 @@ def _app_fields(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) 
                  for path, value in leaves(whole.get("spec"), "spec"))
 
 
+def _owning(pair: ClusterPair) -> list[ObjectRef]:
+    """The Applications deploying a changed object (at either revision)."""
+    names = set(pair.owner.values())
+    return [r for objects in (pair.head, pair.base) for r in objects if r.name in names and is_application(r)]
+
+
 def compare_cluster(pair: ClusterPair) -> ClusterChange:
     objects: dict[str, list[ObjectChange]] = {}
-    for ref in sorted(set(pair.base) | set(pair.head), key=lambda r: (r.kind, r.namespace, r.name, r.api_version)):
+    for ref in sorted(pair.changed, key=lambda r: (r.kind, r.namespace, r.name, r.api_version)):
         if is_application(ref):
             continue
         old, new = pair.base.get(ref), pair.head.get(ref)
-        if old == new:
-            continue
         changes = field_changes(old, new, ref) if old is not None and new is not None else ()
         objects.setdefault(pair.owner.get(ref, BOOTSTRAP), []).append(ObjectChange(_status(old, new), ref, changes))
     apps: list[AppChange] = []
-    names = {r.name: r for r in (*pair.base, *pair.head) if is_application(r)}
+    names = {r.name: r for r in (*pair.changed, *_owning(pair)) if is_application(r)}
     for name in sorted(set(names) | set(objects)):
         if name not in names:  # the bootstrap, listed last
             continue

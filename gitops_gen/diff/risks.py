@@ -38,7 +38,7 @@ def _risk(rule: str, pair: ClusterPair, app: str, ref: ObjectRef | None, message
 
 
 def _removed(pair: ClusterPair) -> list[ObjectRef]:
-    return sorted(r for r in pair.base if r not in pair.head and not is_application(r))
+    return sorted(r for r in pair.changed if r not in pair.head and not is_application(r))
 
 
 def production_data_deletion(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
@@ -62,8 +62,9 @@ def production_deletion(pair: ClusterPair, change: ClusterChange) -> Iterator[Ri
                         f"in production environment {pair.environment}")
 
 
-def _app_refs(objects: Mapping[ObjectRef, Any]) -> dict[str, ObjectRef]:
-    return {r.name: r for r in objects if is_application(r)}
+def _app_refs(pair: ClusterPair, objects: Mapping[ObjectRef, Any]) -> dict[str, ObjectRef]:
+    """The changed Applications present in ``objects``, by name."""
+    return {r.name: r for r in pair.changed_apps() if r in objects}
 
 
 def _source_key(body: Mapping[str, Any]) -> tuple[str, ...]:
@@ -82,7 +83,7 @@ def _namespace(body: Mapping[str, Any]) -> str:
 
 def renames(pair: ClusterPair) -> dict[str, str]:
     """Removed Application -> added one that takes its place: same role, and same source or namespace."""
-    old, new = _app_refs(pair.base), _app_refs(pair.head)
+    old, new = _app_refs(pair, pair.base), _app_refs(pair, pair.head)
     removed = [n for n in sorted(old) if n not in new]
     added = [n for n in sorted(new) if n not in old]
     out: dict[str, str] = {}
@@ -108,7 +109,7 @@ def _deletion_note(body: Mapping[str, Any]) -> str:
 
 
 def application_removed(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
-    old, new = _app_refs(pair.base), _app_refs(pair.head)
+    old, new = _app_refs(pair, pair.base), _app_refs(pair, pair.head)
     renamed = renames(pair)
     for name in sorted(set(old) - set(new)):
         body = pair.base[old[name]]
@@ -128,8 +129,8 @@ def _entries(spec: Mapping[str, Any], key: str) -> set[str]:
 
 
 def project_grants_more(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
-    for ref in sorted(r for r in pair.head if r.kind == "AppProject" and r.group == "argoproj.io"):
-        if ref not in pair.base:
+    for ref in sorted(r for r in pair.changed if r.kind == "AppProject" and r.group == "argoproj.io"):
+        if ref not in pair.base or ref not in pair.head:
             continue
         old, new = pair.base[ref].get("spec") or {}, pair.head[ref].get("spec") or {}
         more = [f"{key} + {', '.join(sorted(_entries(new, key) - _entries(old, key)))}"
@@ -155,9 +156,10 @@ def _automated(body: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
 def production_sync_policy(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
     if not pair.production:
         return
-    for name, ref in sorted(_app_refs(pair.head).items()):
-        old = _automated(pair.base.get(ref)) if ref in pair.base else None
-        new = _automated(pair.head[ref])
+    for name, ref in sorted(_app_refs(pair, pair.head).items()):
+        if ref not in pair.base:  # a new Application follows its environment's policy: nothing was turned
+            continue
+        old, new = _automated(pair.base[ref]), _automated(pair.head[ref])
         if new is None:
             continue
         if old is None:
@@ -180,7 +182,7 @@ def _charts(body: Mapping[str, Any]) -> dict[tuple[str, str], str]:
 
 
 def chart_major_bump(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
-    for name, ref in sorted(_app_refs(pair.head).items()):
+    for name, ref in sorted(_app_refs(pair, pair.head).items()):
         if ref not in pair.base:
             continue
         old, new = _charts(pair.base[ref]), _charts(pair.head[ref])

@@ -2,14 +2,15 @@
 
 ``gitops_gen/data/argocd/<kind>.json`` holds the ``openAPIV3Schema`` of
 Application, AppProject and ApplicationSet (v1alpha1) in the CRD's own dialect,
-cut down from the upstream CRDs: no descriptions, no ``status``/``operation``
-(gitops-gen never writes them, so a manifest carrying them is a mistake),
-ApplicationSet generators left open (they nest templates ten levels deep and
-are Argo CD's business).  One fact the CRD does not encode is added: an
+cut down from the upstream CRDs (Argo CD v3.6.0, Apache-2.0: see the README
+beside them): no descriptions, ``status`` an open object (Argo CD writes it; a
+live or exported object carries it), no ``operation``, ApplicationSet
+generators left open (they nest templates ten levels deep and are Argo CD's
+business).  One fact the CRD does not encode is added: an
 Application destination takes ``server`` or ``name``, never both
 (``not: {required: [server, name]}``).
 
-tests/validate/test_argocd.py keeps these honest against the upstream CRDs.
+tests/validate/test_argocd_schemas.py keeps these honest against the upstream CRDs.
 """
 
 from __future__ import annotations

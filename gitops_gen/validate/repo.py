@@ -1,7 +1,7 @@
 """Repo mode: validate what Argo CD will sync from this repository.
 
 1. Load and render the blueprints; compare with the committed ``rendered/``
-   (a stale, missing or extra file is a ``stale`` error: run ``make render``).
+   (a stale, missing or extra file is a ``stale`` error: run ``gitops-gen render``).
 2. Per cluster, take the desired objects (overlays applied) and put the
    committed version of every stale single-object file in place of the
    rendered one, so a defect planted in ``rendered/`` by hand is judged too.
@@ -31,6 +31,7 @@ from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
 from gitops_gen.validate.paths import load_crd_dirs
+from gitops_gen.validate.policy import promotion
 from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.written import (
@@ -75,10 +76,11 @@ def check_rendering(
     rendered_files: frozenset[str] | None = None, lines: Mapping[str, int] | None = None,
     stale: set[str] | None = None, committed: Mapping[str, bytes] | None = None,
     clusters: Collection[str] | None = None, document: Callable[[str, Manifest], bool] | None = None,
-    texts: Mapping[str, str] | None = None,
+    related: Callable[[str, Manifest], bool] | None = None, texts: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], int]:
     """Validate a render in memory: (findings, documents validated).  ``clusters`` limits the clusters
-    checked; ``document(cluster, manifest)`` which objects get the per-document checks (default: all)."""
+    checked; ``document(cluster, manifest)`` which objects get the per-document checks, ``related`` which
+    take part in the cluster-wide ones (policy, references); default: all."""
     findings: list[Finding] = []
     config = policy.load_config(repo.settings.policy)
     stale, committed = stale or set(), committed or {}
@@ -122,7 +124,10 @@ def check_rendering(
             repo_url=repo.settings.repo_url,
             rendered_files=rendered_files,
             rendered_root=RENDERED_DIR,
+            **upstream_of(repo, target.env),
         )
+        if related is not None:
+            objects = [m for m in objects if related(target.cluster, m)]
         checked = [
             *policy.run_rules(objects, context, config),
             *policy.apply_config(
@@ -160,6 +165,14 @@ def _foreign(
             documents += doc.body is not None
             findings.extend(validate_document(doc, options) if doc.body is not None else ())
     return Report(documents, tuple(findings))
+
+
+def upstream_of(repo: Repo, env: str) -> dict[str, Any]:
+    """The promotion facts of an environment's context (GG112): its promotesFrom and what that runs."""
+    source = repo.environments[env].promotes_from if env in repo.environments else None
+    if not source:
+        return {}
+    return {"promotes_from": source, "upstream_revisions": promotion.upstream_revisions(repo.plans, source)}
 
 
 def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding]:

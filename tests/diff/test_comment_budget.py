@@ -20,29 +20,30 @@ from gitops_gen.manifest import ObjectRef
 from gitops_gen.validate.findings import Finding
 from gitops_gen.validate.findings import Severity as FindingSeverity
 
-values = st.one_of(st.none(), st.text(max_size=300), st.integers(), st.dictionaries(st.text(max_size=8),
-                                                                                    st.text(max_size=40), max_size=5))
-changes = st.lists(st.builds(FieldChange, st.text(min_size=1, max_size=80), values, values), max_size=12)
-refs = st.builds(ObjectRef, st.just("v1"), st.sampled_from(["Namespace", "ConfigMap", "Secret"]),
-                 st.from_regex(r"[a-z]{0,12}", fullmatch=True), st.from_regex(r"[a-z][a-z0-9-]{0,40}", fullmatch=True))
-objects = st.lists(st.builds(ObjectChange, st.sampled_from(list(Status)), refs, changes.map(tuple)), max_size=8)
-names = st.from_regex(r"[a-z][a-z0-9-]{0,50}", fullmatch=True)
-apps = st.lists(st.builds(AppChange, names, st.sampled_from(list(Status)), changes.map(tuple), objects.map(tuple)),
-                min_size=1, max_size=8)
-clusters = st.lists(st.builds(ClusterChange, st.from_regex(r"[a-z][a-z0-9-]{0,30}", fullmatch=True),
-                              st.sampled_from(["dev", "prod"]), st.booleans(), apps.map(tuple)), max_size=12)
-risks = st.lists(st.builds(Risk, st.sampled_from(["GD101", "GD103"]), st.sampled_from(list(Severity)),
-                           st.text(max_size=20), st.text(max_size=40), st.one_of(st.none(), refs),
-                           st.text(max_size=500)),
-                 max_size=60)
-findings = st.lists(st.builds(Finding, st.just("schema"), st.just(FindingSeverity.ERROR), refs, st.text(max_size=300)),
-                    max_size=20)
-reports = st.builds(ChangeReport, st.just("a" * 40), st.just("worktree"), clusters.map(tuple), risks.map(tuple),
-                    findings.map(tuple), findings.map(tuple), st.lists(st.text(max_size=300), max_size=2).map(tuple))
+TRICKY = ("plain", "with | pipe", "back`tick", "<b>html</b>", "line\nbreak", "ünï©ødé", "x" * 300)
 
 
-@settings(max_examples=60, deadline=None)
-@given(reports, st.integers(min_value=comment.MIN_MAX_LENGTH, max_value=70_000))
+@st.composite
+def reports(draw: st.DrawFn) -> ChangeReport:
+    """Reports from a few sizes (few random choices, large outputs), with awkward strings in every field."""
+    n_clusters, n_apps, n_objects = draw(st.integers(0, 40)), draw(st.integers(1, 8)), draw(st.integers(0, 6))
+    n_changes, n_risks, n_findings = draw(st.integers(0, 10)), draw(st.integers(0, 80)), draw(st.integers(0, 20))
+    text = draw(st.sampled_from(TRICKY))
+    ref = ObjectRef("v1", draw(st.sampled_from(["Namespace", "ConfigMap", "Secret"])), "ns", "obj")
+    changes = tuple(FieldChange(f"spec.{text}{i}", text * (i % 3), {"k": text}) for i in range(n_changes))
+    objects = tuple(ObjectChange(list(Status)[i % 3], ref._replace(name=f"o{i}"), changes) for i in range(n_objects))
+    clusters = tuple(ClusterChange(f"cluster-{c}", "prod", c % 2 == 0, tuple(
+        AppChange(f"cluster-{c}-app-{a}", list(Status)[a % 3], changes, objects) for a in range(n_apps)))
+        for c in range(n_clusters))
+    risks = tuple(Risk("GD101", list(Severity)[i % 2], f"cluster-{i}", f"app-{i}", ref, f"{text} {i}")
+                  for i in range(n_risks))
+    findings = tuple(Finding("schema", FindingSeverity.ERROR, ref, f"{text} {i}") for i in range(n_findings))
+    warnings = tuple(f"warning {text}" for _ in range(draw(st.integers(0, 2))))
+    return ChangeReport("a" * 40, "worktree", clusters, risks, findings, findings[: n_findings // 2], warnings)
+
+
+@settings(max_examples=100, deadline=None)
+@given(reports(), st.integers(min_value=comment.MIN_MAX_LENGTH, max_value=70_000))
 def test_the_comment_fits_and_keeps_its_summary(report: ChangeReport, limit: int) -> None:
     text = comment.render(report, limit)
     assert len(text) <= limit

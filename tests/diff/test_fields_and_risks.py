@@ -75,9 +75,10 @@ def cm(name: str, namespace: str) -> dict[str, Any]:
 
 
 def pair(base: list[dict[str, Any]], head: list[dict[str, Any]], production: bool = True) -> ClusterPair:
-    return ClusterPair("c1", "prod" if production else "dev", production, {ref_of(b): b for b in base},
-                       {ref_of(b): b for b in head}, {ref_of(b): "c1-team" for b in (*base, *head)
-                                                      if b["kind"] != "Application"})
+    old, new = {ref_of(b): b for b in base}, {ref_of(b): b for b in head}
+    changed = frozenset(r for r in old.keys() | new.keys() if old.get(r) != new.get(r))
+    return ClusterPair("c1", "prod" if production else "dev", production, old, new,
+                       {r: "c1-team" for r in changed if r.kind != "Application"}, changed)
 
 
 def rules(p: ClusterPair) -> list[tuple[str, str]]:
@@ -133,3 +134,7 @@ def test_a_rename_pairs_by_role_and_source_or_namespace() -> None:
              [app("c1-billing-api", role="tenant-app", namespace="pay"), app("c1-new", role="addon", namespace="n")],
              False)
     assert renames(p) == {"c1-pay-api": "c1-billing-api"}
+
+
+def test_a_new_application_in_an_automated_production_is_no_policy_change() -> None:
+    assert rules(pair([], [app("a", automated={"prune": True})], True)) == []

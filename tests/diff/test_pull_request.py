@@ -197,3 +197,57 @@ def test_markdown_fits_and_html_stands_alone(globex: git.Repo, tmp_path: Path,
     parser.feed(html)
     assert parser.external == [] and not parser.tags & {"script", "link", "img", "iframe", "object"}
     assert "<style>" in html and html.count("<details>") == 5 and "prod-apse1-cert-manager" in html
+
+
+def test_validation_findings_the_change_introduces_and_resolves(globex: git.Repo,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(globex.working_dir)
+    base = globex.head.commit.hexsha
+    edit(root / "blueprints" / "tenants" / "storefront.yaml", "labels: {cost-center: cc-1001, owner-team: storefront}",
+         "labels: {cost-center: cc-1001}")  # a policy rule over the namespace (GG107)
+    edit(root / "blueprints" / "addons" / "networking.yaml", '          data:\n            tls-min-version: "1.2"',
+         '          immutable: "yes"\n          data:\n            tls-min-version: "1.2"')  # a schema error
+    assert run(["render", "--repo", str(root)]) == 0
+    broken = commit_all(globex, "two mistakes")
+    found = {(f["rule"], f["object"]["kind"], f["object"]["name"], f["path"])
+             for f in diff_json(root, capsys, "--base", base, "--head", broken)["findings"]["introduced"]}
+    assert found == {("schema", "ConfigMap", "gateway-defaults", "immutable"),
+                     *{("GG107", "Namespace", f"storefront-{n}", "metadata.labels") for n in ("api", "jobs", "web")}}
+    report = diff_json(root, capsys, "--base", broken, "--head", base)
+    assert report["findings"]["introduced"] == [] and len(report["findings"]["resolved"]) == 4
+    capsys.readouterr()
+    assert run(["diff", "--repo", str(root), "--base", base, "--head", broken, "-o", "markdown"]) == 0
+    assert "### Validation findings introduced (4)" in capsys.readouterr().out
+
+
+def test_a_shared_tenant_base_change_shows_under_every_cluster_running_the_tenant(
+        globex: git.Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(globex.working_dir)
+    edit(root / "blueprints" / "tenants" / "ledger.yaml", "owners: [ledger-admins]",
+         "owners: [ledger-admins, ledger-sre]")
+    report = diff_json(root, capsys)
+    running = ["dev-use1", "prod-apse1", "prod-euw1", "prod-use1", "qa-euw1", "qa-use1", "staging-use1", "staging-use2"]
+    assert [c["name"] for c in report["clusters"]] == running
+    for cluster in report["clusters"]:
+        objects = {(o["object"]["kind"], o["object"]["name"]): [c["path"] for c in o["changes"]]
+                   for a in cluster["applications"] for o in a["objects"]}
+        assert objects[("RoleBinding", "tenant-owners")] == ["subjects[name=ledger-sre]"]
+        assert ("AppProject", f"{cluster['name']}-ledger") in objects  # its owners role lists the groups
+    assert [w.split(":")[0] for w in report["warnings"]] == ["the work tree"]  # rendered/ not updated yet
+
+
+def test_a_tenant_rename_is_a_delete_and_a_create(globex: git.Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(globex.working_dir)
+    tenants = root / "blueprints" / "tenants"
+    (tenants / "ledger.yaml").rename(tenants / "finance-ledger.yaml")
+    edit(tenants / "finance-ledger.yaml", "metadata: {name: ledger}", "metadata: {name: finance-ledger}")
+    edit(tenants / "finance-ledger.yaml", "  tier: s\n", "  tier: s\n  namespaces: [ledger]\n")
+    for env in (root / "environments").glob("*.yaml"):
+        text = env.read_text().replace(" ledger,", " finance-ledger,")
+        env.write_text(text.replace("      ledger: {", "      finance-ledger: {"))
+    report = diff_json(root, capsys, "--env", "production")
+    renamed = sorted((r["cluster"], r["message"].split(":")[0]) for r in report["risks"] if r["rule"] == "GD104")
+    assert renamed == [(c, f"renamed to {c}-finance-ledger-namespaces")
+                       for c in ("prod-apse1", "prod-euw1", "prod-use1")]
+    assert not [r for r in report["risks"] if r["rule"] in ("GD101", "GD103")]  # the namespace itself stays
+    assert report["summary"]["applications"] == {"added": 3, "removed": 3, "modified": 6}

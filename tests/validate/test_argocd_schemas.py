@@ -11,7 +11,7 @@ import pytest
 from gitops_gen import yamlio
 from gitops_gen.validate import argocd
 from gitops_gen.validate.crds import crd_versions, schema_from_crd, strict
-from tests.conftest import ARGOCD_CRDS, require_tool
+from tests.conftest import ARGOCD_CRDS, require_shared
 
 UPSTREAM = {
     "Application": "application-crd.yaml",
@@ -22,7 +22,7 @@ UPSTREAM = {
 
 @pytest.fixture(scope="module")
 def upstream() -> dict[str, dict[str, Any]]:
-    require_tool(ARGOCD_CRDS.is_dir(), f"upstream Argo CD CRDs not found in {ARGOCD_CRDS}")
+    require_shared(f"upstream Argo CD CRDs not found in {ARGOCD_CRDS}")
     return {
         kind: yamlio.load_plain((ARGOCD_CRDS / name).read_text(encoding="utf-8"))[0]
         for kind, name in UPSTREAM.items()

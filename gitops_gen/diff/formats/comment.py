@@ -53,8 +53,8 @@ def _app_block(app: AppChange) -> str:
 def _cluster_row(cluster: ClusterChange, risks: int) -> str:
     apps = sum(1 for a in cluster.applications if a.name != "bootstrap")
     objects = sum(len(a.objects) for a in cluster.applications)
-    env = f"{cluster.environment} (production)" if cluster.production else cluster.environment
-    return f"| {cluster.name} | {env} | {apps} | {objects} | {risks} |"
+    return (f"| {cluster.name} | {cluster.environment} | {'yes' if cluster.production else 'no'} | {apps} "
+            f"| {objects} | {risks} |")
 
 
 def _finding_row(f: Finding) -> str:
@@ -105,7 +105,7 @@ def render(report: ChangeReport, max_length: int = 65_000) -> str:
     for warning in report.warnings:
         budget.add(f"> **Warning:** {text(show(warning, 400))}\n\n")
     risks_of = {c.name: sum(1 for r in report.risks if r.cluster == c.name) for c in report.clusters}
-    budget.rows("| Cluster | Environment | Applications | Objects | Risks |\n|---|---|---:|---:|---:|",
+    budget.rows("| Cluster | Environment | Production | Applications | Objects | Risks |\n|---|---|---|---:|---:|---:|",
                 [_cluster_row(c, risks_of[c.name]) for c in report.clusters], "clusters in the summary table")
     budget.rows(f"### Risks ({len(report.risks)})\n\n| Severity | Rule | Cluster | Application | Object | Message |\n"
                 "|---|---|---|---|---|---|",

@@ -67,5 +67,5 @@ def _app(cluster: ClusterReport, app: AppStatus) -> dict[str, Any]:
     }
 
 
-def render(report: DriftReport) -> str:
+def render(report: DriftReport, color: bool = False) -> str:
     return json.dumps(as_data(report), indent=2, ensure_ascii=False) + "\n"

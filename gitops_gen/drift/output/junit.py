@@ -8,7 +8,7 @@ from gitops_gen.drift.model import ClusterReport, DriftReport, Status
 from gitops_gen.drift.output.common import object_name, show, shown_items
 
 
-def render(report: DriftReport) -> str:
+def render(report: DriftReport, color: bool = False) -> str:
     root = ET.Element("testsuites", name="gitops-gen drift")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for cluster in report.clusters:

@@ -24,7 +24,7 @@ def _text(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
 
 
-def render(report: DriftReport) -> str:
+def render(report: DriftReport, color: bool = False) -> str:
     drifted = report.exit_code != 0
     lines = [f"## gitops-gen drift: {'drift found' if drifted else 'no drift'}", ""]
     if report.generated_at:

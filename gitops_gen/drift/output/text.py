@@ -5,11 +5,17 @@ Nothing drifted: one line.  In-sync objects and Applications are only counted, n
 
 from __future__ import annotations
 
+from gitops_gen.colour import paint
 from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport, Status
 from gitops_gen.drift.output.common import by_status, counts_line, object_name, quiet, show
 
+# status -> colour role (gitops_gen.colour.PALETTE); colour only when the CLI decided so (a terminal)
+ROLES = {Status.IN_SYNC: "ok", Status.MODIFIED: "changed", Status.MISSING: "removed", Status.EXTRA: "warning",
+         Status.UNKNOWN: "info"}
+VERDICT_ROLES = {0: "ok", 1: "changed"}
 
-def render(report: DriftReport) -> str:
+
+def render(report: DriftReport, color: bool = False) -> str:
     summary = report.summary
     apps = sum(len(c.applications) for c in report.clusters)
     if quiet(report):
@@ -21,30 +27,30 @@ def render(report: DriftReport) -> str:
                      f"{len(report.items_drifted) - len(report.new_items)} known, {len(report.resolved)} resolved")
         lines.extend(f"  resolved: {r.cluster} {r.ref} (first seen {r.first_seen or '?'})" for r in report.resolved)
     for cluster in report.clusters:
-        lines.extend(_cluster(cluster))
+        lines.extend(_cluster(cluster, color))
     verdict = (
         "drift found" if report.exit_code == 1 else "no drift" if report.exit_code == 0 else "incomplete"
     )
     lines.append(
         f"summary: {counts_line(summary)}; {summary['applications_drifted']} of {apps} "
-        f"application(s) drifted: {verdict}"
+        f"application(s) drifted: {paint(verdict, VERDICT_ROLES.get(int(report.exit_code), 'error'), color)}"
     )
     return "\n".join(lines) + "\n"
 
 
-def _cluster(cluster: ClusterReport) -> list[str]:
+def _cluster(cluster: ClusterReport, color: bool = False) -> list[str]:
     where = f"dump {cluster.dump}" if cluster.dump else f"context {cluster.context}"
-    lines = [f"cluster {cluster.cluster} ({where})"]
+    lines = [paint(f"cluster {cluster.cluster} ({where})", "heading", color)]
     if cluster.error:
-        return [*lines, f"  error: {cluster.error}"]
+        return [*lines, f"  {paint('error', 'error', color)}: {cluster.error}"]
     for status, items in by_status(cluster):
-        lines.append(f"  {status.value} ({len(items)})")
+        lines.append(f"  {paint(status.value, ROLES[status], color)} ({len(items)})")
         for item in items:
             lines.extend(_item(item))
     shown = [a for a in cluster.applications if a.drift or a.reason]
     if shown:
         lines.append(f"  applications ({len(shown)} of {len(cluster.applications)} need attention)")
-        lines.extend(f"    {_app(app)}" for app in shown)
+        lines.extend(f"    {_app(app, color)}" for app in shown)
     lines.append(f"  {counts_line(cluster.summary)}")
     return lines
 
@@ -66,7 +72,8 @@ def _item(item: DriftItem) -> list[str]:
     return lines
 
 
-def _app(app: AppStatus) -> str:
+def _app(app: AppStatus, color: bool = False) -> str:
     operation = f", last operation {app.operation}" if app.operation else ""
     reason = f" ({app.reason})" if app.reason else ""
-    return f"{app.name}: {app.sync}, {app.health}{operation}{reason}{'  DRIFT' if app.drift else ''}"
+    drift = f"  {paint('DRIFT', 'error', color)}" if app.drift else ""
+    return f"{app.name}: {app.sync}, {app.health}{operation}{reason}{drift}"

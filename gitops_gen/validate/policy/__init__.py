@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.validate.findings import Finding, Severity
-from gitops_gen.validate.policy import images, sources, tenancy
+from gitops_gen.validate.policy import images, promotion, sources, tenancy
 from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.kube import Violation
@@ -71,6 +71,9 @@ RULES: dict[str, Rule] = {
     "GG111": Rule("GG111", "destination-server-or-name", E,
                   "Argo CD rejects a destination with both server and name (or neither)",
                   sources.destination_server_and_name),
+    "GG112": Rule("GG112", "promotion-order", Severity.WARNING,
+                  "a version the promotesFrom environment does not run skipped a stage, or waits for promotion",
+                  promotion.runs_what_upstream_does_not),
 }
 
 
