@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drift_support import FIXTURES, write_dump
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from drift_support import FIXTURES, write_dump
 
 from gitops_gen.cli import run
 
