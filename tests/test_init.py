@@ -64,7 +64,7 @@ def test_every_kustomization_of_a_new_repository_builds_into_the_computed_object
         desired = rendering.desired[target.cluster]
         for app in desired:
             path = app.body.get("spec", {}).get("source", {}).get("path", "") if app.ref.kind == "Application" else ""
-            if not path.startswith("rendered/") or path.startswith("rendered/clusters/"):
+            if not path.startswith("rendered/") or path.startswith(("rendered/clusters/", "rendered/bootstrap")):
                 continue
             bundle = path.removeprefix("rendered/").split("/overlays/")[0].split("/clusters/")[0]
             built = {ref_of(o): o for o in kustomize.build(made / path)}
