@@ -69,18 +69,18 @@ class Checkout:
         raise InputError("cannot find the default branch (tried " + ", ".join(DEFAULT_BRANCH_CANDIDATES)
                          + "): give --base REF")
 
-    def merge_base(self, ref: str) -> Revision:
-        """The merge-base of HEAD and ``ref``: where the current branch left it."""
+    def merge_base(self, ref: str, of: str = "HEAD") -> Revision:
+        """The merge-base of ``of`` (HEAD) and ``ref``: where the branch left it."""
         other = self.resolve(ref)
-        head = self.resolve("HEAD")
+        head = self.resolve(of)
         try:
             bases = self._repo.merge_base(head.sha, other.sha)
         except GitCommandError:
             bases = []
         if not bases:
-            raise InputError(f"HEAD and {ref} have no common ancestor (a shallow clone? fetch the full "
+            raise InputError(f"{of} and {ref} have no common ancestor (a shallow clone? fetch the full "
                              "history, e.g. `fetch-depth: 0`), or give --base REF")
-        return Revision(f"merge-base of HEAD and {ref}", bases[0].hexsha)
+        return Revision(f"merge-base of {of} and {ref}", bases[0].hexsha)
 
     def has(self, revision: Revision, path: str) -> bool:
         try:
@@ -131,9 +131,6 @@ class Checkout:
         base = self._path(folder) + "/"
         return {path[len(base):]: sha for path, (mode, sha) in self._listing(revision, folder).items()
                 if mode != _SYMLINK_MODE and path.startswith(base)}
-
-    def read(self, revision: Revision, path: str) -> bytes:
-        return bytes(self._repo.commit(revision.sha).tree[self._path(path)].data_stream.read())
 
     def _path(self, rel: str) -> str:
         return posixpath.join(self.prefix, rel) if self.prefix else rel

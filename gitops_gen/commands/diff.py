@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.commands.options import complete_clusters, complete_environments, output_option, repo_option
+from gitops_gen.commands.options import (
+    complete_clusters,
+    complete_environments,
+    output_option,
+    repo_option,
+    use_colour,
+)
 from gitops_gen.diff.formats import DEFAULT_MAX_LENGTH, EXTENSIONS, FORMATS
 from gitops_gen.diff.formats.comment import MIN_MAX_LENGTH
 from gitops_gen.errors import ExitCode, InputError
@@ -17,7 +23,7 @@ from gitops_gen.load import find_repo_root
 @click.command("diff")
 @repo_option
 @click.option("--base", "base", metavar="REF",
-              help="Base revision (default: merge-base of HEAD and the default branch: origin/HEAD, "
+              help="Base revision (default: merge-base of the head (HEAD) and the default branch: origin/HEAD, "
                    "origin/main, origin/master, main, master).")
 @click.option("--head", "head", metavar="REF",
               help="Head revision (default: the work tree, uncommitted edits included).")
@@ -39,16 +45,16 @@ def command(repo: Path | None, base: str | None, head: str | None, envs: Sequenc
     """
     if max_length < MIN_MAX_LENGTH:
         raise InputError(f"--max-length {max_length}: at least {MIN_MAX_LENGTH} (the summary must fit)")
-    formats = [_format_of(path) for path in reports]
-    from gitops_gen.diff.review import review  # gitpython and the validation engine: only when diffing
+    from gitops_gen.diff.review import review  # gitpython and the validation engine: only when a review runs
 
+    formats = [_format_of(path) for path in reports]
     report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters)
     for path, name in zip(reports, formats, strict=True):
         try:
             path.write_text(FORMATS[name](report, max_length), encoding="utf-8")
         except OSError as err:
             raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
-    click.echo(FORMATS[output](report, max_length), nl=False)
+    click.echo(FORMATS[output](report, max_length, use_colour()), nl=False)
     for warning in report.warnings:
         click.echo(f"gitops-gen: warning: {warning}", err=True)
     return int(ExitCode.FINDINGS if exit_code and report.changed else ExitCode.OK)

@@ -94,11 +94,23 @@ def _target(base: Side, head: Side, cluster: str) -> ClusterTarget:
 def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterPair]:
     """Every cluster whose objects differ between the two sides (``only``: these clusters)."""
     names = {t.cluster for t in base.rendering.targets} | {t.cluster for t in head.rendering.targets}
+    same: dict[tuple[int, int], bool] = {}  # clusters share body objects (a render computes a bundle once)
     for name in sorted(names):
         if only and name not in only:
             continue
         old, new = _objects(base, name), _objects(head, name)
-        changed = [r for r in old.keys() | new.keys() if r not in old or r not in new or old[r].body != new[r].body]
+        changed = [r for r in new if r not in old]
+        for ref, m in old.items():
+            twin = new.get(ref)
+            if twin is None:
+                changed.append(ref)
+                continue
+            key = (id(m.body), id(twin.body))
+            equal = same.get(key)
+            if equal is None:
+                equal = same[key] = m.body == twin.body
+            if not equal:
+                changed.append(ref)
         if not changed:
             continue
         owner: dict[ObjectRef, str] = {}

@@ -32,12 +32,13 @@ INPUTS = (SETTINGS_FILE, *FOLDERS.values())
 
 def review(root: Path, base: str | None = None, head: str | None = None,
            envs: Sequence[str] = (), clusters: Sequence[str] = ()) -> ChangeReport:
-    """Compare ``base`` (default: merge-base of HEAD and the default branch) with ``head`` (default: the
-    work tree, uncommitted edits included) for ``envs`` / ``clusters`` (default: all)."""
+    """Compare ``base`` (default: merge-base of the head -- HEAD for the work tree -- and the default branch)
+    with ``head`` (default: the work tree, uncommitted edits included) for ``envs`` / ``clusters``."""
     warnings: list[str] = []
     with gitrev.open_checkout(root) as checkout, tempfile.TemporaryDirectory(prefix="gitops-gen-diff-") as tmp:
-        base_rev = checkout.resolve(base) if base else checkout.merge_base(checkout.default_branch())
         head_rev = checkout.resolve(head) if head else None
+        base_rev = (checkout.resolve(base) if base
+                    else checkout.merge_base(checkout.default_branch(), head_rev.sha if head_rev else "HEAD"))
         old = _at_revision(checkout, base_rev, Path(tmp) / "base", envs, warnings)
         new = (_at_revision(checkout, head_rev, Path(tmp) / "head", envs, warnings) if head_rev
                else _in_worktree(root, envs, warnings))

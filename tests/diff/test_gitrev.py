@@ -55,6 +55,10 @@ def test_the_base_is_where_the_branch_left_the_default_branch(tmp_path: Path,
     touched = {o["object"]["name"] for c in report["clusters"] for a in c["applications"] for o in a["objects"]}
     assert touched == {"tenant-quota"}
     assert all("ledger" in a["name"] for c in report["clusters"] for a in c["applications"])
+    repo.git.checkout("main")  # reviewing the feature from elsewhere: the base follows --head, not HEAD
+    capsys.readouterr()
+    assert run(["diff", "--repo", str(root), "--head", "feature", "-o", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["base"] == fork
 
 
 def test_a_gitops_root_in_a_subfolder_and_a_base_before_gitops_gen(tmp_path: Path,

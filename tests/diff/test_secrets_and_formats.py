@@ -52,3 +52,15 @@ def test_secret_values_never_appear_in_any_format(globex: git.Repo, tmp_path: Pa
         "stringData.email": (None, "<redacted>"),
         "stringData.password": ("<redacted>", "<redacted>"),
     }
+
+
+def test_text_is_coloured_only_when_asked_and_reports_never_are(globex: git.Repo, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(globex.working_dir)
+    edit(root / "environments" / "qa.yaml", "tenants: [storefront, ledger, identity]",
+         "tenants: [storefront, identity]")
+    capsys.readouterr()
+    assert run(["--color", "always", "diff", "--repo", str(root), "--report", str(tmp_path / "r.txt")]) == 0
+    assert "\033[" in capsys.readouterr().out and "\033[" not in (tmp_path / "r.txt").read_text()
+    assert run(["--color", "never", "diff", "--repo", str(root)]) == 0
+    assert "\033[" not in capsys.readouterr().out

@@ -15,7 +15,7 @@ DEFAULT_MAX_LENGTH = 65_000  # GitHub refuses a comment over 65,536 characters
 
 
 class Formatter(Protocol):
-    def __call__(self, report: ChangeReport, max_length: int = DEFAULT_MAX_LENGTH) -> str: ...
+    def __call__(self, report: ChangeReport, max_length: int = DEFAULT_MAX_LENGTH, colour: bool = False) -> str: ...
 
 
 FORMATS: dict[str, Formatter] = {

@@ -88,7 +88,7 @@ class _Budget:
         self.add("\n")
 
 
-def render(report: ChangeReport, max_length: int = 65_000) -> str:
+def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False) -> str:
     max_length = max(max_length, MIN_MAX_LENGTH)
     s = summary(report)
     apps, objs = s["applications"], s["objects"]

@@ -39,5 +39,5 @@ def as_json(report: ChangeReport) -> dict[str, Any]:
     }
 
 
-def render(report: ChangeReport, max_length: int = 0) -> str:
+def render(report: ChangeReport, max_length: int = 0, colour: bool = False) -> str:
     return json.dumps(as_json(report), indent=2, default=str) + "\n"

@@ -43,7 +43,7 @@ def _findings(title: str, found: Sequence[Finding]) -> str:
             f"<th>Object</th><th>Message</th></tr>{rows}</table>")
 
 
-def render(report: ChangeReport, max_length: int = 0) -> str:
+def render(report: ChangeReport, max_length: int = 0, colour: bool = False) -> str:
     s = summary(report)
     out = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
            f"<title>gitops-gen diff {_e(short(report.base))} → {_e(short(report.head))}</title>",

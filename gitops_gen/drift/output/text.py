@@ -19,7 +19,8 @@ def render(report: DriftReport, color: bool = False) -> str:
     summary = report.summary
     apps = sum(len(c.applications) for c in report.clusters)
     if quiet(report):
-        return (f"no drift: {len(report.clusters)} cluster(s), {summary['in_sync']} object(s) in sync, "
+        return (f"{paint('no drift', 'ok', color)}: {len(report.clusters)} cluster(s), "
+                f"{summary['in_sync']} object(s) in sync, "
                 f"{apps} application(s) synced and healthy\n")
     lines: list[str] = []
     if report.baseline:
