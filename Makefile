@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ENV    ?=
 
-.PHONY: install test test-fast render check validate drift lint bench docs
+.PHONY: install test test-fast test-floors render check validate drift lint bench docs
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,17 @@ test:
 test-fast:
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
+# The suite on the lowest versions pyproject.toml allows (constraints-floors.txt), in its own venv.
+FLOORS_VENV ?= .venv-floors
+test-floors:
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FLOORS_VENV)/bin/python -m pip install --quiet -c constraints-floors.txt -e '.[test]'
+	$(FLOORS_VENV)/bin/python -m pip check
+	$(FLOORS_VENV)/bin/python -m pytest -n 2 -q -p no:cacheprovider
+	rm -rf $(FLOORS_VENV)
+
 render:
 	$(BIN)/gitops-gen render $(if $(ENV),--env $(ENV))
 
@@ -26,10 +37,11 @@ check:
 validate:
 	$(BIN)/gitops-gen validate $(if $(ENV),--env $(ENV)) $(if $(OUT),-o $(OUT))
 
-# Scheduled drift report: make drift ENV=prod [CLUSTER=prod-eu1] [LIVE=dump/] [OUT=markdown]
+# Scheduled drift report: make drift ENV=prod [CLUSTER=prod-eu1] [LIVE=dump/] [OUT=markdown] [BASELINE=prev.json]
 drift:
 	$(BIN)/gitops-gen drift --env $(or $(ENV),$(error set ENV, e.g. make drift ENV=prod)) \
-	  $(if $(CLUSTER),--cluster $(CLUSTER)) $(if $(LIVE),--live-from $(LIVE)) $(if $(OUT),-o $(OUT))
+	  $(if $(CLUSTER),--cluster $(CLUSTER)) $(if $(LIVE),--live-from $(LIVE)) $(if $(OUT),-o $(OUT)) \
+	  $(if $(BASELINE),--baseline $(BASELINE))
 
 lint:
 	$(BIN)/ruff check gitops_gen tests benchmarks

@@ -40,6 +40,25 @@ def run(report: Callable[[str, str], None]) -> None:
                              f"{OBJECTS / listed:,.0f} objects/s)")
     report("kube.get_per_object (baseline)", f"~{per_get * OBJECTS:.2f}s for {OBJECTS} GETs "
                                              f"(x{per_get * OBJECTS / listed:.1f} slower)")
+    given_up(report)
+
+
+def given_up(report: Callable[[str, str], None], deadline: float = 1.0) -> None:
+    """How long a misbehaving server keeps drift waiting: the deadline, whatever the server does."""
+    from gitops_gen.errors import ExternalError
+    from tests.kubeapi.misbehaving import MODES, MisbehavingServer
+
+    for mode in MODES:
+        with MisbehavingServer(mode) as server, tempfile.TemporaryDirectory() as tmp:
+            kubeconfig = str(server.write_kubeconfig(Path(tmp) / "kubeconfig", ["bad"]))
+            start = time.perf_counter()
+            try:
+                read_live("bad", [ObjectRef("v1", "ConfigMap", "ns", "cm")], kubeconfig=kubeconfig, timeout=deadline)
+                outcome = "read?!"
+            except ExternalError as err:
+                outcome = "deadline" if "deadline" in err.message else "reply cap"
+            took = time.perf_counter() - start
+        report(f"kube.{mode} server, {deadline:g}s deadline", f"given up after {took:.2f}s ({outcome})")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks.fleet import scratch, write_fleet
 
@@ -49,6 +50,7 @@ def _emitter_ratio(repo: Path, report: Callable[[str, str], None]) -> None:
     from gitops_gen.render import render
 
     docs = json.loads(json.dumps([m.body for f in render(load_repo(repo)).files[:3000] for m in f.manifests][:2000]))
+    _emitter_round_trip(docs, report)
     started = time.perf_counter()
     for doc in docs:
         dump_document(doc)
@@ -60,6 +62,65 @@ def _emitter_ratio(repo: Path, report: Callable[[str, str], None]) -> None:
     theirs = time.perf_counter() - started
     report("YAML emitter, 2,000 documents: ours / ruamel.yaml", f"{ours:.2f} s / {theirs:.2f} s "
            f"({theirs / ours:.0f}x faster)")
+
+
+def _split(repo: Path, report: Callable[[str, str], None]) -> None:
+    """Where a full render's time goes, in one process: load (read + check each file), resolve, render, write."""
+    from gitops_gen import writer
+    from gitops_gen.load import load_blueprints
+    from gitops_gen.render import render
+    from gitops_gen.resolve import resolve
+
+    errors: list[Any] = []
+    started = time.perf_counter()
+    blueprints, broken = load_blueprints(repo, errors)
+    loaded = time.perf_counter()
+    assert blueprints is not None and not errors
+    model = resolve(blueprints, errors, broken)
+    resolved = time.perf_counter()
+    rendering = render(model)
+    rendered = time.perf_counter()
+    out = repo / "split-rendered"
+    writer.apply(rendering, out, writer.plan(rendering, out))
+    written = time.perf_counter()
+    report("full render split: load / resolve / render / write",
+           f"{loaded - started:.2f} / {resolved - loaded:.2f} / {rendered - resolved:.2f} / "
+           f"{written - rendered:.2f} s")
+
+
+# Keys and values every YAML reader would turn into something else if written plain, and keys past the
+# 1,024-character limit of implicit keys: what tests/test_emit.py's property draws from, at volume.
+_SPECIAL = ["true", "null", "~", "yes", "off", "0x10", "0o17", "1e3", "1_000", "1:20", "2001-01-01", "<<", "=",
+            "", "- a", "a: b", "#a", "&a", "*a", "!a", "%a", "'a'", '"a"', "{a}", "a\nb", "\u2028", "\x85"]
+
+
+def _emitter_round_trip(docs: list[object], report: Callable[[str, str], None]) -> None:
+    """Fleet documents with YAML-special and over-long keys mixed in, written by our emitter and read back
+    by PyYAML (YAML 1.1, libyaml when present) and ruamel (1.2): every one must come back equal."""
+    import yaml as pyyaml
+    from ruamel.yaml import YAML
+
+    from gitops_gen.emit import dump_document
+
+    loader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+    special = {key: key for key in _SPECIAL} | {"k" * 1100 + str(n): n for n in range(3)}
+    samples = [{**doc, "special": special} if isinstance(doc, dict) else doc for doc in docs]
+    started = time.perf_counter()
+    texts = [dump_document(doc) for doc in samples]
+    emitted = time.perf_counter() - started
+    started = time.perf_counter()
+    wrong = sum(1 for doc, text in zip(samples, texts, strict=True) if pyyaml.load(text, Loader=loader) != doc)
+    read = time.perf_counter() - started
+    ruamel = YAML(typ="safe", pure=True)  # pure Python, about 100x slower: every 10th document
+    started = time.perf_counter()
+    wrong += sum(1 for doc, text in zip(samples[::10], texts[::10], strict=True) if ruamel.load(text) != doc)
+    read_ruamel = time.perf_counter() - started
+    size = sum(len(t.encode()) for t in texts) / 2**20
+    report(f"emitter round trip: {len(samples):,} documents, {size:.1f} MiB, special and >1,024-char keys",
+           f"{wrong} changed; write {emitted:.2f} s, PyYAML reads all {read:.2f} s, "
+           f"ruamel {len(samples[::10])} {read_ruamel:.2f} s")
+    if wrong:
+        raise SystemExit(f"{wrong} documents did not read back equal")
 
 
 def run(report: Callable[[str, str], None]) -> None:
@@ -88,5 +149,6 @@ def run(report: Callable[[str, str], None]) -> None:
         report("one tenant's tier changed, then render", f"{incremental:.2f} s ({incremental_out.split(': ', 1)[1]})")
         report("peak memory (max RSS): full / no-op / --no-cache",
                f"{full_rss:.0f} / {noop_rss:.0f} / {recompute_rss:.0f} MiB   (target <= 1024 MiB)")
+        _split(repo, report)
         _emitter_ratio(repo, report)
         del out

@@ -26,22 +26,28 @@ COMMANDS = {
     "validate": "gitops_gen.commands.validate",
     "drift": "gitops_gen.commands.drift",
     "schema": "gitops_gen.commands.schema",
+    "diff": "gitops_gen.commands.diff",
+    "promote": "gitops_gen.commands.promote",
+    "init": "gitops_gen.commands.init",
 }
 
 EXAMPLES = """\b
 Examples (the commands of a day):
+  gitops-gen init platform-gitops        start a new repository (then see its README)
   gitops-gen render                      regenerate rendered/ from blueprints
   gitops-gen render --check              fail when rendered/ is stale (CI, pre-commit)
   gitops-gen validate                    validate the rendered repository
   gitops-gen validate -o github          the same, as pull-request annotations
   gitops-gen validate --strict k8s/      any manifests (files, folders, - for stdin)
+  gitops-gen diff -o markdown            what this branch changes, per cluster (a PR comment)
   gitops-gen drift --env prod            compare prod's clusters with Git
   gitops-gen drift --env prod --live-from dump/   the same from a kubectl dump, offline
+  gitops-gen promote --to prod --dry-run carry dev's versions to prod: the blueprint diff
 
 \b
 Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 a cluster could not be read,
 4 internal error (a bug: re-run with --debug).
-Shell completion (bash, zsh, fish): see the README, "Shell completion".
+Shell completion (bash, zsh, fish), colour, pre-commit hooks: README, "At the terminal".
 """
 
 

@@ -2,7 +2,12 @@
 
 Block style, a fixed key order, conservative quoting.  It is deterministic by construction and about
 fifty times faster than ruamel's round-trip dumper, which matters for a fleet of tens of thousands of
-files.  Tests round-trip it through PyYAML and ruamel.
+files.  Tests round-trip it through PyYAML (YAML 1.1, as kubectl reads), ruamel (1.2) and kustomize.
+
+Keys are strings, as in JSON and in every Kubernetes object: a key that is not (a blueprint's ``true:``
+or ``0x10:`` read by a YAML library) is written as the string JSON would give it, always quoted, so
+every reader agrees on it.  YAML forbids an implicit key longer than 1,024 characters: such a key is
+written as an explicit one (``? key`` then ``: value``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ _RESERVED = re.compile(
     r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
     r"|null|Null|NULL|~|[-+]?(\.inf|\.Inf|\.INF)|\.nan|\.NaN|\.NAN)$")
 
+
+# YAML 1.1 and 1.2: an implicit key is one line of at most 1,024 characters, quotes included (PyYAML,
+# ruamel and go-yaml all count characters, not bytes).
+MAX_IMPLICIT_KEY = 1024
 
 _FIRST_RANK = {key: rank for rank, key in enumerate(_FIRST_KEYS)}
 
@@ -74,23 +83,52 @@ def _quoted(text: str) -> str:
     return _UNSAFE_IN_QUOTES.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
+def json_key(key: Any) -> str:
+    """The string JSON (and kubectl, reading YAML) makes of a mapping key."""
+    if type(key) is str:
+        return key
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return _scalar(key) if isinstance(key, float) else str(key)
+
+
+@functools.lru_cache(maxsize=65536, typed=True)  # typed: False == 0, but "false" != "0"
+def _key(key: Any) -> str:
+    """A key as written: always a string, quoted when it is not one already (``true`` -> ``"true"``)."""
+    return _string(key) if type(key) is str else _quoted(json_key(key))
+
+
 _COLLECTIONS = (dict, list, tuple)  # checked with plain isinstance: ABC checks cost a third of the time
 
 
 @functools.lru_cache(maxsize=4096)
-def _ordered(keys: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted(keys, key=key_order))
+def _ordered(keys: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """String keys in order; None for others (the cache could answer with keys equal but of another type:
+    False for 0), which ``_sorted`` orders uncached."""
+    return tuple(sorted(keys, key=key_order)) if all(type(k) is str for k in keys) else None
+
+
+def _sorted(keys: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(sorted(keys, key=lambda k: key_order(json_key(k))))
 
 
 def _emit(value: Any, indent: str, out: list[str]) -> None:
     """Append lines for a non-empty dict or sequence at ``indent``."""
     if isinstance(value, dict):
-        for key in _ordered(tuple(value)):
+        keys = tuple(value)
+        for key in _ordered(keys) or _sorted(keys):
             item = value[key]
-            head = f"{indent}{_string(key) if type(key) is str else _scalar(key)}:"
+            text = _key(key)
+            if len(text) > MAX_IMPLICIT_KEY:  # `? key` on its line, `: value` on the next
+                out.append(f"{indent}? {text}")
+                head, inner = f"{indent}:", indent + "  "
+            else:
+                head, inner = f"{indent}{text}:", indent + "  " if isinstance(item, dict) else indent
             if item and isinstance(item, _COLLECTIONS):
                 out.append(head)
-                _emit(item, indent + "  " if isinstance(item, dict) else indent, out)
+                _emit(item, inner, out)
             else:
                 out.append(f"{head} {_inline(item)}")
         return

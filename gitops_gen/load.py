@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gitops_gen import blueprints as bp
+from gitops_gen import construct
 from gitops_gen.errors import InputError, InputErrors, Location
 from gitops_gen.inputs import MAX_BLUEPRINT_BYTES, read_text
 from gitops_gen.model import Repo, Settings
@@ -124,13 +125,26 @@ def load_repo(root: Path) -> Repo:
     """Load and check every blueprint under ``root``; raise InputErrors listing every problem.
 
     Warnings are logged on ``WARNINGS`` (and kept in ``Repo.warnings``)."""
-    root = root.resolve()
     errors: Errors = []
+    blueprints, broken = load_blueprints(root, errors)
+    repo = resolve(blueprints, errors, broken) if blueprints is not None else None
+    if errors or repo is None:
+        raise InputErrors(_unique(errors))
+    for warning in sorted(repo.warnings, key=lambda w: (w.location, w.message)):
+        WARNINGS.warning("%s", warning)
+    return repo
+
+
+def load_blueprints(root: Path, errors: Errors) -> tuple[Blueprints | None, frozenset[tuple[str, str]]]:
+    """Read and check every file on its own (what ``resolve`` then checks across files).
+
+    None when a file failed before its kind and name were known: cross-file checks would only guess."""
+    root = root.resolve()
     settings = _load_settings(root, errors)
     seen: dict[tuple[str, str], Location] = {}
     docs: dict[str, dict[str, Document]] = {kind: {} for kind in FOLDERS}
     broken: set[tuple[str, str]] = set()  # blueprints with errors of their own, known by name
-    blind = False  # a file failed before its name was known: cross-file checks would guess
+    blind = False
     for kind, path in blueprint_files(root):
         doc = read_document(root, path, errors)
         if doc is None:
@@ -151,17 +165,9 @@ def load_repo(root: Path) -> Repo:
             continue
         seen[kind, name] = origin
         docs[kind][name] = Document(spec, origin, dict(doc["metadata"].get("labels") or {}))
-    if settings is None:
-        raise InputErrors(_unique(errors))
-    repo = None
-    if not blind:
-        repo = resolve(Blueprints(root, settings, docs["AddonStack"], docs["Tenant"], docs["Environment"]),
-                       errors, frozenset(broken))
-    if errors or repo is None:
-        raise InputErrors(_unique(errors))
-    for warning in sorted(repo.warnings, key=lambda w: (w.location, w.message)):
-        WARNINGS.warning("%s", warning)
-    return repo
+    if settings is None or blind:
+        return None, frozenset(broken)
+    return Blueprints(root, settings, docs["AddonStack"], docs["Tenant"], docs["Environment"]), frozenset(broken)
 
 
 def _unique(errors: Errors) -> Errors:
@@ -182,4 +188,4 @@ def _load_settings(root: Path, errors: Errors) -> Settings | None:
     spec = bp.settings_spec.check(doc.get("spec"), doc.value_loc("spec"), "spec", errors)
     if spec is None:
         return None
-    return bp.make_settings(spec, doc.loc)
+    return construct.make_settings(spec, doc.loc)

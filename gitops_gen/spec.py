@@ -254,7 +254,7 @@ class ListOf(Spec):
                 continue
             if self.unique and not isinstance(checked, (Mapping, list)):
                 if checked in seen:
-                    errors.append(InputError(f"{path}[{index}]: {checked!r} is listed twice", item_loc))
+                    errors.append(InputError(f"{path}[{index}]: {shown(checked)} is listed twice", item_loc))
                     ok = False
                 seen.add(checked)
             out.append(checked)

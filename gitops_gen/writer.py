@@ -1,85 +1,90 @@
-"""Write a Rendering to rendered/: deterministic, minimal and atomic.
+"""Write a Rendering to rendered/: deterministic, minimal and atomic, and never touching the user's files.
 
-* Only files gitops-gen owns (their first line is our header) are ever replaced or removed.
+* Only files gitops-gen owns (their first line is exactly our header, see ``ownership``) are ever
+  replaced or removed.  Anything else at a path a render writes stops the render, which names it.
 * A run with nothing to change writes nothing (contents are compared byte for byte).
-* Otherwise a complete new tree is staged beside rendered/ (unchanged and foreign files hard-linked,
-  new ones written) and swapped in with two renames, so a failure or interruption part-way leaves
-  the previous rendered/ exactly as it was.  A crash between the two renames is repaired on the next run.
+* Otherwise a complete new tree is staged beside rendered/ (unchanged and foreign entries hard-linked,
+  folders with their modes, new files written) and swapped in with two renames, so a failure or an
+  interruption part-way leaves the previous rendered/ exactly as it was.  A crash between the two
+  renames is repaired by the next render; until then every reader reads the tree kept aside
+  (``current_tree``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import posixpath
 import shutil
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops_gen.errors import GitopsGenError, InputError
-from gitops_gen.inputs import read_input
+from gitops_gen import ownership
+from gitops_gen.errors import GitopsGenError, InputError, InputErrors
 from gitops_gen.render import Rendering
-from gitops_gen.render.common import HEADER_PREFIX
-
-_HEADER = HEADER_PREFIX.encode()
 
 
 @dataclass(frozen=True)
 class Plan:
     missing: tuple[str, ...]  # produced, not on disk
-    stale: tuple[str, ...]  # on disk with other content
-    extra: tuple[str, ...]  # owned by gitops-gen on disk, no longer produced
+    stale: tuple[str, ...]  # ours on disk with other content
+    extra: tuple[str, ...]  # ours on disk, no longer produced
     unchanged: int
+    blocked: tuple[tuple[str, str], ...] = ()  # (produced path, why the user's entry there stops a render)
 
     @property
     def clean(self) -> bool:
-        return not (self.missing or self.stale or self.extra)
+        return not (self.missing or self.stale or self.extra or self.blocked)
 
 
-def _existing(out_dir: Path) -> dict[str, str]:
-    """Relative posix path -> absolute path of every file under ``out_dir`` (plain strings: a fleet has
-    tens of thousands of files and pathlib objects cost more than the reads)."""
-    found: dict[str, str] = {}
-    top = str(out_dir)
-    for folder, dirs, files in os.walk(top):
-        dirs.sort()
-        rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
-        prefix = "" if rel_folder == "." else rel_folder + "/"
-        for name in files:
-            found[prefix + name] = os.path.join(folder, name)
-    return found
+def current_tree(out_dir: Path) -> Path:
+    """The tree to read as rendered/: after a crash between the two renames of a swap (rendered/ absent,
+    the previous tree kept aside), the previous tree.  Every command that reads rendered/ goes through
+    this; only a render (under its lock) repairs."""
+    _, previous = _siblings(out_dir)
+    return previous if not os.path.lexists(out_dir) and previous.is_dir() else out_dir
 
 
-def _read(path: str) -> bytes | None:
-    """The file's bytes; None for symlinks (never ours) and unreadable files."""
-    if os.path.islink(path):
-        return None
-    try:
-        return read_input(Path(path))  # a named pipe or device in rendered/ must not block or fill memory
-    except InputError:
-        return None
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def plan(rendering: Rendering, out_dir: Path) -> Plan:
-    """Compare what the render produces with what is on disk; touches nothing.  After a crash between the
-    two renames, the previous tree is what is on disk (the next write puts it back)."""
-    _, previous = _siblings(out_dir)
-    existing = _existing(previous if previous.exists() and not out_dir.exists() else out_dir)
-    missing, stale, unchanged = [], [], 0
+    """Compare what the render produces with what is on disk; touches nothing, opens only regular files."""
+    tree = ownership.scan(str(current_tree(out_dir)))
+    missing, stale, blocked, unchanged = [], [], [], 0
     for f in rendering.files:
-        path = existing.get(f.path)
+        if (reason := tree.blocker(f.path)) is not None:
+            blocked.append((f.path, reason))
+            continue
+        path = tree.files.get(f.path)
         if path is None:
             missing.append(f.path)
-        elif _read(path) != f.content:
+        elif tree.sizes[f.path] == len(f.content) and _read(path) == f.content:
+            unchanged += 1
+        elif ownership.owned(path):
             stale.append(f.path)
         else:
-            unchanged += 1
+            blocked.append((f.path, f"{f.path}: a file gitops-gen did not write (its first line is not "
+                                    "the generated header) where gitops-gen writes one"))
     produced = {f.path for f in rendering.files}
-    extra = [rel for rel, path in existing.items()
-             if rel not in produced and rendering.owns(rel) and (_read(path) or b"").startswith(_HEADER)]
-    return Plan(tuple(missing), tuple(stale), tuple(sorted(extra)), unchanged)
+    extra = [rel for rel, path in tree.files.items()
+             if rel not in produced and rendering.owns(rel) and ownership.owned(path)]
+    return Plan(tuple(missing), tuple(stale), tuple(sorted(extra)), unchanged, tuple(blocked))
+
+
+def refusal(out_name: str, the_plan: Plan) -> InputError | None:
+    """The error a render stops with when something of the user's is where it would write."""
+    if not the_plan.blocked:
+        return None
+    errors = [InputError(f"{out_name}/{reason}; gitops-gen never replaces what it did not write: move it out "
+                         f"of {out_name}/ (or delete it) and render again") for _, reason in the_plan.blocked]
+    return errors[0] if len(errors) == 1 else InputErrors(errors)
 
 
 @contextlib.contextmanager
@@ -106,12 +111,76 @@ def _siblings(out_dir: Path) -> tuple[Path, Path]:
 def recover(out_dir: Path) -> None:
     """Finish or undo a swap that a crash interrupted, and drop leftover staging trees."""
     staging, previous = _siblings(out_dir)
-    if previous.exists() and not out_dir.exists():
-        previous.rename(out_dir)
-    if previous.exists():
-        shutil.rmtree(previous)
-    if staging.exists():
-        shutil.rmtree(staging)
+    try:
+        if previous.is_dir() and not os.path.lexists(out_dir):
+            previous.rename(out_dir)
+        for leftover in (previous, staging):
+            if os.path.lexists(leftover):
+                remove_tree(leftover)
+    except OSError as err:
+        raise _os_error(err, out_dir, "cannot repair the interrupted render: ",
+                        f"; fix that, or remove {previous.name} and {staging.name} by hand") from None
+
+
+def remove_tree(top: Path) -> None:
+    """Remove a tree of ours (a staging tree or the previous tree kept aside); an error names the full
+    path.  A folder the user made read-only is made writable first: only the folder, whose copy is
+    ours; files are never changed (they may be hard links to the new tree's)."""
+    if os.path.islink(top) or not top.is_dir():
+        os.unlink(top)
+        return
+    if os.geteuid() != 0:  # modes do not stop root
+        _open_up(str(top))
+        for folder, dirs, _ in os.walk(top, onerror=_raise):  # top-down: each folder opened before entered
+            for name in dirs:
+                _open_up(os.path.join(folder, name))
+    for folder, dirs, files in os.walk(top, topdown=False, onerror=_raise):
+        for name in files:
+            os.unlink(os.path.join(folder, name))
+        for name in dirs:
+            path = os.path.join(folder, name)
+            os.unlink(path) if os.path.islink(path) else os.rmdir(path)
+    os.rmdir(top)
+
+
+def _open_up(path: str) -> None:
+    mode = os.lstat(path).st_mode
+    if stat.S_ISDIR(mode) and mode & stat.S_IRWXU != stat.S_IRWXU:
+        os.chmod(path, stat.S_IMODE(mode) | stat.S_IRWXU)
+
+
+def _raise(err: OSError) -> None:
+    raise err
+
+
+def _os_error(err: OSError, out_dir: Path, doing: str, after: str) -> GitopsGenError:
+    """One line: the path (named as the user knows it: rendered/…, not our hidden staging tree) and
+    the system's reason.  Disk full, read-only, permission: the user's environment, exit 2."""
+    name = err.filename if isinstance(err.filename, str) else str(out_dir)
+    root = str(out_dir.parent) + os.sep
+    rel = name.removeprefix(root) if name.startswith(root) else name
+    staging, _ = _siblings(out_dir)
+    if rel.split(os.sep)[0] == staging.name:
+        rel = out_dir.name + rel[len(staging.name):]
+    reason = err.strerror or errno.errorcode.get(err.errno or 0, str(err))
+    return GitopsGenError(f"{doing}{rel}: {reason}{after}")
+
+
+def _writable_folders(out_dir: Path, tree: ownership.Tree) -> None:
+    """Before anything is written: every folder of the current tree must let us remove what it holds
+    once the new tree is in (ours to make writable, or writable already); else stop and name it."""
+    uid = os.geteuid()
+    for rel in ["", *tree.folders]:
+        path = os.path.join(out_dir, rel) if rel else str(out_dir)
+        if os.access(path, os.W_OK | os.X_OK, follow_symlinks=False):
+            continue
+        if os.lstat(path).st_uid == uid and uid != 0:
+            continue  # ours to chmod when removing the previous tree
+        shown = f"{out_dir.name}/{rel}" if rel else f"{out_dir.name}/"
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            raise InputError(f"cannot write {shown}: Read-only file system; {out_dir.name}/ was left as it was")
+        raise InputError(f"{shown}: Permission denied: a render replaces {out_dir.name}/ as a whole and could not "
+                         "remove the old copy of this folder; make it writable (chmod u+w) and render again")
 
 
 def _write_file(path: Path, content: bytes) -> None:
@@ -119,46 +188,80 @@ def _write_file(path: Path, content: bytes) -> None:
         handle.write(content)
 
 
-def _link_or_copy(src: str, dst: str) -> None:
-    if os.path.islink(src):
-        os.symlink(os.readlink(src), dst)
-        return
+def _link(src: str, dst: str) -> None:
+    """The same entry in the new tree: a hard link (same inode, bytes and mode) of a file, a symlink, a
+    named pipe; a copy only where the file system refuses hard links."""
     try:
-        os.link(src, dst)
+        os.link(src, dst, follow_symlinks=False)
     except OSError:
-        shutil.copy2(src, dst)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), dst)
+        elif stat.S_ISREG(os.lstat(src).st_mode):
+            shutil.copy2(src, dst)
+        else:
+            raise
 
 
 def apply(rendering: Rendering, out_dir: Path, the_plan: Plan,
-          write_file: Callable[[Path, bytes], None] | None = None) -> None:
-    """Make ``out_dir`` hold exactly what ``the_plan`` says, all at once or not at all."""
+          write_file: Callable[[Path, bytes], None] | None = None,
+          before_swap: Callable[[], None] | None = None) -> None:
+    """Make ``out_dir`` hold exactly what ``the_plan`` says, all at once or not at all.  ``before_swap``
+    runs last before anything becomes visible and may raise to refuse (inputs changed meanwhile)."""
     write_file = write_file or _write_file
+    if (refused := refusal(out_dir.name, the_plan)) is not None:
+        raise refused
+    if os.path.islink(out_dir) or (out_dir.exists() and not out_dir.is_dir()):
+        raise InputError(f"{out_dir.name} is not a folder (a symlink or a file): gitops-gen replaces "
+                         f"{out_dir.name}/ as a whole and will not replace it; make it a folder and render again")
+    if before_swap is not None and the_plan.clean:
+        before_swap()
     if the_plan.clean:
         return
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir} exists and is not a folder")
     staging, previous = _siblings(out_dir)
+    tree = ownership.scan(str(out_dir))
+    if out_dir.exists():
+        _writable_folders(out_dir, tree)
     changed = set(the_plan.missing) | set(the_plan.stale)
-    dropped = set(the_plan.extra)
+    kept = {rel: path for rel, path in tree.files.items() if rel not in changed and rel not in the_plan.extra}
+    kept.update((rel, os.path.join(out_dir, rel)) for rel in tree.others)
     try:
         staging.mkdir()
-        kept = {rel: path for rel, path in _existing(out_dir).items() if rel not in changed and rel not in dropped}
-        # Each folder once, not once per file: a fleet has tens of thousands of files in a few thousand folders.
-        for folder in sorted({posixpath.dirname(rel) for rel in (*kept, *changed)} - {""}):
-            os.makedirs(staging / folder, exist_ok=True)
+        # Folders holding something, and the user's empty ones; each made once (a fleet has thousands).
+        needed = {posixpath.dirname(rel) for rel in (*kept, *changed)} | tree.empty
+        folders = {a for rel in needed if rel for a in _ancestors(rel)}
+        for folder in sorted(folders):
+            os.mkdir(staging / folder)
         for rel, path in kept.items():
-            _link_or_copy(path, os.path.join(staging, rel))
+            _link(path, os.path.join(staging, rel))
         for f in rendering.files:
             if f.path in changed:
                 write_file(staging / f.path, f.content)
+        for folder in sorted(folders & tree.folders.keys(), reverse=True):  # deepest first: 0500 ones too
+            os.chmod(staging / folder, stat.S_IMODE(tree.folders[folder]))
+        if out_dir.exists():
+            os.chmod(staging, stat.S_IMODE(out_dir.stat().st_mode))
+        if before_swap is not None:
+            before_swap()
         if out_dir.exists():
             out_dir.rename(previous)
         staging.rename(out_dir)
     except BaseException as err:
         if previous.exists() and not out_dir.exists():
             previous.rename(out_dir)
-        shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            remove_tree(staging)
         if isinstance(err, OSError):
-            raise GitopsGenError(f"cannot write {out_dir}: {err}; {out_dir.name}/ was left as it was") from None
+            raise _os_error(err, out_dir, "cannot write ", f"; {out_dir.name}/ was left as it was") from None
         raise
-    shutil.rmtree(previous, ignore_errors=True)
+    try:
+        if os.path.lexists(previous):
+            remove_tree(previous)
+    except OSError as err:  # checked beforehand (_writable_folders): only a race gets here; never hidden
+        raise _os_error(err, out_dir, f"{out_dir.name}/ holds the new render, but the old copy could not be "
+                        "removed: ", f"; remove {previous.name} by hand") from None
+
+
+def _ancestors(rel: str) -> Iterator[str]:
+    parts = rel.split("/")
+    for depth in range(1, len(parts) + 1):
+        yield "/".join(parts[:depth])

@@ -19,13 +19,15 @@ OWNERS = {
     "jsonschema_rs": {"validate.schemas", "validate.crds"},
     "re2": {"validate.gopattern"},
     "deepdiff": {"drift.compare"},
-    "git": set(),  # tests only
+    "git": {"gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
-              "commands.schema"},
+              "commands.schema", "commands.diff", "commands.promote", "commands.init"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
-PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
-        "quantity", "validate.policy", "validate.references")
+PURE = ("spec", "model", "blueprints", "construct", "overrides", "naming", "jsonschema", "reference", "resolve",
+        "kinds", "render", "drift.normalize", "drift.compare",
+        "quantity", "validate.policy", "validate.references", "diff.fields", "diff.clusters", "diff.risks",
+        "diff.model", "diff.formats")
 IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops_gen.kube", "gitops_gen.writer",
           "gitops_gen.kustomize", "gitops_gen.cli", "gitops_gen.commands"}
 
@@ -66,3 +68,13 @@ def test_modules_stay_readable_in_one_sitting() -> None:
     long = {p.relative_to(PACKAGE).as_posix(): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text().splitlines())) > 400}
     assert long == {}
+
+
+def test_render_is_a_function_of_the_resolved_plan() -> None:
+    """Resolve once: render never calls back into loading, resolving or the blueprint constructors."""
+    upstream = ("gitops_gen.load", "gitops_gen.resolve", "gitops_gen.overrides", "gitops_gen.blueprints",
+                "gitops_gen.construct",
+                "gitops_gen.spec", "gitops_gen.yamlio")
+    offenders = {name: sorted(i for i in imports if i.startswith(upstream))
+                 for name, imports in modules().items() if name.startswith("render")}
+    assert {k: v for k, v in offenders.items() if v and v != ["gitops_gen.yamlio"]} == {}

@@ -79,3 +79,39 @@ def test_validate_text_follows_the_decision(tmp_path: Path, capsys: pytest.Captu
 def test_json_never_carries_colour(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--color", "always", "validate", "-o", "json", str(_broken_repo(tmp_path))]) == 1
     assert "\033[" not in capsys.readouterr().out
+
+
+DRIFT_FIXTURES = Path(__file__).resolve().parent / "drift" / "fixtures"
+
+
+@pytest.mark.parametrize(("args", "coloured"), [([], False), (["--color", "always"], True)])
+def test_drift_text_follows_the_same_decision(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                              args: list[str], coloured: bool) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    desired, live = DRIFT_FIXTURES / "desired.yaml", DRIFT_FIXTURES / "live.yaml"
+    assert run([*args, "drift", "--desired", str(desired), "--live-from", str(live)]) == 0
+    out = capsys.readouterr().out
+    assert ("\033[32mno drift\033[0m: 1 cluster(s)" in out) is coloured  # nothing drifted: one line
+    assert ("\033[" in out) is coloured
+    assert "no drift" in out
+
+
+def test_drift_json_never_carries_colour(capsys: pytest.CaptureFixture[str]) -> None:
+    desired, live = DRIFT_FIXTURES / "desired.yaml", DRIFT_FIXTURES / "live.yaml"
+    assert run(["--color", "always", "drift", "--desired", str(desired), "--live-from", str(live), "-o", "json"]) == 0
+    assert "\033[" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("args", "coloured"), [([], False), (["--color", "always"], True)])
+def test_render_check_labels_follow_the_same_decision(example_repo: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch, args: list[str],
+                                                      coloured: bool) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    stale = next((example_repo / "rendered").rglob("*.yaml"))
+    stale.write_text(stale.read_text() + "# edited by hand\n")
+    assert run([*args, "render", "--check", "--repo", str(example_repo)]) == 1
+    out = capsys.readouterr().out
+    assert ("\033[33mstale\033[0m: rendered/" in out) is coloured
+    assert ("stale: rendered/" in out) is not coloured

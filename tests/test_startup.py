@@ -1,8 +1,9 @@
 """Start-up stays cheap: the light commands never import the Kubernetes client or the validation engine.
 
-Each case runs the entry point in a fresh interpreter and reads ``sys.modules`` when it ends (``-X importtime``
-would miss modules loaded through ``importlib``, as the CLI loads its commands).  Shell completion runs the program on every TAB, so every command's ``--help``
-is held to the same rule: a command imports its heavy modules inside the function that needs them.
+Each case runs the entry point in a fresh interpreter and reads ``sys.modules`` when it ends
+(``-X importtime`` would miss modules loaded through ``importlib``, as the CLI loads its commands).
+Shell completion runs the program on every TAB, so every command's ``--help`` is held to the same rule:
+a command imports its heavy modules inside the function that needs them.
 The time itself is a figure in ``make bench`` (benchmarks/bench_startup.py), never an assertion here.
 """
 

@@ -181,17 +181,22 @@ def test_bad_switches_and_selectors_are_located_errors(repo: Path, old: str, new
 
 
 def test_a_tenant_no_environment_selects_is_a_warning_not_an_error(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "blueprints/tenants/data.yaml").write_text(
         "apiVersion: gitops-gen/v1\nkind: Tenant\nmetadata: {name: data}\nspec: {tier: small}\n")
     (repo / "blueprints/addons/extras.yaml").write_text(
         "apiVersion: gitops-gen/v1\nkind: AddonStack\nmetadata: {name: extras}\nspec:\n  addons: []\n")
-    assert run(["render", "--repo", str(repo)]) == 0
-    err = capsys.readouterr().err
-    assert err.splitlines() == [
+    expected = [
         "blueprints/addons/extras.yaml:3:18: warning: add-on stack 'extras' is used by no environment",
         "blueprints/tenants/data.yaml:3:18: warning: tenant 'data' is selected by no environment",
     ]
+    assert run(["render", "--repo", str(repo)]) == 0
+    assert capsys.readouterr().err.splitlines() == expected
+    live = tmp_path / "live.yaml"
+    live.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\n")
+    # every command that loads the blueprints says the same, once (drift loads them twice)
+    assert run(["drift", "--repo", str(repo), "--env", "dev", "--live-from", str(live)]) == 1
+    assert [line for line in capsys.readouterr().err.splitlines() if "warning:" in line] == expected
     assert [str(w) for w in load_repo(repo).warnings] == [
         "blueprints/addons/extras.yaml:3:18: warning: add-on stack 'extras' is used by no environment",
         "blueprints/tenants/data.yaml:3:18: warning: tenant 'data' is selected by no environment"]

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.commands.options import output_option, repo_option
+from gitops_gen.commands.options import (
+    complete_clusters,
+    complete_environments,
+    output_option,
+    repo_option,
+    use_colour,
+)
 from gitops_gen.drift import run as drift_run
 from gitops_gen.drift.output import EXTENSIONS, FORMATS
 from gitops_gen.errors import InputError
@@ -16,8 +22,10 @@ from gitops_gen.errors import InputError
 
 @click.command("drift")
 @repo_option
-@click.option("--env", "env", help="Compare this environment's render with its clusters.")
-@click.option("--cluster", "cluster", help="Only this cluster of the environment (default: all of them).")
+@click.option("--env", "env", help="Compare this environment's render with its clusters.",
+              shell_complete=complete_environments)
+@click.option("--cluster", "cluster", help="Only this cluster of the environment (default: all of them).",
+              shell_complete=complete_clusters)
 @click.option(
     "--desired",
     "desired",
@@ -31,10 +39,20 @@ from gitops_gen.errors import InputError
 @click.option(
     "--live-from",
     "live_from",
-    type=click.Path(path_type=Path),
-    help="Read live objects from a dump (kubectl get -o yaml/json, List, multi-document, folder; "
-    "for several clusters a folder with one entry per cluster) instead of the API.",
+    multiple=True,
+    metavar="[CLUSTER=]PATH",
+    help="Read live objects from a dump (kubectl get -o yaml/json, List, multi-document, folder) instead of "
+    "the API. Repeatable as CLUSTER=PATH; one PATH for several clusters is a folder with an entry per cluster "
+    "or a file whose parts start with `# cluster: NAME` lines.",
 )
+@click.option("--only-drifted", "only_drifted", is_flag=True,
+              help="List only what drifted (and could not be read): no objects or Applications in sync.")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="A previous `-o json` report: mark drift new or known (with when it was first seen) "
+                   "and list what was resolved since.")
+@click.option("--timeout", "timeout", type=click.FloatRange(min=0, min_open=True, max=3600),
+              metavar="SECONDS", help="Deadline for reading each cluster (default: drift.timeoutSeconds in "
+                                      "gitops.yaml, else 30); past it the cluster is unreadable (exit 3).")
 @output_option(FORMATS)
 @click.option(
     "--report",
@@ -50,7 +68,10 @@ def command(
     desired: Path | None,
     context: str | None,
     argocd_context: str | None,
-    live_from: Path | None,
+    live_from: Sequence[str],
+    only_drifted: bool,
+    baseline: Path | None,
+    timeout: float | None,
     output: str,
     reports: Sequence[Path],
 ) -> int:
@@ -62,7 +83,7 @@ def command(
         raise InputError("give either --env E (the render) or --desired PATH (any manifests)")
     if cluster is not None and env is None:
         raise InputError("--cluster needs --env")
-    if context is not None and live_from is not None:
+    if context is not None and live_from:
         raise InputError("--context reads a cluster and --live-from reads a dump: give one of them")
     formats = [_format_of(path) for path in reports]
     if env is not None:
@@ -78,13 +99,14 @@ def command(
         targets, config = drift_run.from_path(desired, context, repo)
     if argocd_context is not None:
         targets = [dataclasses.replace(t, argocd_context=argocd_context) for t in targets]
-    report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")})
+    report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")},
+                           baseline=baseline, only_drifted=only_drifted, timeout=timeout)
     for path, name in zip(reports, formats, strict=True):
         try:
             path.write_text(FORMATS[name](report), encoding="utf-8")
         except OSError as err:
             raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
-    click.echo(FORMATS[output](report), nl=False)
+    click.echo(FORMATS[output](report, use_colour()), nl=False)
     for item in report.clusters:
         for warning in item.warnings:
             click.echo(f"gitops-gen: warning: cluster {item.cluster}: {warning}", err=True)

@@ -6,11 +6,14 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gitops_gen import colour
+
+if TYPE_CHECKING:
+    from gitops_gen.catalogue import Catalogue
 
 repo_option = click.option(
     "--repo", "repo", type=click.Path(file_okay=False, path_type=Path),
@@ -28,3 +31,36 @@ def use_colour() -> bool:
     if ctx is not None and ctx.color is not None:
         return bool(ctx.color)
     return colour.wanted("auto", sys.stdout, os.environ)
+
+
+# --- shell completion: names read from the repository (gitops_gen.catalogue), offered as the user types ---
+
+Completer = Callable[[click.Context, click.Parameter, str], list[str]]
+
+
+def _completer(pick: Callable[[Catalogue, click.Context], Iterable[str]]) -> Completer:
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        try:  # a TAB must never print a traceback into the user's prompt
+            from gitops_gen import catalogue
+
+            repo = ctx.params.get("repo")
+            names = pick(catalogue.read(Path(repo) if repo else None), ctx)
+            return [name for name in names if name.startswith(incomplete)]
+        except Exception:
+            return []
+    return complete
+
+
+def _one_environment(ctx: click.Context) -> str | None:
+    """The environment already given on the line (``--env prod``), to offer only its clusters."""
+    given = ctx.params.get("env") or ctx.params.get("envs")
+    if isinstance(given, str):
+        return given
+    if isinstance(given, (tuple, list)) and len(given) == 1:
+        return str(given[0])
+    return None
+
+
+complete_environments = _completer(lambda names, ctx: names.environments)
+complete_clusters = _completer(lambda names, ctx: names.clusters_of(_one_environment(ctx)))
+complete_addons = _completer(lambda names, ctx: names.addons)

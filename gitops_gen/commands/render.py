@@ -7,14 +7,17 @@ from pathlib import Path
 import click
 
 from gitops_gen import cache, writer
-from gitops_gen.commands.options import repo_option
-from gitops_gen.errors import ExitCode
+from gitops_gen.colour import paint
+from gitops_gen.commands.options import complete_environments, repo_option, use_colour
+from gitops_gen.errors import ExitCode, InputError
 from gitops_gen.load import find_repo_root, load_repo
 from gitops_gen.render import render
 from gitops_gen.render.common import RENDERED_DIR
 
-env_option = click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).")
+env_option = click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).",
+                          shell_complete=complete_environments)
 
+CHECK_ROLES = {"stale": "changed", "missing": "removed", "extra": "warning"}  # --check labels -> colour roles
 
 def repo_root(repo_dir: Path | None) -> Path:
     return find_repo_root(repo_dir if repo_dir is not None else Path.cwd())
@@ -36,18 +39,27 @@ def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: boo
     rendering = render(load_repo(root), envs)
     if check:
         the_plan = writer.plan(rendering, out_dir)
+        colour = use_colour()
         for label, paths in (("stale", the_plan.stale), ("missing", the_plan.missing), ("extra", the_plan.extra)):
             for path in paths:
-                click.echo(f"{label}: {RENDERED_DIR}/{path}")
+                click.echo(f"{paint(label, CHECK_ROLES[label], colour)}: {RENDERED_DIR}/{path}")
+        for _, reason in the_plan.blocked:
+            click.echo(f"{paint('blocked', 'error', colour)}: {RENDERED_DIR}/{reason}")
         if the_plan.clean:
             click.echo(f"{RENDERED_DIR}/ is up to date ({the_plan.unchanged} files)")
             return ExitCode.OK
-        click.echo(f"{RENDERED_DIR}/ is out of date: run `gitops-gen render` (or `make render`) and commit",
+        click.echo(f"{RENDERED_DIR}/ is out of date: run `gitops-gen render` and commit",
                    err=True)
         return ExitCode.FINDINGS
+
+    def inputs_unchanged() -> None:  # a `git checkout` during the render would give a tree of two branches
+        if cache.fingerprint(root, envs) != inputs:
+            raise InputError("the inputs changed during the render (gitops.yaml or a blueprint, e.g. a git "
+                             "checkout); nothing was written: render again")
+
     with writer.exclusive(out_dir):
         the_plan = writer.plan(rendering, out_dir)
-        writer.apply(rendering, out_dir, the_plan)
+        writer.apply(rendering, out_dir, the_plan, before_swap=inputs_unchanged)
         cache.save(root, out_dir, inputs)
     written = len(the_plan.missing) + len(the_plan.stale)
     click.echo(f"{RENDERED_DIR}/: {written} written, {len(the_plan.extra)} removed, "

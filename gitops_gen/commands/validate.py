@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gitops_gen.commands.options import output_option, repo_option, use_colour
+from gitops_gen.commands.options import complete_environments, output_option, repo_option, use_colour
 from gitops_gen.errors import ExitCode, InputError
 from gitops_gen.kubeversions import SUPPORTED_VERSIONS
 from gitops_gen.load import find_repo_root
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 @click.command("validate")
 @click.argument("inputs", metavar="[PATH]...", nargs=-1)
 @repo_option
-@click.option("--env", "envs", multiple=True, help="Only these environments (repo mode). Repeatable.")
+@click.option("--env", "envs", multiple=True, help="Only these environments (repo mode). Repeatable.",
+              shell_complete=complete_environments)
 @click.option(
     "--kubernetes-version",
     "kubernetes_version",

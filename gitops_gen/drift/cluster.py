@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_gen.drift.compare import compare
 from gitops_gen.drift.config import DriftConfig
+from gitops_gen.drift.hints import hint
 from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_pointer, rule_from_argo
-from gitops_gen.drift.model import ClusterReport, DriftItem, Status
+from gitops_gen.drift.model import DRIFT_STATUSES, ClusterReport, DriftItem, Status
+from gitops_gen.drift.owners import Owner, Owners
 from gitops_gen.drift.status import applications, is_application
 from gitops_gen.errors import InputError
 from gitops_gen.manifest import Manifest, ObjectRef, ref_of
@@ -46,9 +49,29 @@ def diff_cluster(
     live: LiveSnapshot,
     config: DriftConfig,
     dump: str = "",
+    *,
+    production: bool = False,
+    kube_context: str | None = None,
 ) -> ClusterReport:
+    """One cluster's verdicts; each drifted object names its Application and the next step.
+
+    ``production`` and ``kube_context`` only shape the wording of hints (and the kubectl commands in them).
+    """
     wanted = _index_desired(desired)
+    owners = Owners(desired)
+
+    def advised(item: DriftItem, owner: Owner | None, body: Mapping[str, Any] | None = None) -> DriftItem:
+        if item.status not in DRIFT_STATUSES:
+            return dataclasses.replace(item, application=owner.name if owner else "")
+        words = hint(item.status, item.ref, item.changes, owner, source=item.source, file=item.file,
+                     production=production, context=kube_context, live=body)
+        source = item.source or (owner.source if owner else "")
+        return dataclasses.replace(item, application=owner.name if owner else "", source=source, hint=words)
+
     by_id = {identity(ref_of(body)): body for body in live.objects}
+    by_name = _index_by_name(by_id)
+    # ObjectRefs of any version by identity: looked up per object instead of scanning every unknown.
+    unknown_ids = {identity(k): why for k, why in live.unknown.items() if isinstance(k, ObjectRef)}
     rules = (*config.ignore, *_application_rules(desired))
     scaled = _autoscaled(desired, live.objects) if config.hpa_owned_replicas else set()
     items: list[DriftItem] = []
@@ -56,25 +79,27 @@ def diff_cluster(
     for ident, manifest in wanted.items():
         ref = manifest.ref
         source, file = str(manifest.origin or ""), manifest.path
-        reason = _unknown_reason(ref, live.unknown)
-        found_id = ident if ident in by_id else _loose_match(ident, by_id)
+        reason = _unknown_reason(ref, live.unknown, unknown_ids)
+        found_id = ident if ident in by_id else _loose_match(ident, by_id, by_name)
         if found_id is None:
             status = Status.UNKNOWN if reason else Status.MISSING
-            items.append(DriftItem(status, ref, reason=reason, source=source, file=file))
+            items.append(advised(DriftItem(status, ref, reason=reason, source=source, file=file),
+                                 owners.of_desired(manifest)))
             continue
         matched.add(found_id)
         labels = (manifest.body.get("metadata") or {}).get("labels") or {}
         paths: list[Sequence[Step]] = [p for r in rules if r.matches(ref, labels) for p in r.paths]
         if ident[1:] in scaled or found_id[1:] in scaled:
             paths.append(_REPLICAS)
-        changes = compare(manifest.body, by_id[found_id], paths, ref=ref)
-        items.append(
-            DriftItem(Status.MODIFIED if changes else Status.IN_SYNC, ref, changes, source=source, file=file)
-        )
+        body = by_id[found_id]
+        changes = compare(manifest.body, body, paths, ref=ref)
+        item = DriftItem(Status.MODIFIED if changes else Status.IN_SYNC, ref, changes, source=source, file=file)
+        items.append(advised(item, owners.of_desired(manifest, body)))
+    known = wanted.keys() | by_id.keys()
     items.extend(
-        DriftItem(Status.EXTRA, ref_of(body))
+        advised(DriftItem(Status.EXTRA, ref_of(body)), owners.of_live(body), body)
         for ident, body in by_id.items()
-        if ident not in matched and _is_ours(body, {**wanted, **by_id})
+        if ident not in matched and _is_ours(body, known)
     )
     live_apps = (
         live.apps
@@ -114,7 +139,16 @@ def _index_desired(desired: Sequence[Manifest]) -> dict[Identity, Manifest]:
     return out
 
 
-def _loose_match(ident: Identity, by_id: Mapping[Identity, Any]) -> Identity | None:
+def _index_by_name(by_id: Mapping[Identity, Any]) -> dict[tuple[str, str, str], list[Identity]]:
+    """(group, kind, name) -> live identities: loose matching looks up instead of scanning every object."""
+    out: dict[tuple[str, str, str], list[Identity]] = {}
+    for ident in by_id:
+        out.setdefault((ident[0], ident[1], ident[3]), []).append(ident)
+    return out
+
+
+def _loose_match(ident: Identity, by_id: Mapping[Identity, Any],
+                 by_name: Mapping[tuple[str, str, str], list[Identity]]) -> Identity | None:
     """A desired object without namespace (plain manifests) matches the one live object of that name.
 
     A namespace on a cluster-scoped kind means nothing (the API server drops it), so a desired object
@@ -123,11 +157,11 @@ def _loose_match(ident: Identity, by_id: Mapping[Identity, Any]) -> Identity | N
     if ident[2]:
         cluster_scoped = (*ident[:2], "", ident[3])
         return cluster_scoped if cluster_scoped in by_id else None
-    candidates = [i for i in by_id if i[:2] == ident[:2] and i[3] == ident[3]]
+    candidates = by_name.get((ident[0], ident[1], ident[3]), [])
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _unknown_reason(ref: ObjectRef, unknown: Mapping[Any, str]) -> str:
+def _unknown_reason(ref: ObjectRef, unknown: Mapping[Any, str], unknown_ids: Mapping[Identity, str]) -> str:
     if not unknown:
         return ""
     if ref in unknown:
@@ -140,10 +174,7 @@ def _unknown_reason(ref: ObjectRef, unknown: Mapping[Any, str]) -> str:
     ):
         if key in unknown:
             return unknown[key]
-    for key, reason in unknown.items():  # an ObjectRef with another version of the same kind
-        if isinstance(key, ObjectRef) and identity(key) == identity(ref):
-            return reason
-    return ""
+    return unknown_ids.get(identity(ref), "")  # an ObjectRef with another version of the same kind
 
 
 def _application_rules(desired: Sequence[Manifest]) -> list[IgnoreRule]:
@@ -171,7 +202,7 @@ def _autoscaled(desired: Sequence[Manifest], live: Sequence[Mapping[str, Any]]) 
     return out
 
 
-def _is_ours(body: Mapping[str, Any], by_id: Mapping[Identity, Any]) -> bool:
+def _is_ours(body: Mapping[str, Any], by_id: Collection[Identity]) -> bool:
     """Carries our ownership label and was not made by a controller from one of our objects."""
     meta = body.get("metadata") or {}
     if (meta.get("labels") or {}).get(MANAGED_BY_LABEL) != MANAGED_BY_VALUE:

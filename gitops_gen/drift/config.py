@@ -8,6 +8,7 @@ drift:
   hpaOwnedReplicas: true        # spec.replicas of workloads an autoscaler scales
   countOutOfSync: true          # an OutOfSync Application is drift
   countDegraded: true           # a Degraded or Missing Application is drift
+  timeoutSeconds: 30            # one deadline for reading each cluster (past it: exit 3)
 ```
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 
 from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_jq, parse_pointer, rule_from_argo
 from gitops_gen.errors import InputError, InputErrors, Location
-from gitops_gen.spec import Bool, Errors, Field, ListOf, Obj, Str, Typed
+from gitops_gen.spec import Bool, Errors, Field, Int, ListOf, Obj, Str, Typed
 from gitops_gen.yamlio import loc_of
 
 DEFAULT_IGNORES = (
@@ -56,6 +57,7 @@ class DriftConfig:
     hpa_owned_replicas: bool = True
     count_out_of_sync: bool = True
     count_degraded: bool = True
+    timeout_seconds: float | None = None  # None: the default deadline (run.TIMEOUT_SECONDS)
 
 
 # The subset of jq that ``ignore.parse_jq`` follows, as a pattern editors can check too (the parser decides).
@@ -92,6 +94,8 @@ IGNORE_RULE_SPEC = Obj({
 def _build(section: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> DriftConfig:
     flags = {_FLAGS[key]: value for key, value in section.items() if key in _FLAGS}
     rules = tuple(rule_from_argo(entry) for entry in section.get("ignoreDifferences") or ())
+    if section.get("timeoutSeconds") is not None:
+        flags["timeout_seconds"] = float(section["timeoutSeconds"])
     defaults = DEFAULT_IGNORES if flags.get("default_ignores", True) else ()
     return DriftConfig(ignore=(*defaults, *rules), **flags)
 
@@ -105,6 +109,8 @@ DRIFT_SPEC = Typed(Obj({
                               default="true"),
     "countOutOfSync": Field(Bool(), doc="an OutOfSync Application counts as drift", default="true"),
     "countDegraded": Field(Bool(), doc="a Degraded or Missing Application counts as drift", default="true"),
+    "timeoutSeconds": Field(Int(minimum=1), doc="deadline for reading each cluster, in seconds (past it the "
+                            "cluster is unreadable: exit 3); `--timeout` overrides it", default="30"),
 }), _build)
 
 

@@ -7,6 +7,8 @@ is the file and the line its document starts on.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from gitops_gen.manifest import Manifest
 from gitops_gen.yamlio import YamlError, load_documents, load_json
 
 SUFFIXES = (".yaml", ".yml", ".json")
+_CLUSTER_MARK = re.compile(r"^(?:---[ \t]*)?#[ \t]*cluster:[ \t]*([^\s#]+)[ \t]*$", re.MULTILINE)
 _TOOL_CONFIG_GROUPS = ("kustomize.config.k8s.io",)  # kustomization files sit beside manifests
 
 
@@ -36,10 +39,42 @@ def load_objects(path: Path) -> tuple[Manifest, ...]:
     return tuple(m for file in files_under(path) for m in _load_file(file, alone=not path.is_dir()))
 
 
+def cluster_sections(file: Path) -> dict[str, tuple[Manifest, ...]] | None:
+    """One file holding several clusters, split at its ``# cluster: NAME`` lines; None without such lines.
+
+    Each line (alone, or after a document's ``---``) says that the documents below it, up to the next
+    such line, are that cluster's: ``for c in a b; do echo "--- # cluster: $c"; kubectl --context $c get
+    ... -o yaml; done > dump.yaml`` makes one.  JSON has no comments: a JSON dump is one cluster's.
+    """
+    name = str(file)
+    text = _read(file)
+    marks = [(line, m[1]) for line, m in zip(_lines_below(text, [m.start() for m in _CLUSTER_MARK.finditer(text)]),
+                                             _CLUSTER_MARK.finditer(text), strict=True)]
+    if not marks:
+        return None
+    mark_lines = [line - 1 for line, _ in marks]  # _lines_below gives the line below: the mark's own is one up
+    sections: dict[str, list[Manifest]] = {cluster: [] for _, cluster in marks}
+    for doc, line in _documents(text, name):
+        index = bisect.bisect_right(mark_lines, line) - 1
+        if index < 0:
+            raise InputError("objects before the first `# cluster: NAME` line: say which cluster they are from",
+                             Location(name, line))
+        sections[marks[index][1]].extend(_objects(doc, Location(name, line)))
+    return {cluster: tuple(objects) for cluster, objects in sections.items()}
+
+
+def cluster_marks(file: Path) -> list[str]:
+    """The clusters a file's ``# cluster: NAME`` lines name, in order, without parsing the YAML."""
+    return [] if file.suffix == ".json" else [m[1] for m in _CLUSTER_MARK.finditer(_read(file))]
+
+
+def _read(file: Path) -> str:
+    return read_text(file)  # regular files only, within a byte cap: a pipe or /dev/zero is a located error
+
+
 def _load_file(file: Path, alone: bool) -> Iterator[Manifest]:
     name = str(file)
-    text = read_text(file)  # regular files only, within a byte cap
-    documents = list(_documents(text, name))
+    documents = list(_documents(_read(file), name))
     if alone and not documents:  # an empty cluster is `kind: List` with `items: []`, not an empty file
         raise InputError("holds no YAML or JSON document: an empty file is not an empty cluster",
                          Location(name, 1, 1))
@@ -57,6 +92,16 @@ def _documents(text: str, name: str) -> Iterator[tuple[Any, int]]:
                 raise
     for parsed in load_documents(text, name, strict=True):  # kubectl's strict decoding: a repeated key is an error
         yield parsed.value, parsed.line
+
+
+def _lines_below(text: str, offsets: list[int]) -> Iterator[int]:
+    """The line below each offset (a document starts below its "---"), counting each newline once:
+    counting from the top for every separator made a dump of n documents cost n² (issue 10)."""
+    line, pos = 1, 0
+    for at in offsets:
+        line += text.count("\n", pos, at)
+        pos = at
+        yield line + 1
 
 
 def _objects(doc: Any, where: Location) -> Iterator[Manifest]:

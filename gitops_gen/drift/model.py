@@ -49,6 +49,22 @@ class DriftItem:
     reason: str = ""  # why an object is unknown
     source: str = ""  # blueprint file:line the desired object came from
     file: str = ""  # file under rendered/ that holds the desired object
+    application: str = ""  # the Argo CD Application that owns it ("" none known)
+    hint: str = ""  # the next step, for drifted objects
+    baseline: str = ""  # against --baseline: "new" or "known" ("" without a baseline)
+    first_seen: str = ""  # when this drift was first reported (carried from report to report)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An object a previous report (--baseline) found drifted that is now in sync or gone."""
+
+    cluster: str
+    ref: ObjectRef
+    was: str  # its status then
+    first_seen: str = ""
+    application: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,10 +110,22 @@ class ClusterReport:
 class DriftReport:
     clusters: tuple[ClusterReport, ...]
     options: Mapping[str, Any] = field(default_factory=dict)  # how it was produced (env, source), for headers
+    generated_at: str = ""  # UTC, ISO 8601 (e.g. 2026-12-03T06:00:00Z)
+    baseline: str = ""  # generated_at of the --baseline report ("" without one)
+    resolved: tuple[Resolved, ...] = ()
+    only_drifted: bool = False  # formats leave out objects and Applications in sync
 
     @property
     def items(self) -> tuple[tuple[ClusterReport, DriftItem], ...]:
         return tuple((c, i) for c in self.clusters for i in c.items)
+
+    @property
+    def items_drifted(self) -> tuple[tuple[ClusterReport, DriftItem], ...]:
+        return tuple((c, i) for c, i in self.items if i.status in DRIFT_STATUSES)
+
+    @property
+    def new_items(self) -> tuple[tuple[ClusterReport, DriftItem], ...]:
+        return tuple((c, i) for c, i in self.items_drifted if i.baseline == "new")
 
     @property
     def summary(self) -> dict[str, int]:

@@ -8,20 +8,26 @@ while the other clusters of the environment are still reported.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+import os
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.drift import sources
+from gitops_gen.drift.baseline import apply as apply_baseline
+from gitops_gen.drift.baseline import load as load_baseline
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DriftConfig, parse_config
-from gitops_gen.drift.live_dump import SUFFIXES, load_objects
+from gitops_gen.drift.live_dump import load_objects
 from gitops_gen.drift.model import ClusterReport, DriftReport
 from gitops_gen.errors import ExternalError, InputError
 from gitops_gen.manifest import Manifest
 from gitops_gen.ownership import CLUSTER_LABEL, OWNER_SELECTOR
 
-TIMEOUT_SECONDS = 30.0
+TIMEOUT_SECONDS = 30.0  # one deadline per cluster for the whole read (drift.timeoutSeconds, --timeout)
 WORKERS = 8
 RETRIES = 3
 
@@ -33,6 +39,7 @@ class Target:
     desired: tuple[Manifest, ...]
     argocd_context: str | None = None  # where the Argo CD objects live; None: ``context``
     argocd_selector: str = OWNER_SELECTOR  # narrows Argo CD leftovers to this cluster's own
+    production: bool = False  # shapes the hints: production syncs by hand and prunes only by choice
 
 
 def is_control_plane(m: Manifest) -> bool:
@@ -61,7 +68,7 @@ def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[lis
         clusters = chosen
     targets = [
         Target(t.cluster, t.context or t.cluster, tuple(rendering.desired.get(t.cluster, ())),
-               repo.settings.argocd_context, f"{OWNER_SELECTOR},{CLUSTER_LABEL}={t.cluster}")
+               repo.settings.argocd_context, f"{OWNER_SELECTOR},{CLUSTER_LABEL}={t.cluster}", t.production)
         for t in clusters
     ]
     return targets, config
@@ -78,35 +85,21 @@ def from_path(path: Path, context: str | None, repo_dir: Path | None) -> tuple[l
     return [Target(context or "live", context, desired)], config
 
 
-def dump_for(live_from: Path, cluster: str, several: bool) -> Path:
-    """The dump of one cluster: PATH itself, or PATH/<cluster>[.yaml|.yml|.json] for several clusters."""
-    if live_from.is_dir():
-        for candidate in (live_from / cluster, *(live_from / f"{cluster}{s}" for s in SUFFIXES)):
-            if candidate.exists():
-                return candidate
-    if several:
-        raise InputError(
-            f"--live-from {live_from}: several clusters need a folder or file named after "
-            f"each one (missing: {cluster})"
-        )
-    return live_from
-
-
-def check_in_cluster(targets: Sequence[Target], live_from: Path | None) -> None:
+def check_in_cluster(targets: Sequence[Target], offline: bool) -> None:
     """In a pod without kubeconfig every target would read the same (this) cluster: allow only one."""
     from gitops_gen import kube
 
-    if live_from is None and len(targets) > 1 and kube.in_cluster_only():
+    if not offline and len(targets) > 1 and kube.in_cluster_only():
         names = ", ".join(t.cluster for t in targets)
         raise InputError(f"running in a pod without a kubeconfig, only this cluster can be read: "
                          f"choose one of {names} with --cluster")
 
 
-def offline(target: Target, dump: Path) -> LiveSnapshot:
-    return LiveSnapshot(tuple(m.body for m in load_objects(dump)))
+def offline(source: sources.Source) -> LiveSnapshot:
+    return LiveSnapshot(tuple(m.body for m in sources.load(source)))
 
 
-def online(target: Target) -> LiveSnapshot:
+def online(target: Target, timeout: float) -> LiveSnapshot:
     from gitops_gen import kube  # the one module importing the kubernetes client
 
     # The rendered Applications are among the wanted objects, so their live status comes with them:
@@ -119,29 +112,55 @@ def online(target: Target) -> LiveSnapshot:
     else:
         reads = [(target.context, [m.ref for m in target.desired if not is_control_plane(m)]),
                  (target.argocd_context, [m.ref for m in target.desired if is_control_plane(m)])]
-    states = [kube.read_live(context, wanted, OWNER_SELECTOR, timeout=TIMEOUT_SECONDS, workers=WORKERS,
-                             retries=RETRIES, group_selectors=narrow)
-              for context, wanted in reads if wanted]
+    end = time.monotonic() + timeout  # one deadline for the cluster, however many API servers it takes
+    states = []
+    for context, wanted in reads:
+        if wanted:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise ExternalError(f"no time left within the {timeout:g}s deadline to read context {context}")
+            states.append(kube.read_live(context, wanted, OWNER_SELECTOR, timeout=left, workers=WORKERS,
+                                         retries=RETRIES, group_selectors=narrow))
     return LiveSnapshot(tuple(o for s in states for o in s.objects.values()),
                         {ref: why for s in states for ref, why in s.unknown.items()},
                         warnings=tuple(w for s in states for w in s.warnings))
 
 
+def utc_now() -> datetime.datetime:
+    """The report's clock: now, or SOURCE_DATE_EPOCH when set (reproducible reports, tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    return datetime.datetime.now(datetime.UTC)
+
+
 def run(
     targets: Sequence[Target],
     config: DriftConfig,
-    live_from: Path | None,
+    live_from: Path | Sequence[str] | None,
     options: dict[str, Any] | None = None,
+    *,
+    baseline: Path | None = None,
+    only_drifted: bool = False,
+    timeout: float | None = None,
+    now: Callable[[], datetime.datetime] = utc_now,
 ) -> DriftReport:
-    check_in_cluster(targets, live_from)
+    previous = load_baseline(baseline) if baseline is not None else None  # a bad one fails before slow reads
+    values = [str(live_from)] if isinstance(live_from, Path) else list(live_from or ())
+    dumps = sources.plan(values, [t.cluster for t in targets]) if values else {}
+    check_in_cluster(targets, bool(values))
     reports = []
     for target in targets:
         shown = target.context or "current-context"
-        dump = dump_for(live_from, target.cluster, len(targets) > 1) if live_from is not None else None
+        dump = dumps.get(target.cluster)
         try:
-            live = offline(target, dump) if dump is not None else online(target)
+            live = offline(dump) if dump is not None else online(
+                target, timeout or config.timeout_seconds or TIMEOUT_SECONDS)
         except ExternalError as err:
             reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))
             continue
-        reports.append(diff_cluster(target.cluster, shown, target.desired, live, config, str(dump or "")))
-    return DriftReport(tuple(reports), options or {})
+        reports.append(diff_cluster(target.cluster, shown, target.desired, live, config, str(dump or ""),
+                                    production=target.production, kube_context=target.context))
+    stamp = now().astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report = DriftReport(tuple(reports), options or {}, generated_at=stamp, only_drifted=only_drifted)
+    return apply_baseline(report, previous)

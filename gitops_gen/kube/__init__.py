@@ -12,6 +12,8 @@ cluster that cannot be reached at all is an error (exit 3).
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,20 +30,37 @@ MANY_NAMESPACES = 5  # beyond this, one cluster-wide LIST is cheaper than one LI
 
 
 def read_live(context: str | None, wanted: Sequence[ObjectRef], owner_selector: str = OWNER_SELECTOR, *,
-              kubeconfig: str | None = None, timeout: float = 10.0, workers: int = 8, retries: int = 3,
+              kubeconfig: str | None = None, timeout: float = 30.0, workers: int = 8, retries: int = 3,
               backoff: float = 0.2, cluster_wide_above: int = MANY_NAMESPACES,
               group_selectors: Mapping[str, str] | None = None) -> LiveState:
     """Read the wanted objects and the owned objects of their kinds (``owner_selector=""``: no extras).
 
+    ``timeout`` is one deadline for the whole read (seconds); past it, or on a reply too large, the
+    read raises ExternalError.  Warnings of the client (urllib3's InsecureRequestWarning ...) come back
+    in ``LiveState.warnings`` instead of reaching stderr.
+
     ``group_selectors`` narrows the owned objects of one API group (e.g. only this cluster's Argo CD
     Applications when one Argo CD holds every cluster's)."""
-    cluster = Cluster(context, kubeconfig, timeout=timeout, workers=workers, retries=retries,
-                       backoff=backoff)
-    try:
-        reader = Reader(cluster, owner_selector, cluster_wide_above, group_selectors or {})
-        return reader.read(list(dict.fromkeys(wanted)))
-    finally:
-        cluster.close()
+    with warnings.catch_warnings(record=True) as caught:  # the client's warnings become report lines
+        warnings.simplefilter("always")
+        cluster = Cluster(context, kubeconfig, timeout=timeout, workers=workers, retries=retries,
+                          backoff=backoff)
+        try:
+            reader = Reader(cluster, owner_selector, cluster_wide_above, group_selectors or {})
+            state = reader.read(list(dict.fromkeys(wanted)))
+        finally:
+            cluster.close()
+    said = tuple(dict.fromkeys(_warning_line(w) for w in caught))
+    return dataclasses.replace(state, warnings=(*said, *state.warnings)) if said else state
+
+
+def _warning_line(caught: warnings.WarningMessage) -> str:
+    """A third-party warning as one line of the report, never as a raw traceback-like message."""
+    if caught.category.__name__ == "InsecureRequestWarning":
+        return ("the API server's TLS certificate is not verified (insecure-skip-tls-verify in the "
+                "kubeconfig): anyone on the path could answer for it")
+    text = " ".join(str(caught.message).split())
+    return f"{caught.category.__name__}: {text[:200]}"
 
 
 def read_applications(context: str | None, argocd_namespace: str, names: Sequence[str],

@@ -17,9 +17,14 @@ from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 
 from gitops_gen.errors import ExternalError, InputError, Location
+from gitops_gen.kube.deadline import Deadline, DeadlineExceeded
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 PAGE_SIZE = 500
+# A LIST page of 500 objects is a few MB even for large CRDs: a reply past this is a server gone wrong.
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+CONNECT_TIMEOUT = 10.0
+CHUNK = 1 << 16
 k8s_config: Any = _k8s_config  # its loaders are untyped
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -54,18 +59,31 @@ class RequestFailed(Exception):
 
 
 class Cluster:
-    """One API client: GET with timeout and retries, discovery cached for the client's lifetime."""
+    """One API client: GET with retries under one deadline for the whole read, discovery cached.
+
+    ``timeout`` is that deadline (seconds, from construction); ``max_bytes`` caps one reply.
+    """
 
     def __init__(self, context: str | None, kubeconfig: str | None, *, timeout: float, workers: int,
-                 retries: int, backoff: float) -> None:
+                 retries: int, backoff: float, max_bytes: int | None = None) -> None:
         self.api, self.where = _connect(context, kubeconfig, workers)
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.max_bytes = max_bytes or MAX_RESPONSE_BYTES
+        self.deadline = Deadline(timeout)
+        manager = self.api.rest_client.pool_manager
+        manager.pool_classes_by_scheme = self.deadline.track(manager.pool_classes_by_scheme)
         self.pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="kube")
         self._kinds: dict[str, Mapping[str, ApiResource]] = {}  # discovery cache: apiVersion -> kind -> ...
 
     def close(self) -> None:
+        self.deadline.expire()  # wakes any read still blocked, so shutting the pool down cannot hang
         self.pool.shutdown(wait=True)
+        self.deadline.cancel()
         self.api.close()
+
+    def _give_up(self) -> DeadlineExceeded:
+        return DeadlineExceeded(f"no complete answer within the {round(self.timeout, 1):g}s deadline from the "
+                                f"Kubernetes API at {self.where} (set drift.timeoutSeconds or --timeout)")
 
     def map(self, fn: Callable[[_T], _R], items: Iterable[_T]) -> list[tuple[_T, _R | RequestFailed]]:
         """``fn`` over items in parallel; a RequestFailed becomes that item's result."""
@@ -80,8 +98,10 @@ class Cluster:
     def get(self, path: str, query: Sequence[tuple[str, str]] = ()) -> Any:
         for attempt in range(self.retries + 1):
             wait = self.backoff * 2 ** attempt
+            if self.deadline.passed():
+                raise self._give_up()
             try:
-                status, data, headers = _send(self.api, path, query, self.timeout)
+                status, data, headers = _send(self.api, path, query, self.deadline, self.max_bytes)
                 if 200 <= status < 300:
                     try:
                         return json.loads(data)
@@ -91,11 +111,15 @@ class Cluster:
                 wait = max(wait, min(_float(headers.get("Retry-After")), 10.0))
                 retry = status in RETRIED_STATUSES
             except (urllib3.exceptions.HTTPError, OSError) as err:  # refused, reset, DNS, TLS, timeout
+                if self.deadline.passed():
+                    raise self._give_up() from None
                 failed, retry = RequestFailed(0, _describe(err, self.timeout)), True
             if not retry or attempt == self.retries:
                 if attempt:
                     failed.reason += f" (after {attempt + 1} attempts)"
                 raise failed
+            if wait >= self.deadline.remaining():
+                raise self._give_up()
             time.sleep(wait)
         raise AssertionError("unreachable")
 
@@ -187,25 +211,54 @@ def _connect(context: str | None, kubeconfig: str | None, workers: int) -> tuple
     return api, f"{cfg.host} (context {name})"
 
 
-def _send(api: Any, path: str, query: Sequence[tuple[str, str]], timeout: float
+def _send(api: Any, path: str, query: Sequence[tuple[str, str]], deadline: Deadline, max_bytes: int
           ) -> tuple[int, bytes, Mapping[str, str]]:
-    """One GET through the client's auth and connection pool, without deserialising (we parse JSON)."""
+    """One GET through the client's auth and connection pool, without deserialising (we parse JSON).
+
+    The reply is read in chunks, so neither a dripping nor an endless body can outlast the deadline or
+    grow past ``max_bytes``; each socket wait is bounded by what remains of the deadline."""
     headers = {"Accept": "application/json"}
+    remaining = max(0.001, deadline.remaining())
+    timeout = (min(CONNECT_TIMEOUT, remaining), remaining)
     try:
         if hasattr(api, "param_serialize"):  # clients generated since v32 split serialising from sending
             method, url, hdrs, body, post = api.param_serialize(
                 "GET", path, query_params=list(query), header_params=headers, auth_settings=["BearerToken"])
             resp = api.call_api(method, url, hdrs, body, post, _request_timeout=timeout)
-            return int(resp.status), resp.read(), resp.headers
-        resp = api.call_api(path, "GET", query_params=list(query), header_params=headers,
-                            auth_settings=["BearerToken"], _preload_content=False,
-                            _return_http_data_only=True, _request_timeout=timeout)
-        return int(resp.status), resp.data, resp.headers
+        else:
+            resp = api.call_api(path, "GET", query_params=list(query), header_params=headers,
+                                auth_settings=["BearerToken"], _preload_content=False,
+                                _return_http_data_only=True, _request_timeout=timeout)
+        raw = getattr(resp, "response", resp)  # the urllib3 response, not read yet
+        return int(resp.status), _read_capped(raw, path, deadline, max_bytes), resp.headers
     except ApiException as err:  # older clients raise on non-2xx; all raise status 0 on TLS errors
         if not err.status:
             raise RequestFailed(0, f"TLS error: {_one_line(err.reason or err)}") from None
         body = err.body.encode() if isinstance(err.body, str) else (err.body or b"")
         return int(err.status), body, err.headers or {}
+
+
+def _read_capped(raw: Any, path: str, deadline: Deadline, max_bytes: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            if deadline.passed():
+                raise OSError("deadline passed while reading the reply")
+            chunk = raw.read1(CHUNK) if hasattr(raw, "read1") else raw.read(CHUNK)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > max_bytes:
+                raise ExternalError(f"a reply to GET {path} is larger than {max_bytes / 2**20:g} MiB: "
+                                    "the API server (or a proxy before it) is misbehaving")
+            chunks.append(chunk)
+    except BaseException:
+        raw.close()  # never hand a half-read connection back to the pool
+        raise
+    finally:
+        if hasattr(raw, "release_conn"):
+            raw.release_conn()
 
 
 def _http_reason(status: int, data: bytes) -> str:

@@ -19,17 +19,8 @@ from gitops_gen.errors import InputError, InputErrors, Location
 from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.model import ClusterPlan, Repo
 from gitops_gen.render import argocd, bundles
-from gitops_gen.render.common import (
-    ADDON_LABEL,
-    ARGOCD_API,
-    CLUSTER_LABEL,
-    RENDERED_DIR,
-    ROLE_LABEL,
-    TENANT_LABEL,
-    file_name,
-    header,
-    labels,
-)
+from gitops_gen.render.bootstrap import bootstrap_files
+from gitops_gen.render.common import ADDON_LABEL, CLUSTER_LABEL, RENDERED_DIR, TENANT_LABEL, file_name, header
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
 
@@ -192,29 +183,3 @@ def _check_names(objects: list[Manifest]) -> None:
         seen.setdefault(m.ref, m)
     if errors:
         raise InputErrors(errors)
-
-
-def bootstrap_files(repo: Repo) -> list[LayerFile]:
-    """What an operator applies once: the root project, a root Application per cluster, the health check."""
-    s = repo.settings
-    root_project = {
-        "apiVersion": ARGOCD_API, "kind": "AppProject",
-        "metadata": {"name": "gitops-gen-root", "namespace": s.argocd_namespace,
-                     "labels": labels(**{ROLE_LABEL: "project"})},
-        "spec": {"description": "App-of-apps roots: only Argo CD objects, only from this repository",
-                 "sourceRepos": [s.repo_url],
-                 "destinations": [{"server": s.argocd_server, "namespace": s.argocd_namespace}],
-                 "clusterResourceWhitelist": [],
-                 "namespaceResourceWhitelist": [{"group": "argoproj.io", "kind": "Application"},
-                                                {"group": "argoproj.io", "kind": "AppProject"}]}}
-    objects = [Manifest(root_project, s.origin), Manifest(argocd.health_config(s), s.origin)]
-    for plan in repo.plans:
-        app = argocd.application(
-            f"root-{plan.cluster.name}", settings=s, env=plan.env, cluster=plan.cluster, role="root", wave=0,
-            project="gitops-gen-root", source=argocd.git_path_source(s, f"{RENDERED_DIR}/clusters/{plan.cluster.name}"),
-            namespace=s.argocd_namespace, server=s.argocd_server)
-        objects.append(Manifest(app, plan.cluster.origin))
-    files = [LayerFile(f"bootstrap/{file_name(m.ref, namespaced=False)}", m.body, (m,), m.origin) for m in objects]
-    kustomization = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
-                     "resources": sorted(f.path.rsplit("/", 1)[1] for f in files)}
-    return [LayerFile("bootstrap/kustomization.yaml", kustomization, (), s.origin), *files]

@@ -21,6 +21,7 @@ from gitops_gen.ownership import (
     SYNC_WAVE,
     TENANT_LABEL,
     TIER_ANNOTATION,
+    header,
 )
 
 __all__ = ["ADDON_LABEL", "ARGOCD_API", "CLUSTER_LABEL", "DEPENDS_ON_ANNOTATION", "ENV_LABEL", "HEADER_PREFIX",
@@ -53,10 +54,6 @@ def file_name(ref: ObjectRef, namespaced: bool = True) -> str:
     if not ref.kind.isalnum():
         raise InputError(f"{ref}: kind {ref.kind!r} cannot be part of a file name")
     return "_".join([*parts, ref.kind.lower(), ref.name]) + ".yaml"
-
-
-def header(source: str) -> str:
-    return (f"{HEADER_PREFIX} from {source}. Do not edit: change the blueprint and run `make render`.\n")
 
 
 def substitute(text: str, env: str, cluster: str) -> str:

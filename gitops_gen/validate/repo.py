@@ -1,7 +1,7 @@
 """Repo mode: validate what Argo CD will sync from this repository.
 
 1. Load and render the blueprints; compare with the committed ``rendered/``
-   (a stale, missing or extra file is a ``stale`` error: run ``make render``).
+   (a stale, missing or extra file is a ``stale`` error: run ``gitops-gen render``).
 2. Per cluster, take the desired objects (overlays applied) and put the
    committed version of every stale single-object file in place of the
    rendered one, so a defect planted in ``rendered/`` by hand is judged too.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +24,20 @@ from gitops_gen.errors import Location
 from gitops_gen.inputs import read_input
 from gitops_gen.load import load_repo
 from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.model import Repo
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
+from gitops_gen.validate.policy import promotion
 from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import PolicyContext
+from gitops_gen.validate.policy.network import namespaces_in
 from gitops_gen.validate.written import (
-    Written,
     app_paths_of,
     as_is_folders,
     foreign_files,
@@ -50,20 +53,49 @@ def validate_repo(
     repo = load_repo(root)
     dirs = [*crd_dirs, *(root / d for d in repo.settings.crd_dirs)]
     crds = load_crd_dirs(dirs, strict_fields=strict) if dirs else CrdRegistry()
-    config = policy.load_config(repo.settings.policy)
     rendering = render(repo, envs)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
-    written = read_written(out_dir) if out_dir.is_dir() else Written({}, {}, ())
+    tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
+    written = read_written(tree, the_plan.stale)  # only files that differ: the others are the render's bytes
     findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
-    committed = {p: read_input(out_dir / p) for p in the_plan.stale if (out_dir / p).is_file()}  # no pipes
+    committed = {p: read_input(tree / p) for p in the_plan.stale}  # regular files only: a pipe must not block
     stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
     texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
+    checked, documents = check_rendering(repo, rendering, crds, strict=strict, rendered_files=rendered_files,
+                                         lines=lines, stale=stale, committed=committed, texts=texts)
+    findings.extend(checked)
+    foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
+    findings.extend(foreign.findings)
+    return Report(documents + foreign.documents, tuple(findings)).sorted()
+
+
+def check_rendering(
+    repo: Repo, rendering: Rendering, crds: CrdRegistry, *, strict: bool = True,
+    rendered_files: frozenset[str] | None = None, lines: Mapping[str, int] | None = None,
+    stale: set[str] | None = None, committed: Mapping[str, bytes] | None = None,
+    clusters: Collection[str] | None = None, document: Callable[[str, Manifest], bool] | None = None,
+    related: Callable[[str, Manifest], bool] | None = None, texts: Mapping[str, str] | None = None,
+) -> tuple[list[Finding], int]:
+    """Validate a render in memory: (findings, documents validated).  ``clusters`` limits the clusters
+    checked; ``document(cluster, manifest)`` which objects get the per-document checks, ``related`` which
+    take part in the cluster-wide ones (policy, references); default: all."""
+    findings: list[Finding] = []
+    config = policy.load_config(repo.settings.policy)
+    stale, committed = stale or set(), committed or {}
+    if texts is None:  # the text of each file, for the line of a failing field
+        texts = {f.path: f.content.decode("utf-8") for f in rendering.files}
+    lines = lines if lines is not None else {f.path: _first_line(f.content) for f in rendering.files}
+    if rendered_files is None:
+        rendered_files = frozenset(f.path for f in rendering.files)
     validated: set[tuple[str, ObjectRef, int, str]] = set()
+    known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
+        if clusters is not None and target.cluster not in clusters:
+            continue
         objects = with_committed(list(rendering.desired.get(target.cluster, ())), stale, committed)
         options = Options(
             target.kubernetes_version,
@@ -74,6 +106,8 @@ def validate_repo(
         for m in objects:
             key = (m.path, m.ref, id(m.body), target.kubernetes_version)
             if key in validated:  # a base object is the same in every cluster of a version
+                continue
+            if document is not None and not document(target.cluster, m):
                 continue
             validated.add(key)
             doc = Document(
@@ -93,7 +127,11 @@ def validate_repo(
             repo_url=repo.settings.repo_url,
             rendered_files=rendered_files,
             rendered_root=RENDERED_DIR,
+            known_namespaces=known_namespaces,
+            **upstream_of(repo, target.env),
         )
+        if related is not None:
+            objects = [m for m in objects if related(target.cluster, m)]
         checked = [
             *policy.run_rules(objects, context, config),
             *policy.apply_config(
@@ -102,15 +140,13 @@ def validate_repo(
                 context,
             ),
         ]
-        findings.extend(_in_rendered(f, lines) for f in checked)
-    foreign = _foreign(rendering, written, the_plan, repo.settings.repo_url, strict, crds)
-    findings.extend(foreign.findings)
-    documents = len({(path, ref) for path, ref, _, _ in validated}) + foreign.documents
-    return Report(documents, tuple(findings)).sorted()
+        findings.extend(_in_rendered(f, lines, texts) for f in checked)
+    documents = len({(path, ref) for path, ref, _, _ in validated})
+    return findings, documents
 
 
 def _foreign(
-    rendering: Rendering, written: Written, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
+    rendering: Rendering, out_dir: Path, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
 ) -> Report:
     """A finding for every file nobody rendered in a folder Argo CD applies as-is, and its validation."""
     app_paths = {
@@ -122,17 +158,27 @@ def _foreign(
         ]
         for cluster, objects in rendering.desired.items()
     }
-    folders = as_is_folders(rendering.targets, rendering.desired, app_paths, written)
-    findings: list[Finding] = []
-    documents = 0
+    folders = as_is_folders(out_dir, rendering.targets, app_paths)
     produced = {f.path for f in rendering.files}
-    for rel, target in foreign_files(written, folders, produced, set(the_plan.extra)):
+    foreign = list(foreign_files(out_dir, folders, produced, set(the_plan.extra)))
+    written = read_written(out_dir, (rel for rel, _ in foreign))
+    findings: list[Finding] = list(written.problems)
+    documents = 0
+    for rel, target in foreign:
         findings.append(foreign_finding(rel, target))
         options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
         for doc in written.documents.get(rel, ()):
             documents += doc.body is not None
             findings.extend(validate_document(doc, options) if doc.body is not None else ())
     return Report(documents, tuple(findings))
+
+
+def upstream_of(repo: Repo, env: str) -> dict[str, Any]:
+    """The promotion facts of an environment's context (GG112): its promotesFrom and what that runs."""
+    source = repo.environments[env].promotes_from if env in repo.environments else None
+    if not source:
+        return {}
+    return {"promotes_from": source, "upstream_revisions": promotion.upstream_revisions(repo.plans, source)}
 
 
 def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding]:
@@ -145,6 +191,9 @@ def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding
         )
     for path in the_plan.extra:
         yield _stale(path, "no longer rendered by any blueprint: run `gitops-gen render` to remove it", None)
+    for path, reason in the_plan.blocked:
+        yield _stale(path, f"{RENDERED_DIR}/{reason}: gitops-gen will not replace it; move it out of "
+                     f"{RENDERED_DIR}/", origins.get(path))
 
 
 def _stale(path: str, message: str, origin: Location | None) -> Finding:
@@ -214,10 +263,12 @@ def _first_line(content: bytes) -> int:
     return 1
 
 
-def _in_rendered(finding: Finding, lines: Mapping[str, int]) -> Finding:
-    """Policy and reference findings name files relative to rendered/: make them repo-relative."""
-    if finding.file in lines:
-        return dataclasses.replace(
-            finding, file=f"{RENDERED_DIR}/{finding.file}", line=finding.line or lines[finding.file]
-        )
-    return finding
+def _in_rendered(finding: Finding, lines: Mapping[str, int], texts: Mapping[str, str]) -> Finding:
+    """Policy and reference findings name files relative to rendered/: make them repo-relative, at the
+    line of their field when they name one (the file's text is parsed again only for such findings)."""
+    if finding.file not in lines:
+        return finding
+    line = finding.line or lines[finding.file]
+    if finding.path and not finding.line and finding.file in texts:
+        line = field_lines(texts[finding.file], 1, (), [finding.path]).get(finding.path, line)
+    return dataclasses.replace(finding, file=f"{RENDERED_DIR}/{finding.file}", line=line)

@@ -57,14 +57,7 @@ def drifted(tmp_path: Path, live_list: dict[str, Any]) -> Path:
 def test_in_sync_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = drift(capsys, "--desired", DESIRED, "--live-from", LIVE)
     assert code == 0
-    assert out.splitlines() == [
-        f"cluster live (dump {LIVE})",
-        "  applications",
-        "    shop-web: Synced, Healthy, last operation Succeeded",
-        "  7 in sync, 0 modified, 0 missing, 0 extra, 0 unknown",
-        "summary: 7 in sync, 0 modified, 0 missing, 0 extra, 0 unknown; "
-        "0 of 1 application(s) drifted: no drift",
-    ]
+    assert out.splitlines() == ["no drift: 1 cluster(s), 7 object(s) in sync, 1 application(s) synced and healthy"]
 
 
 def test_drift_exit_1_with_exact_lines(capsys: pytest.CaptureFixture[str], drifted: Path) -> None:
@@ -73,18 +66,25 @@ def test_drift_exit_1_with_exact_lines(capsys: pytest.CaptureFixture[str], drift
     assert out.splitlines() == [
         f"cluster live (dump {drifted})",
         "  modified (3)",
-        f"    Deployment shop/web (apps/v1)  from {DESIRED}:2",  # the first line of the document's content
+        f"    Deployment shop/web (apps/v1)  app shop-web  from {DESIRED}:2",  # where its content starts
         '      spec.template.spec.containers[name=app].image: desired "ghcr.io/acme/web:1.4.2", '
         'live "ghcr.io/acme/web:1.4.3-hotfix"',
+        "      next: sync Application shop-web: `argocd app sync shop-web --resource apps:Deployment:shop/web`",
         f"    ResourceQuota shop/tenant-quota (v1)  from {DESIRED}:54",
         '      spec.hard["requests.cpu"]: desired "16", live "20"',
+        f"      next: no Application syncs this object: `kubectl apply -f {DESIRED}`",
         f"    Secret shop/web-credentials (v1)  from {DESIRED}:67",
         '      data.password: desired "<redacted>", live "<redacted>"',
+        f"      next: no Application syncs this object: `kubectl apply -f {DESIRED}`",
         "  missing (1)",
         f"    Service shop/web (v1)  from {DESIRED}:42",
+        f"      next: not deployed and no Application syncs it: `kubectl apply -f {DESIRED}`",
         "  extra (1)",
         "    ConfigMap shop/old-flags (v1)",
-        "  applications",
+        "      next: no Application owns it: check that nothing uses it, then "
+        "`kubectl delete configmap old-flags -n shop --dry-run=server` and, if that shows only this object, "
+        "run it without --dry-run.",
+        "  applications (1 of 1 need attention)",
         "    shop-web: OutOfSync, Healthy, last operation Succeeded  DRIFT",
         "  3 in sync, 3 modified, 1 missing, 1 extra, 0 unknown",
         "summary: 3 in sync, 3 modified, 1 missing, 1 extra, 0 unknown; "
@@ -96,7 +96,8 @@ def test_json_shape(capsys: pytest.CaptureFixture[str], drifted: Path) -> None:
     code, out, _ = drift(capsys, "--desired", DESIRED, "--live-from", str(drifted), "-o", "json")
     data = json.loads(out)
     assert code == 1
-    assert list(data) == ["version", "summary", "clusters", "objects", "applications"]
+    assert list(data) == ["version", "generated_at", "baseline", "summary", "clusters", "objects", "applications",
+                          "resolved"]
     assert data["version"] == 1
     assert data["summary"] == {
         "in_sync": 3,
@@ -106,6 +107,8 @@ def test_json_shape(capsys: pytest.CaptureFixture[str], drifted: Path) -> None:
         "unknown": 0,
         "applications_drifted": 1,
         "drift": True,
+        "new": None,
+        "resolved": None,
     }
     quota = next(o for o in data["objects"] if o["object"]["kind"] == "ResourceQuota")
     assert quota["status"] == "modified"

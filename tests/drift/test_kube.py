@@ -177,18 +177,18 @@ def test_a_failing_group_version_makes_only_its_kinds_unknown(kube_api: KubeApi)
                                      "stand-in fault 503 on /apis/networking.k8s.io/v1"}
 
 
-def test_slow_list_beyond_the_timeout_is_unknown(kube_api: KubeApi) -> None:
+def test_slow_list_beyond_the_deadline_ends_the_read(kube_api: KubeApi) -> None:
+    """One deadline for the whole read: a kind that answers too late ends it (exit 3), it is not retried."""
     kube_api.server.fault("/apis/apps/v1/*deployments", delay=1.0)
-    state = read(kube_api, timeout=0.2, retries=0)
-    assert state.unknown == {
-        WEB: "cannot list deployments.apps in team-a: timed out after 0.2s"}
-    assert NS in state.objects
+    with pytest.raises(ExternalError, match=r"no complete answer within the 0\.2s deadline from the Kubernetes API "
+                                            r"at http://127\.0\.0\.1:\d+ \(context stand-in\)"):
+        read(kube_api, timeout=0.2, retries=3)
 
 
 def test_slow_discovery_is_an_external_error(kube_api: KubeApi) -> None:
     kube_api.server.fault("/api", delay=1.0)
-    with pytest.raises(ExternalError, match=r"cannot read the Kubernetes API at http://127\.0\.0\.1:\d+ "
-                                            r"\(context stand-in\): timed out after 0\.2s"):
+    with pytest.raises(ExternalError, match=r"no complete answer within the 0\.2s deadline from the Kubernetes API "
+                                            r"at http://127\.0\.0\.1:\d+ \(context stand-in\)"):
         read(kube_api, timeout=0.2, retries=0)
 
 

@@ -212,13 +212,15 @@ def test_noisy_but_equal_clusters_are_in_sync(stand: Stand, capsys: pytest.Captu
         "unknown": 0,
         "applications_drifted": 0,
         "drift": False,
+        "new": None,
+        "resolved": None,
     }
     assert [(c["name"], c["context"], c["error"]) for c in data["clusters"]] == [
         ("prod-eu1", "prod-eu1", ""),
         ("prod-us1", "prod-us1", ""),
     ]
     apps = [(a["sync"], a["health"], a["operation"], a["drift"]) for a in data["applications"]]
-    assert len(apps) == 34 and set(apps) == {("Synced", "Healthy", "Succeeded", False)}
+    assert len(apps) == 36 and set(apps) == {("Synced", "Healthy", "Succeeded", False)}
 
 
 def test_edits_deletions_leftovers_and_out_of_sync_are_exactly_reported(
@@ -254,16 +256,17 @@ def test_edits_deletions_leftovers_and_out_of_sync_are_exactly_reported(
     assert [(a["cluster"], a["name"], a["sync"], a["health"]) for a in data["applications"] if a["drift"]] == [
         ("prod-eu1", "prod-eu1-payments-api", "OutOfSync", "Healthy")
     ]
-    assert [c["summary"]["in_sync"] for c in data["clusters"]] == [59, 61]
+    assert [c["summary"]["in_sync"] for c in data["clusters"]] == [61, 63]
     assert data["summary"]["drift"] is True
 
     code, out, err = drift(capsys, output="markdown")
     assert (code, err) == (1, "")
-    assert "| prod-eu1 | 59 | 1 | 1 | 1 | 0 | 1 |" in out
-    assert "| prod-us1 | 61 | 0 | 0 | 0 | 0 | 0 |" in out
+    assert "| prod-eu1 | 61 | 1 | 1 | 1 | 0 | 1 |" in out
+    assert "| prod-us1 | 63 | 0 | 0 | 0 | 0 | 0 |" in out
     assert '| `spec.hard["requests.cpu"]` | `"64"` | `"96"` |' in out
-    assert "| NetworkPolicy | `payments-worker/default-deny-ingress` | networking.k8s.io/v1 |" in out
-    assert "| ConfigMap | `payments-api/retired-flags` | v1 |" in out
+    assert ("**NetworkPolicy `payments-worker/default-deny-ingress`** (networking.k8s.io/v1), "
+            "Application `prod-eu1-payments-namespaces`, from `blueprints/tenants/payments.yaml:11:5`") in out
+    assert "**ConfigMap `payments-api/retired-flags`** (v1)" in out
     assert "| prod-eu1-payments-api | OutOfSync | Healthy | Succeeded | yes |" in out
     assert out.count("| yes |") == 1
 
@@ -297,12 +300,12 @@ def test_a_kind_the_reader_may_not_list_is_unknown_and_the_rest_compared(
             for ns in ("checkout", "payments-api", "payments-worker", "search")
         ],
     ]
-    assert data["summary"]["in_sync"] == 61 - 5
+    assert data["summary"]["in_sync"] == 63 - 5
 
     eu1.add(find(stand.servers["prod-us1"], "ResourceQuota", "search", "tenant-quota"))  # undo the edit
     code, out, _ = drift(capsys, "--cluster", "prod-eu1", output="markdown")
     assert code == 0  # unknown is not drift
-    assert "| prod-eu1 | 57 | 0 | 0 | 0 | 4 | 0 |" in out
+    assert "| prod-eu1 | 59 | 0 | 0 | 0 | 4 | 0 |" in out
     assert "| LimitRange | `search/tenant-limits` | v1 | `forbidden: cannot list limitranges in search` |" in out
 
 
@@ -319,7 +322,7 @@ def test_applications_the_reader_may_not_list_are_unknown_not_drift(
     assert data["clusters"][0]["warnings"] == [err.split(": ", 3)[3].strip()]
     unknown = {(o["object"]["kind"], o["reason"]) for o in data["objects"] if o["status"] == "unknown"}
     assert unknown == {("Application", "forbidden: cannot list applications.argoproj.io in argocd")}
-    assert data["summary"]["unknown"] == 17 and data["summary"]["in_sync"] == 61 - 17
+    assert data["summary"]["unknown"] == 18 and data["summary"]["in_sync"] == 63 - 18
     assert {(a["sync"], a["health"], a["drift"], a["reason"]) for a in data["applications"]} == {
         ("Unknown", "Unknown", False, "forbidden: cannot list applications.argoproj.io in argocd")
     }
@@ -343,7 +346,7 @@ def test_an_unreachable_cluster_is_exit_3_with_a_one_line_reason(
     )
     data = json.loads(out)  # the reachable cluster is still reported
     assert [(c["name"], bool(c["error"])) for c in data["clusters"]] == [("prod-eu1", True), ("prod-us1", False)]
-    assert data["summary"]["in_sync"] == 61 and drifted(data) == []
+    assert data["summary"]["in_sync"] == 63 and drifted(data) == []
 
     code, out, err = drift(capsys, "--cluster", "prod-eu1", output="markdown")
     assert code == 3 and len(err.splitlines()) == 1 and "Traceback" not in out + err
@@ -365,13 +368,15 @@ def test_the_reader_only_lists_never_writes_nor_gets_one_object_at_a_time(
     lists = [r for r in requests if r not in discovery]
     assert len(discovery) == 2 + len(group_versions)
     # One LIST per kind with the ownership selector (Argo CD kinds: only this cluster's), plus narrow LISTs
-    # for what that did not find: the deleted NetworkPolicy, and the root project all clusters share.
+    # for what that did not find: the deleted NetworkPolicy, and the bootstrap's objects all clusters share
+    # (its Application by name; its two projects, the only AppProjects in argocd, in one LIST).
     owned = "app.kubernetes.io/managed-by=gitops-gen"
     selectors = sorted(r.query.get("labelSelector", "") for r in lists)
     assert selectors.count(owned) + selectors.count(f"{owned},gitops-gen.io/cluster=prod-eu1") == len(kinds)
     assert selectors.count(f"{owned},gitops-gen.io/cluster=prod-eu1") == 2  # Applications, AppProjects
     assert sorted((r.path, r.query.get("fieldSelector")) for r in lists if "labelSelector" not in r.query) == [
-        ("/apis/argoproj.io/v1alpha1/namespaces/argocd/appprojects", "metadata.name=gitops-gen-root"),
+        ("/apis/argoproj.io/v1alpha1/namespaces/argocd/applications", "metadata.name=gitops-gen-bootstrap"),
+        ("/apis/argoproj.io/v1alpha1/namespaces/argocd/appprojects", None),
         ("/apis/networking.k8s.io/v1/namespaces/payments-worker/networkpolicies", "metadata.name=default-deny-ingress"),
     ]
     assert len(requests) < len(stand.desired["prod-eu1"]) / 2

@@ -9,7 +9,7 @@ from gitops_gen.drift.output import json_, junit, markdown, text
 
 
 class Formatter(Protocol):
-    def __call__(self, report: DriftReport) -> str: ...
+    def __call__(self, report: DriftReport, color: bool = False) -> str: ...  # color: only text uses it
 
 
 FORMATS: dict[str, Formatter] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gitops_gen.drift.model import STATUS_ORDER, ClusterReport, DriftItem, Status
+from gitops_gen.drift.model import STATUS_ORDER, ClusterReport, DriftItem, DriftReport, Status
 
 NOT_SET = "(not set)"
 MAX_VALUE = 300  # a whole changed list or mapping can be long; the path says where to look
@@ -41,3 +41,19 @@ def counts_line(counts: dict[str, int]) -> str:
 def object_name(item: DriftItem) -> str:
     ref = item.ref
     return f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name
+
+
+def quiet(report: DriftReport) -> bool:
+    """Nothing to act on or to doubt: no drift, no unknown object, no unreadable part, nothing resolved."""
+    return not report.resolved and all(
+        not c.error and not c.warnings and not c.drifted and not any(a.reason for a in c.applications)
+        and all(i.status is Status.IN_SYNC for i in c.items)
+        for c in report.clusters
+    )
+
+
+def shown_items(report: DriftReport, cluster: ClusterReport) -> tuple[DriftItem, ...]:
+    """The objects a format lists for ``cluster``: all of them, or only those not in sync."""
+    if not report.only_drifted:
+        return cluster.items
+    return tuple(i for i in cluster.items if i.status is not Status.IN_SYNC)

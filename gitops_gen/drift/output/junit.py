@@ -5,14 +5,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from gitops_gen.drift.model import ClusterReport, DriftReport, Status
-from gitops_gen.drift.output.common import object_name, show
+from gitops_gen.drift.output.common import object_name, show, shown_items
 
 
-def render(report: DriftReport) -> str:
+def render(report: DriftReport, color: bool = False) -> str:
     root = ET.Element("testsuites", name="gitops-gen drift")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for cluster in report.clusters:
-        suite = _suite(cluster)
+        suite = _suite(report, cluster)
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
@@ -22,14 +22,14 @@ def render(report: DriftReport) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _suite(cluster: ClusterReport) -> ET.Element:
+def _suite(report: DriftReport, cluster: ClusterReport) -> ET.Element:
     suite = ET.Element("testsuite", name=f"drift {cluster.cluster}")
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if cluster.error:
         case = ET.SubElement(suite, "testcase", classname=cluster.cluster, name="read cluster")
         ET.SubElement(case, "error", message=cluster.error, type="unreachable")
         counts.update(tests=1, errors=1)
-    for item in cluster.items:
+    for item in shown_items(report, cluster):
         case = ET.SubElement(
             suite, "testcase", classname=f"{cluster.cluster}.{item.ref.kind}", name=object_name(item)
         )
@@ -44,9 +44,11 @@ def _suite(cluster: ClusterReport) -> ET.Element:
             failure = ET.SubElement(
                 case, "failure", type=item.status.value, message=f"{item.status.value}: {item.ref}"
             )
-            failure.text = body or None
+            failure.text = "\n".join(filter(None, [body, f"application: {item.application}" if item.application else "",
+                                                     f"source: {item.source}" if item.source else "",
+                                                     f"next: {item.hint}" if item.hint else ""])) or None
             counts["failures"] += 1
-    for app in cluster.applications:
+    for app in (a for a in cluster.applications if a.drift or not report.only_drifted):
         case = ET.SubElement(
             suite, "testcase", classname=f"{cluster.cluster}.Application-status", name=app.name
         )

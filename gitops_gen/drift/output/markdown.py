@@ -1,10 +1,15 @@
-"""``-o markdown``: a summary table plus details, ready for a pull request, an issue or a chat."""
+"""``-o markdown``: for a pull request, an issue or a chat; what is new since the baseline comes first.
+
+Order: what is new since the previous report (with its next step), what was resolved, the summary table,
+then each cluster's drift with owner, blueprint source and next step.  Objects and Applications in sync
+are only counted.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gitops_gen.drift.model import ClusterReport, DriftReport, Status
+from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport, Status
 from gitops_gen.drift.output.common import by_status, object_name, show
 
 
@@ -14,14 +19,22 @@ def _cell(value: Any) -> str:
     return f"`{text}`" if "`" not in text else text
 
 
-def render(report: DriftReport) -> str:
+def _text(value: str) -> str:
+    """Prose in a table cell: pipes escaped, commands keep their own backticks."""
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def render(report: DriftReport, color: bool = False) -> str:
     drifted = report.exit_code != 0
-    lines = [
-        f"## gitops-gen drift: {'drift found' if drifted else 'no drift'}",
-        "",
+    lines = [f"## gitops-gen drift: {'drift found' if drifted else 'no drift'}", ""]
+    if report.generated_at:
+        lines.extend([f"Generated {report.generated_at}.", ""])
+    if report.baseline:
+        lines.extend(_since(report))
+    lines.extend([
         "| Cluster | In sync | Modified | Missing | Extra | Unknown | Applications drifted |",
         "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    ])
     for cluster in report.clusters:
         s = cluster.summary
         apps = sum(a.drift for a in cluster.applications)
@@ -35,6 +48,32 @@ def render(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _since(report: DriftReport) -> list[str]:
+    new = report.new_items
+    known = len(report.items_drifted) - len(new)
+    lines = [f"Since the report of {report.baseline}: **{len(new)} new**, {known} known, "
+             f"{len(report.resolved)} resolved.", ""]
+    if new:
+        lines.extend([f"### New since {report.baseline} ({len(new)})", "",
+                      "| Cluster | Status | Object | Application | Next step |", "|---|---|---|---|---|"])
+        lines.extend(f"| {c.cluster} | {i.status.value} | {i.ref.kind} {_cell(object_name(i))} "
+                     f"| {i.application or '-'} | {_text(i.hint)} |" for c, i in new)
+        lines.append("")
+    if report.resolved:
+        lines.extend([f"### Resolved since {report.baseline} ({len(report.resolved)})", "",
+                      "| Cluster | Object | Was | First seen |", "|---|---|---|---|"])
+        lines.extend(f"| {r.cluster} | {r.ref.kind} {_cell(f'{r.ref.namespace}/{r.ref.name}'.lstrip('/'))} "
+                     f"| {r.was} | {r.first_seen or '-'} |" for r in report.resolved)
+        lines.append("")
+    return lines
+
+
+def _age(item: DriftItem) -> str:
+    if item.baseline == "known":
+        return f"known since {item.first_seen}"
+    return "**new**" if item.baseline == "new" else ""
+
+
 def _details(cluster: ClusterReport) -> list[str]:
     lines = ["", f"### {cluster.cluster}", ""]
     if cluster.error:
@@ -44,41 +83,41 @@ def _details(cluster: ClusterReport) -> list[str]:
         lines.append("All objects in sync.")
     for status, items in groups:
         lines.extend([f"#### {status.value.replace('_', ' ').capitalize()} ({len(items)})", ""])
-        if status is not Status.MODIFIED:
-            lines.extend(["| Kind | Object | API version | Note |", "|---|---|---|---|"])
-            lines.extend(
-                f"| {item.ref.kind} | {_cell(object_name(item))} | {item.ref.api_version} "
-                f"| {_cell(item.reason or item.source) if item.reason or item.source else ''} |"
-                for item in items
-            )
+        if status is Status.UNKNOWN:
+            lines.extend(["| Kind | Object | API version | Why |", "|---|---|---|---|"])
+            lines.extend(f"| {i.ref.kind} | {_cell(object_name(i))} | {i.ref.api_version} | {_cell(i.reason)} |"
+                         for i in items)
             lines.append("")
             continue
         for item in items:
-            source = f" (from `{item.source}`)" if item.source else ""
-            lines.extend(
-                [
-                    f"**{item.ref.kind} {_cell(object_name(item))}** ({item.ref.api_version}){source}",
-                    "",
-                    "| Field | Desired | Live |",
-                    "|---|---|---|",
-                ]
-            )
-            lines.extend(
-                f"| {_cell(c.path)} | {_cell(show(c.desired))} | {_cell(show(c.live))} |"
-                for c in item.changes
-            )
-            lines.append("")
+            lines.extend(_item(item))
+    shown = [a for a in cluster.applications if a.drift or a.reason]
     if cluster.applications:
-        lines.extend(
-            [
-                "#### Argo CD applications",
-                "",
-                "| Application | Sync | Health | Last operation | Drift |",
-                "|---|---|---|---|---|",
-            ]
-        )
+        lines.extend([f"#### Argo CD applications: {len(cluster.applications) - len(shown)} of "
+                      f"{len(cluster.applications)} synced and healthy", ""])
+    if shown:
+        lines.extend(["| Application | Sync | Health | Last operation | Drift |", "|---|---|---|---|---|"])
         lines.extend(
             f"| {a.name} | {a.sync} | {a.health} | {a.operation or '-'} | {'yes' if a.drift else 'no'} |"
-            for a in cluster.applications
+            for a in shown
         )
+    return lines
+
+
+def _item(item: DriftItem) -> list[str]:
+    facts = [f"({item.ref.api_version})"]
+    if item.application:
+        facts.append(f"Application `{item.application}`")
+    if item.source:
+        facts.append(f"from `{item.source}`")
+    if age := _age(item):
+        facts.append(age)
+    lines = [f"**{item.ref.kind} {_cell(object_name(item))}** " + ", ".join(facts), ""]
+    if item.changes:
+        lines.extend(["| Field | Desired | Live |", "|---|---|---|"])
+        lines.extend(f"| {_cell(c.path)} | {_cell(show(c.desired))} | {_cell(show(c.live))} |"
+                     for c in item.changes)
+        lines.append("")
+    if item.hint:
+        lines.extend([f"Next: {item.hint}", ""])
     return lines

@@ -1,52 +1,80 @@
-"""``-o text``: for people at a terminal, grouped by status, one line per changed field."""
+"""``-o text``: for people at a terminal, grouped by status, one line per changed field and a next step.
+
+Nothing drifted: one line.  In-sync objects and Applications are only counted, never listed.
+"""
 
 from __future__ import annotations
 
-from gitops_gen.drift.model import AppStatus, ClusterReport, DriftReport, Status
-from gitops_gen.drift.output.common import by_status, counts_line, object_name, show
+from gitops_gen.colour import paint
+from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport, Status
+from gitops_gen.drift.output.common import by_status, counts_line, object_name, quiet, show
+
+# status -> colour role (gitops_gen.colour.PALETTE); colour only when the CLI decided so (a terminal)
+ROLES = {Status.IN_SYNC: "ok", Status.MODIFIED: "changed", Status.MISSING: "removed", Status.EXTRA: "warning",
+         Status.UNKNOWN: "info"}
+VERDICT_ROLES = {0: "ok", 1: "changed"}
 
 
-def render(report: DriftReport) -> str:
-    lines: list[str] = []
-    for cluster in report.clusters:
-        lines.extend(_cluster(cluster))
+def render(report: DriftReport, color: bool = False) -> str:
     summary = report.summary
+    apps = sum(len(c.applications) for c in report.clusters)
+    if quiet(report):
+        return (f"{paint('no drift', 'ok', color)}: {len(report.clusters)} cluster(s), "
+                f"{summary['in_sync']} object(s) in sync, "
+                f"{apps} application(s) synced and healthy\n")
+    lines: list[str] = []
+    if report.baseline:
+        lines.append(f"since {report.baseline}: {len(report.new_items)} new, "
+                     f"{len(report.items_drifted) - len(report.new_items)} known, {len(report.resolved)} resolved")
+        lines.extend(f"  resolved: {r.cluster} {r.ref} (first seen {r.first_seen or '?'})" for r in report.resolved)
+    for cluster in report.clusters:
+        lines.extend(_cluster(cluster, color))
     verdict = (
         "drift found" if report.exit_code == 1 else "no drift" if report.exit_code == 0 else "incomplete"
     )
-    apps = sum(len(c.applications) for c in report.clusters)
     lines.append(
         f"summary: {counts_line(summary)}; {summary['applications_drifted']} of {apps} "
-        f"application(s) drifted: {verdict}"
+        f"application(s) drifted: {paint(verdict, VERDICT_ROLES.get(int(report.exit_code), 'error'), color)}"
     )
     return "\n".join(lines) + "\n"
 
 
-def _cluster(cluster: ClusterReport) -> list[str]:
+def _cluster(cluster: ClusterReport, color: bool = False) -> list[str]:
     where = f"dump {cluster.dump}" if cluster.dump else f"context {cluster.context}"
-    lines = [f"cluster {cluster.cluster} ({where})"]
+    lines = [paint(f"cluster {cluster.cluster} ({where})", "heading", color)]
     if cluster.error:
-        return [*lines, f"  error: {cluster.error}"]
+        return [*lines, f"  {paint('error', 'error', color)}: {cluster.error}"]
     for status, items in by_status(cluster):
-        lines.append(f"  {status.value} ({len(items)})")
+        lines.append(f"  {paint(status.value, ROLES[status], color)} ({len(items)})")
         for item in items:
-            head = f"    {item.ref.kind} {object_name(item)} ({item.ref.api_version})"
-            if item.status is Status.UNKNOWN:
-                head += f": {item.reason}"
-            elif item.source:
-                head += f"  from {item.source}"
-            lines.append(head)
-            lines.extend(
-                f"      {c.path}: desired {show(c.desired)}, live {show(c.live)}" for c in item.changes
-            )
-    if cluster.applications:
-        lines.append("  applications")
-        lines.extend(f"    {_app(app)}" for app in cluster.applications)
+            lines.extend(_item(item))
+    shown = [a for a in cluster.applications if a.drift or a.reason]
+    if shown:
+        lines.append(f"  applications ({len(shown)} of {len(cluster.applications)} need attention)")
+        lines.extend(f"    {_app(app, color)}" for app in shown)
     lines.append(f"  {counts_line(cluster.summary)}")
     return lines
 
 
-def _app(app: AppStatus) -> str:
+def _item(item: DriftItem) -> list[str]:
+    head = f"    {item.ref.kind} {object_name(item)} ({item.ref.api_version})"
+    if item.status is Status.UNKNOWN:
+        return [f"{head}: {item.reason}"]
+    if item.baseline:
+        head += f"  [{item.baseline}{f' since {item.first_seen}' if item.baseline == 'known' else ''}]"
+    if item.application:
+        head += f"  app {item.application}"
+    if item.source:
+        head += f"  from {item.source}"
+    lines = [head]
+    lines.extend(f"      {c.path}: desired {show(c.desired)}, live {show(c.live)}" for c in item.changes)
+    if item.hint:
+        lines.append(f"      next: {item.hint}")
+    return lines
+
+
+def _app(app: AppStatus, color: bool = False) -> str:
     operation = f", last operation {app.operation}" if app.operation else ""
     reason = f" ({app.reason})" if app.reason else ""
-    return f"{app.name}: {app.sync}, {app.health}{operation}{reason}{'  DRIFT' if app.drift else ''}"
+    drift = f"  {paint('DRIFT', 'error', color)}" if app.drift else ""
+    return f"{app.name}: {app.sync}, {app.health}{operation}{reason}{drift}"

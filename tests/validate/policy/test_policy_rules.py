@@ -19,7 +19,9 @@ from gitops_gen.yamlio import load_plain
 FIXTURES = Path(__file__).parent / "fixtures"
 CONTEXT = PolicyContext(env="prod", production=True, kubernetes_version="1.31", cluster="prod-eu1",
                         argocd_namespace="argocd", repo_url="https://github.com/acme/platform-gitops.git",
-                        today=datetime.date(2026, 1, 15))
+                        today=datetime.date(2026, 1, 15), promotes_from="stage",
+                        upstream_revisions=frozenset({("cert-manager", "v1.16.2"), ("cert-manager", "v1.17.1"),
+                                                      ("podinfo-dashboards", "v1.2.0"), ("cluster-issuers", "main")}))
 
 
 def load(name: str) -> list[Manifest]:

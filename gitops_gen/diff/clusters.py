@@ -1,0 +1,169 @@
+"""What Argo CD would apply, per cluster, at two revisions: the Applications and the objects they own (pure).
+
+Each side is the render of one revision (effective objects: Kustomize overlays
+and patches already resolved).  An object belongs to the Application whose
+path into ``rendered/`` holds it (read as ``validate.repo.ownership`` reads it,
+but only for the objects that changed); Applications are
+reported as applications, the AppProjects their root deploys as its objects,
+and objects no Application deploys (the bootstrap) under ``bootstrap``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gitops_gen.diff.fields import field_changes, leaves
+from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange, Status
+from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.render import ClusterTarget, Rendering
+from gitops_gen.render.common import RENDERED_DIR
+from gitops_gen.validate.policy.argocd import same_repo
+
+APPLICATION = ("argoproj.io", "Application")
+Objects = Mapping[ObjectRef, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Side:
+    """One revision's render and the repository URL its Applications use for rendered/."""
+
+    rendering: Rendering
+    repo_url: str
+
+
+@dataclass(frozen=True)
+class ClusterPair:
+    """One cluster at both revisions: what risks are judged on."""
+
+    name: str
+    environment: str
+    production: bool
+    base: Objects
+    head: Objects
+    owner: Mapping[ObjectRef, str]  # changed object -> name of the Application deploying it (head, else base)
+    changed: frozenset[ObjectRef] = frozenset()  # added, removed or modified
+
+    def changed_apps(self) -> list[ObjectRef]:
+        return sorted(r for r in self.changed if is_application(r))
+
+
+def is_application(ref: ObjectRef) -> bool:
+    return (ref.group, ref.kind) == APPLICATION
+
+
+def _objects(side: Side, cluster: str) -> dict[ObjectRef, Manifest]:
+    return {m.ref: m for m in side.rendering.desired.get(cluster, ())}
+
+
+def _bundles(objects: Mapping[ObjectRef, Manifest], repo_url: str) -> dict[str, str]:
+    """Folder under rendered/ -> the Application deploying it (as ``validate.repo.ownership`` reads paths:
+    a path into ``<bundle>/overlays/...`` deploys the whole bundle)."""
+    out: dict[str, str] = {}
+    for ref, m in objects.items():
+        if not is_application(ref):
+            continue
+        spec = m.body.get("spec") or {}
+        sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else list(spec.get("sources") or ())
+        for source in sources:
+            path = str(source.get("path") or "")
+            if same_repo(str(source.get("repoURL") or ""), repo_url) and path.startswith(f"{RENDERED_DIR}/"):
+                root = path.removeprefix(f"{RENDERED_DIR}/").rstrip("/")
+                out.setdefault(root.split("/overlays/")[0], ref.name)
+    return out
+
+
+def _owner(m: Manifest, bundles: Mapping[str, str]) -> str | None:
+    parts = m.path.split("/")[:-1]
+    for depth in range(len(parts), 0, -1):
+        app = bundles.get("/".join(parts[:depth]))
+        if app is not None:
+            return app
+    return None
+
+
+def _target(base: Side, head: Side, cluster: str) -> ClusterTarget:
+    for side in (head, base):
+        for target in side.rendering.targets:
+            if target.cluster == cluster:
+                return target
+    raise KeyError(cluster)
+
+
+def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterPair]:
+    """Every cluster whose objects differ between the two sides (``only``: these clusters)."""
+    names = {t.cluster for t in base.rendering.targets} | {t.cluster for t in head.rendering.targets}
+    same: dict[tuple[int, int], bool] = {}  # clusters share body objects (a render computes a bundle once)
+    for name in sorted(names):
+        if only and name not in only:
+            continue
+        old, new = _objects(base, name), _objects(head, name)
+        changed = [r for r in new if r not in old]
+        for ref, m in old.items():
+            twin = new.get(ref)
+            if twin is None:
+                changed.append(ref)
+                continue
+            key = (id(m.body), id(twin.body))
+            equal = same.get(key)
+            if equal is None:
+                equal = same[key] = m.body == twin.body
+            if not equal:
+                changed.append(ref)
+        if not changed:
+            continue
+        owner: dict[ObjectRef, str] = {}
+        for objects, side in ((new, head), (old, base)):
+            bundles = _bundles(objects, side.repo_url)
+            for ref in changed:
+                app = _owner(objects[ref], bundles) if ref in objects and not is_application(ref) else None
+                if app is not None:
+                    owner.setdefault(ref, app)
+        target = _target(base, head, name)
+        yield ClusterPair(name, target.env, target.production, {r: m.body for r, m in old.items()},
+                          {r: m.body for r, m in new.items()}, owner, frozenset(changed))
+
+
+def _status(base: Any, head: Any) -> Status:
+    return Status.ADDED if base is None else Status.REMOVED if head is None else Status.MODIFIED
+
+
+def _app_fields(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) -> tuple[FieldChange, ...]:
+    """A modified Application: its changed fields; an added or removed one: its spec, field by field."""
+    if base is not None and head is not None:
+        return field_changes(base, head)
+    whole = base if base is not None else head
+    assert whole is not None
+    return tuple(FieldChange(path, None if base is None else value, value if base is None else None)
+                 for path, value in leaves(whole.get("spec"), "spec"))
+
+
+def _owning(pair: ClusterPair) -> list[ObjectRef]:
+    """The Applications deploying a changed object (at either revision)."""
+    names = set(pair.owner.values())
+    return [r for objects in (pair.head, pair.base) for r in objects if r.name in names and is_application(r)]
+
+
+def compare_cluster(pair: ClusterPair) -> ClusterChange:
+    objects: dict[str, list[ObjectChange]] = {}
+    for ref in sorted(pair.changed, key=lambda r: (r.kind, r.namespace, r.name, r.api_version)):
+        if is_application(ref):
+            continue
+        old, new = pair.base.get(ref), pair.head.get(ref)
+        changes = field_changes(old, new, ref) if old is not None and new is not None else ()
+        objects.setdefault(pair.owner.get(ref, BOOTSTRAP), []).append(ObjectChange(_status(old, new), ref, changes))
+    apps: list[AppChange] = []
+    names = {r.name: r for r in (*pair.changed, *_owning(pair)) if is_application(r)}
+    for name in sorted(set(names) | set(objects)):
+        if name not in names:  # the bootstrap, listed last
+            continue
+        ref = names[name]
+        old, new = pair.base.get(ref), pair.head.get(ref)
+        fields = () if old == new else _app_fields(old, new)
+        owned = tuple(objects.get(name, ()))
+        if fields or owned or old is None or new is None:
+            apps.append(AppChange(name, _status(old, new), fields, owned))
+    for name in sorted(set(objects) - set(names)):
+        apps.append(AppChange(name, Status.MODIFIED, (), tuple(objects[name])))
+    return ClusterChange(pair.name, pair.environment, pair.production, tuple(apps))

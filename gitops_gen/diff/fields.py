@@ -1,0 +1,94 @@
+"""Field-level differences between two versions of one object (pure), Secret values redacted.
+
+Paths read like the drift report's: ``spec.source.targetRevision``,
+``spec.hard["limits.cpu"]``, ``spec.template.spec.containers[name=app].image``.
+Lists whose items are mappings with distinct ``name`` keys are matched by name;
+other lists of equal length item by item; otherwise the list is one change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from gitops_gen.diff.model import REDACTED, FieldChange
+from gitops_gen.manifest import ObjectRef
+
+_SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+SECRET_FIELDS = ("data", "stringData")
+
+
+def is_secret(ref: ObjectRef) -> bool:
+    return ref.kind == "Secret" and ref.group == ""
+
+
+def key_step(path: str, key: Any) -> str:
+    text = str(key)
+    if _SIMPLE_KEY.match(text):
+        return f"{path}.{text}" if path else text
+    return f"{path}[{json.dumps(text)}]"
+
+
+def _by_name(items: list[Any]) -> dict[str, Any] | None:
+    if not items or not all(isinstance(i, Mapping) and isinstance(i.get("name"), str) for i in items):
+        return None
+    named = {i["name"]: i for i in items}
+    return named if len(named) == len(items) else None
+
+
+def _walk(base: Any, head: Any, path: str) -> Iterator[FieldChange]:
+    if base is head or base == head:
+        return
+    if isinstance(base, Mapping) and isinstance(head, Mapping):
+        for key in sorted(set(base) | set(head), key=str):
+            yield from _walk(base.get(key), head.get(key), key_step(path, key))
+        return
+    if isinstance(base, list) and isinstance(head, list):
+        old, new = _by_name(base), _by_name(head)
+        if old is not None and new is not None:
+            for name in sorted(set(old) | set(new)):
+                yield from _walk(old.get(name), new.get(name), f"{path}[name={name}]")
+            return
+        if len(base) == len(head):
+            for index, (a, b) in enumerate(zip(base, head, strict=True)):
+                yield from _walk(a, b, f"{path}[{index}]")
+            return
+    yield FieldChange(path, base, head)
+
+
+def _redact(value: Any) -> Any:
+    # Whether a key is set may show; its value never does.
+    return None if value is None else REDACTED
+
+
+def _secret_view(body: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A Secret with ``data``/``stringData`` always maps, so a change names the key, not the whole map."""
+    out = dict(body or {})
+    for name in SECRET_FIELDS:
+        if not isinstance(out.get(name), Mapping):
+            out[name] = {} if out.get(name) is None else out[name]
+    return out
+
+
+def field_changes(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None,
+                  ref: ObjectRef | None = None) -> tuple[FieldChange, ...]:
+    """Every field that differs between ``base`` and ``head`` (either may be None: not there)."""
+    if ref is not None and is_secret(ref):
+        found = _walk(_secret_view(base), _secret_view(head), "")
+        return tuple(FieldChange(c.path, _redact(c.base), _redact(c.head))
+                     if c.path.split(".")[0].split("[")[0] in SECRET_FIELDS else c for c in found)
+    return tuple(_walk(base or {}, head or {}, ""))
+
+
+def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, value) of every scalar (and empty collection) below ``value``."""
+    if isinstance(value, Mapping) and value:
+        for key in sorted(value, key=str):
+            yield from leaves(value[key], key_step(path, key))
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            yield from leaves(item, f"{path}[{index}]")
+    else:
+        yield path, value

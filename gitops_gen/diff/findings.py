@@ -1,0 +1,141 @@
+"""Validation findings a change introduces and resolves: the existing validation, run on both renders.
+
+Only what can differ is validated: the per-document checks (schemas, names,
+removed APIs) on objects that changed -- or on every object of a cluster whose
+Kubernetes version or CRDs changed -- and the cluster-wide checks (policy,
+references) on changed clusters, over the objects a changed one can affect
+(``scope``): the objects in a namespace where something changed, cluster-scoped
+objects, and the Argo CD objects related to a change (the rules relate objects
+through their namespace, or through Applications, their projects and
+dependencies).  A finding is the same on both sides
+when its rule, severity, object, field path and message are (file and line may
+move).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gitops_gen.diff.clusters import ClusterPair, Side, is_application
+from gitops_gen.diff.fields import is_secret
+from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.model import Repo
+from gitops_gen.render.common import DEPENDS_ON_ANNOTATION, ROLE_LABEL
+from gitops_gen.validate.crds import CrdRegistry
+from gitops_gen.validate.findings import Finding
+from gitops_gen.validate.repo import check_rendering
+
+Key = tuple[str, str, ObjectRef | None, str, str]
+
+
+@dataclass(frozen=True)
+class Validated:
+    """One side, ready to validate: its loaded repository and CRDs (None: nothing at that revision)."""
+
+    side: Side
+    repo: Repo | None
+    crds: CrdRegistry
+    crd_digest: str
+
+
+def _key(finding: Finding) -> Key:
+    return (finding.rule, finding.severity.value, finding.ref, finding.path, finding.message)
+
+
+def _depends_on(body: Mapping[str, Any]) -> list[str]:
+    value = ((body.get("metadata") or {}).get("annotations") or {}).get(DEPENDS_ON_ANNOTATION, "")
+    return [name for name in str(value).split(",") if name]
+
+
+def scope(pair: ClusterPair) -> tuple[set[ObjectRef], set[str]]:
+    """The Argo CD objects a change can affect the checks of, and the namespaces where something changed.
+
+    Applications: the changed ones, those deploying a changed object, those naming a changed project and
+    those depending on (or depended on by) one of these; their AppProjects; the root Applications."""
+    sides = (pair.base, pair.head)
+    argo = {r: body for objects in sides for r, body in objects.items() if r.group == "argoproj.io"}
+    apps = {r for r in argo if is_application(r) and (r in pair.changed or r.name in pair.owner.values())}
+    changed_projects = {r.name for r in pair.changed if r.kind == "AppProject" and r.group == "argoproj.io"}
+    by_name = {r.name: r for r in argo if is_application(r)}
+    dependents: dict[str, set[str]] = {}
+    for objects in sides:
+        for ref, body in objects.items():
+            if not is_application(ref):
+                continue
+            spec = body.get("spec") or {}
+            if spec.get("project") in changed_projects or _role(body) == "root":
+                apps.add(ref)
+            for dep in _depends_on(body):
+                dependents.setdefault(dep, set()).add(ref.name)
+    for ref in list(apps):
+        apps.update(by_name[n] for n in dependents.get(ref.name, ()) if n in by_name)
+        for objects in sides:
+            if ref in objects:
+                apps.update(by_name[n] for n in _depends_on(objects[ref]) if n in by_name)
+    out = set(apps) | {r for r in pair.changed if r.group == "argoproj.io"}
+    for ref in apps:
+        for objects in sides:
+            project = ((objects.get(ref) or {}).get("spec") or {}).get("project")
+            if project:
+                out.add(ObjectRef(ref.api_version, "AppProject", ref.namespace, str(project)))
+    touched = {r.name if r.kind == "Namespace" and not r.group else r.namespace
+               for r in pair.changed if r.group != "argoproj.io"} - {""}
+    return out, touched
+
+
+def _role(body: Mapping[str, Any]) -> str:
+    return str(((body.get("metadata") or {}).get("labels") or {}).get(ROLE_LABEL, ""))
+
+
+def _findings(one: Validated, pairs: Sequence[ClusterPair], whole: set[str]) -> dict[Key, Finding]:
+    if one.repo is None:
+        return {}
+    changed = {p.name: p.changed for p in pairs}
+    scopes = {p.name: scope(p) for p in pairs}
+
+    def document(cluster: str, m: Manifest) -> bool:
+        return cluster in whole or m.ref in changed[cluster]
+
+    def related(cluster: str, m: Manifest) -> bool:
+        ref = m.ref
+        if cluster in whole:
+            return True
+        argo, touched = scopes[cluster]
+        if ref.group == "argoproj.io":
+            return ref in argo
+        if ref.kind == "Namespace" and not ref.group:
+            return ref.name in touched
+        return not ref.namespace or ref.namespace in touched
+
+    found, _ = check_rendering(one.repo, one.side.rendering, one.crds, clusters=set(changed), document=document,
+                               related=related)
+    out: dict[Key, Finding] = {}
+    for finding in sorted(found, key=Finding.sort_key):
+        out.setdefault(_key(finding), _safe(finding))
+    return out
+
+
+def _safe(finding: Finding) -> Finding:
+    """A schema message may quote the offending value: for a Secret, keep only where it is."""
+    if finding.ref is None or not is_secret(finding.ref):
+        return finding
+    return Finding(finding.rule, finding.severity, finding.ref, f"{finding.path or 'object'}: invalid (value redacted)",
+                   finding.path, finding.file, finding.line, finding.source)
+
+
+def _versions(one: Validated) -> Mapping[str, str]:
+    return {t.cluster: t.kubernetes_version for t in one.side.rendering.targets}
+
+
+def compare_findings(base: Validated, head: Validated,
+                     pairs: Sequence[ClusterPair]) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """(introduced, resolved) by the change, on the changed clusters."""
+    old_versions, new_versions = _versions(base), _versions(head)
+    whole = {p.name for p in pairs if base.crd_digest != head.crd_digest
+             or old_versions.get(p.name) != new_versions.get(p.name)}
+    old, new = _findings(base, pairs, whole), _findings(head, pairs, whole)
+    introduced = tuple(new[k] for k in new if k not in old)
+    resolved = tuple(old[k] for k in old if k not in new)
+    return introduced, resolved

@@ -1,0 +1,140 @@
+"""``-o markdown``: a pull-request comment that never exceeds ``max_length`` characters.
+
+The title, the totals and the per-cluster summary table come first and always
+stay; then risks, validation findings and per-application detail, added block
+by block while they fit.  Past the limit the rest is cut at a block boundary
+(a table row, an application) and one line says what was left out.  The first
+line is a hidden marker CI uses to update its one comment instead of adding more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from gitops_gen.diff.formats.common import app_title, headline, object_name, short, show, sorted_risks, summary
+from gitops_gen.diff.model import AppChange, ChangeReport, ClusterChange, FieldChange
+from gitops_gen.validate.findings import Finding
+
+MARKER = "<!-- gitops-gen diff -->"
+MIN_MAX_LENGTH = 1_000
+MAX_CELL = 120
+_RESERVE = 500  # room kept for the closing tag and the line saying what was left out
+
+
+def code(value: str) -> str:
+    """An inline code span that survives any content, inside a table cell too."""
+    text = value.replace("|", "\\|")
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+
+
+def text(value: str) -> str:
+    """Plain cell text: no table breaks, no HTML."""
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+def _field_rows(changes: Sequence[FieldChange]) -> list[str]:
+    return [f"| {code(show(c.path, MAX_CELL))} | {code(show(c.base, MAX_CELL))} | {code(show(c.head, MAX_CELL))} |"
+            for c in changes]
+
+
+def _app_block(app: AppChange) -> str:
+    lines = [f"**{text(app_title(app))}** ({app.status.value})", ""]
+    if app.changes:
+        lines += ["| Field | Base | Head |", "|---|---|---|", *_field_rows(app.changes), ""]
+    for obj in app.objects:
+        lines.append(f"- {obj.status.value} {obj.ref.kind} {code(object_name(obj.ref))} ({obj.ref.api_version})")
+        if obj.changes:
+            lines += ["", "  | Field | Base | Head |", "  |---|---|---|", *("  " + r for r in _field_rows(obj.changes))]
+    return "\n".join(lines) + "\n"
+
+
+def _cluster_row(cluster: ClusterChange, risks: int) -> str:
+    apps = sum(1 for a in cluster.applications if a.name != "bootstrap")
+    objects = sum(len(a.objects) for a in cluster.applications)
+    return (f"| {cluster.name} | {cluster.environment} | {'yes' if cluster.production else 'no'} | {apps} "
+            f"| {objects} | {risks} |")
+
+
+def _finding_row(f: Finding) -> str:
+    where = f"{f.ref.kind} {object_name(f.ref)}" if f.ref else ""
+    return f"| {f.severity.value} | {f.rule} | {code(where) if where else ''} | {text(show(f.message, 300))} |"
+
+
+@dataclass
+class _Budget:
+    limit: int
+    parts: list[str] = field(default_factory=list)
+    used: int = 0
+    left_out: list[str] = field(default_factory=list)
+
+    def add(self, block: str, reserve: int = _RESERVE) -> bool:
+        if self.left_out or self.used + len(block) + reserve > self.limit:
+            return False
+        self.parts.append(block)
+        self.used += len(block)
+        return True
+
+    def rows(self, title: str, rows: Sequence[str], what: str) -> None:
+        """A table added row by row; what does not fit is counted as left out."""
+        if not rows:
+            return
+        shown = 0
+        if self.add(title + "\n"):
+            shown = next((i for i, row in enumerate(rows) if not self.add(row + "\n")), len(rows))
+        if shown < len(rows):
+            self.left_out.append(f"{len(rows) - shown} of {len(rows)} {what}")
+        self.add("\n")
+
+
+def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False) -> str:
+    max_length = max(max_length, MIN_MAX_LENGTH)
+    s = summary(report)
+    apps, objs = s["applications"], s["objects"]
+    head = [MARKER, f"## gitops-gen diff: {headline(report)}", "",
+            f"Base `{short(report.base)}` → head `{short(report.head)}`", ""]
+    if report.clusters:
+        head += ["| | Added | Removed | Modified |", "|---|---:|---:|---:|",
+                 f"| Applications | {apps['added']} | {apps['removed']} | {apps['modified']} |",
+                 f"| Objects | {objs['added']} | {objs['removed']} | {objs['modified']} |", "",
+                 f"**Risks: {s['risks']}** · validation findings introduced: {s['findings']['introduced']}, "
+                 f"resolved: {s['findings']['resolved']}", ""]
+    budget = _Budget(max_length)
+    budget.add("\n".join(head) + "\n", reserve=0)
+    for warning in report.warnings:
+        budget.add(f"> **Warning:** {text(show(warning, 400))}\n\n")
+    risks_of = {c.name: sum(1 for r in report.risks if r.cluster == c.name) for c in report.clusters}
+    budget.rows("| Cluster | Environment | Production | Applications | Objects | Risks |\n|---|---|---|---:|---:|---:|",
+                [_cluster_row(c, risks_of[c.name]) for c in report.clusters], "clusters in the summary table")
+    budget.rows(f"### Risks ({len(report.risks)})\n\n| Severity | Rule | Cluster | Application | Object | Message |\n"
+                "|---|---|---|---|---|---|",
+                [f"| {r.severity.value} | {r.rule} | {r.cluster} | {r.application or ''} | "
+                 f"{code(f'{r.ref.kind} {object_name(r.ref)}') if r.ref else ''} | {text(show(r.message, 400))} |"
+                 for r in sorted_risks(report)], "risks")
+    for title, found in (("introduced", report.introduced), ("resolved", report.resolved)):
+        budget.rows(f"### Validation findings {title} ({len(found)})\n\n| Severity | Rule | Object | Message |\n"
+                    "|---|---|---|---|", [_finding_row(f) for f in found], f"findings {title}")
+    _details(budget, report)
+    if budget.left_out:
+        budget.parts.append(f"_Left out to stay within {max_length:,} characters: {'; '.join(budget.left_out)}. "
+                            "The JSON and HTML reports (`--report`) hold everything._\n")
+    return "".join(budget.parts)
+
+
+def _details(budget: _Budget, report: ChangeReport) -> None:
+    total = sum(len(c.applications) for c in report.clusters)
+    shown = 0
+    for cluster in report.clusters:
+        opener = (f"<details><summary><b>{cluster.name}</b> ({cluster.environment}): "
+                  f"{len(cluster.applications)} application(s)</summary>\n\n")
+        if not budget.add(opener):
+            break
+        for app in cluster.applications:
+            if not budget.add(_app_block(app) + "\n"):
+                break
+            shown += 1
+        budget.parts.append("</details>\n\n")
+        budget.used += len("</details>\n\n")
+    if shown < total:
+        budget.left_out.append(f"detail of {total - shown} of {total} applications")

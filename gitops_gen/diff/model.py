@@ -1,0 +1,98 @@
+"""The change report: immutable values, from a changed field up to the whole review."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from gitops_gen.manifest import ObjectRef
+from gitops_gen.validate.findings import Finding
+
+JSON_VERSION = 1
+REDACTED = "<redacted>"
+WORKTREE = "worktree"
+BOOTSTRAP = "bootstrap"  # objects no Application owns: applied once by hand (rendered/bootstrap)
+
+
+class Status(enum.Enum):
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field: its dotted path and its value at base and head (None: not set)."""
+
+    path: str
+    base: Any
+    head: Any
+
+
+@dataclass(frozen=True)
+class ObjectChange:
+    status: Status
+    ref: ObjectRef
+    changes: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class AppChange:
+    """An Argo CD Application (or the bootstrap objects) that changed, itself or in what it deploys."""
+
+    name: str
+    status: Status
+    changes: tuple[FieldChange, ...] = ()
+    objects: tuple[ObjectChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClusterChange:
+    name: str
+    environment: str
+    production: bool
+    applications: tuple[AppChange, ...]
+
+
+@dataclass(frozen=True)
+class Risk:
+    rule: str
+    severity: Severity
+    cluster: str
+    application: str
+    ref: ObjectRef | None
+    message: str
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    base: str  # a commit sha
+    head: str  # a commit sha or "worktree"
+    clusters: tuple[ClusterChange, ...]
+    risks: tuple[Risk, ...] = ()
+    introduced: tuple[Finding, ...] = ()
+    resolved: tuple[Finding, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.clusters)
+
+    def count(self, what: str) -> dict[str, int]:
+        """Added / removed / modified "applications" or "objects" over every cluster."""
+        out = {s.value: 0 for s in Status}
+        for cluster in self.clusters:
+            for app in cluster.applications:
+                if what == "applications":
+                    if app.name != BOOTSTRAP:
+                        out[app.status.value] += 1
+                else:
+                    for obj in app.objects:
+                        out[obj.status.value] += 1
+        return out

@@ -1,0 +1,221 @@
+"""Risks of a change: small pure rules with stable ids, judged per cluster on both revisions' objects.
+
+A rule gets a ``ClusterPair`` (both sides' objects, who owns what, whether the
+environment is production) and the ``ClusterChange`` computed from it, and
+yields ``Risk`` values.  Ids are never reused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gitops_gen.diff.clusters import ClusterPair, is_application
+from gitops_gen.diff.model import ClusterChange, Risk, Severity
+from gitops_gen.manifest import ObjectRef
+
+FINALIZER = "resources-finalizer.argocd.argoproj.io"
+# Deleting these loses data or other teams' objects: a namespace takes everything in it, a claim its
+# volume (with the usual Delete reclaim policy), a CRD every custom resource of its kind.
+DATA_KINDS = {("", "Namespace"), ("", "PersistentVolumeClaim"), ("", "PersistentVolume"),
+              ("apiextensions.k8s.io", "CustomResourceDefinition")}
+_SEMVER = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    severity: Severity
+    check: Callable[[ClusterPair, ClusterChange], Iterator[Risk]]
+    rationale: str
+
+
+def _risk(rule: str, pair: ClusterPair, app: str, ref: ObjectRef | None, message: str,
+          severity: Severity | None = None) -> Risk:
+    return Risk(rule, severity or RULES[rule].severity, pair.name, app, ref, message)
+
+
+def _removed(pair: ClusterPair) -> list[ObjectRef]:
+    return sorted(r for r in pair.changed if r not in pair.head and not is_application(r))
+
+
+def production_data_deletion(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
+    if not pair.production:
+        return
+    for ref in _removed(pair):
+        if (ref.group, ref.kind) in DATA_KINDS:
+            yield _risk("GD101", pair, pair.owner.get(ref, ""), ref,
+                        f"deletes {ref.kind} {ref.name} in production environment {pair.environment}"
+                        + (": everything in it goes too" if ref.kind == "Namespace" else ""))
+
+
+def production_deletion(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
+    if not pair.production:
+        return
+    gone = {r.name for r in _removed(pair) if r.kind == "Namespace" and r.group == ""}
+    for ref in _removed(pair):
+        if (ref.group, ref.kind) not in DATA_KINDS and ref.namespace not in gone:
+            yield _risk("GD102", pair, pair.owner.get(ref, ""), ref,
+                        f"deletes {ref.kind} {ref.namespace + '/' if ref.namespace else ''}{ref.name} "
+                        f"in production environment {pair.environment}")
+
+
+def _app_refs(pair: ClusterPair, objects: Mapping[ObjectRef, Any]) -> dict[str, ObjectRef]:
+    """The changed Applications present in ``objects``, by name."""
+    return {r.name: r for r in pair.changed_apps() if r in objects}
+
+
+def _source_key(body: Mapping[str, Any]) -> tuple[str, ...]:
+    spec = body.get("spec") or {}
+    source = spec.get("source") or {}
+    return (str(source.get("repoURL", "")), str(source.get("path") or source.get("chart") or ""))
+
+
+def _role(body: Mapping[str, Any]) -> str:
+    return str(((body.get("metadata") or {}).get("labels") or {}).get("gitops-gen.io/role", ""))
+
+
+def _namespace(body: Mapping[str, Any]) -> str:
+    return str(((body.get("spec") or {}).get("destination") or {}).get("namespace", ""))
+
+
+def renames(pair: ClusterPair) -> dict[str, str]:
+    """Removed Application -> added one that takes its place: same role, and same source or namespace."""
+    old, new = _app_refs(pair, pair.base), _app_refs(pair, pair.head)
+    removed = [n for n in sorted(old) if n not in new]
+    added = [n for n in sorted(new) if n not in old]
+    out: dict[str, str] = {}
+    for same in (_source_key, _namespace):
+        for name in removed:
+            if name in out:
+                continue
+            body = pair.base[old[name]]
+            match = next((a for a in added if a not in out.values() and _role(pair.head[new[a]]) == _role(body)
+                          and same(pair.head[new[a]]) == same(body)), None)
+            if match is not None:
+                out[name] = match
+    return out
+
+
+def _cascades(body: Mapping[str, Any]) -> bool:
+    return FINALIZER in ((body.get("metadata") or {}).get("finalizers") or ())
+
+
+def _deletion_note(body: Mapping[str, Any]) -> str:
+    return ("its resources finalizer makes Argo CD delete everything it deployed" if _cascades(body)
+            else "no resources finalizer: what it deployed stays in the cluster, unmanaged")
+
+
+def application_removed(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
+    old, new = _app_refs(pair, pair.base), _app_refs(pair, pair.head)
+    renamed = renames(pair)
+    for name in sorted(set(old) - set(new)):
+        body = pair.base[old[name]]
+        severe = Severity.ERROR if pair.production and _cascades(body) else None
+        if name in renamed:
+            yield _risk("GD104", pair, name, old[name],
+                        f"renamed to {renamed[name]}: Argo CD deletes {name} and creates {renamed[name]}; "
+                        + _deletion_note(body), severe)
+        else:
+            yield _risk("GD103", pair, name, old[name], f"Application {name} is removed; " + _deletion_note(body),
+                        severe)
+
+
+def _entries(spec: Mapping[str, Any], key: str) -> set[str]:
+    items = spec.get(key) or ()
+    return {",".join(f"{k}={v}" for k, v in sorted(i.items())) if isinstance(i, Mapping) else str(i) for i in items}
+
+
+def project_grants_more(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
+    for ref in sorted(r for r in pair.changed if r.kind == "AppProject" and r.group == "argoproj.io"):
+        if ref not in pair.base or ref not in pair.head:
+            continue
+        old, new = pair.base[ref].get("spec") or {}, pair.head[ref].get("spec") or {}
+        more = [f"{key} + {', '.join(sorted(_entries(new, key) - _entries(old, key)))}"
+                for key in ("sourceRepos", "destinations", "clusterResourceWhitelist", "namespaceResourceWhitelist")
+                if _entries(new, key) - _entries(old, key) and (key != "namespaceResourceWhitelist"
+                                                                or "namespaceResourceWhitelist" in old)]
+        lifted = _entries(old, "namespaceResourceBlacklist") - _entries(new, "namespaceResourceBlacklist")
+        if lifted:
+            more.append(f"namespaceResourceBlacklist - {', '.join(sorted(lifted))}")
+        if "namespaceResourceWhitelist" in old and "namespaceResourceWhitelist" not in new:
+            more.append("namespaceResourceWhitelist removed (every namespaced kind allowed)")
+        if more:
+            yield _risk("GD105", pair, pair.owner.get(ref, ""), ref,
+                        f"AppProject {ref.name} grants more: " + "; ".join(more))
+
+
+def _automated(body: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    policy = ((body or {}).get("spec") or {}).get("syncPolicy") or {}
+    automated = policy.get("automated")
+    return automated if isinstance(automated, Mapping) else ({} if automated else None)
+
+
+def production_sync_policy(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
+    if not pair.production:
+        return
+    for name, ref in sorted(_app_refs(pair, pair.head).items()):
+        if ref not in pair.base:  # a new Application follows its environment's policy: nothing was turned
+            continue
+        old, new = _automated(pair.base[ref]), _automated(pair.head[ref])
+        if new is None:
+            continue
+        if old is None:
+            yield _risk("GD106", pair, name, ref, f"Application {name} now syncs automatically in production")
+        if new.get("prune") and not (old or {}).get("prune"):
+            yield _risk("GD107", pair, name, ref,
+                        f"Application {name} now prunes in production: a line deleted from Git deletes the object")
+
+
+def _major(version: Any) -> int | None:
+    match = _SEMVER.match(str(version or ""))
+    return int(match.group(1)) if match else None
+
+
+def _charts(body: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    spec = body.get("spec") or {}
+    sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else list(spec.get("sources") or ())
+    return {(str(s.get("repoURL", "")), str(s["chart"])): str(s.get("targetRevision", ""))
+            for s in sources if isinstance(s, Mapping) and s.get("chart")}
+
+
+def chart_major_bump(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
+    for name, ref in sorted(_app_refs(pair, pair.head).items()):
+        if ref not in pair.base:
+            continue
+        old, new = _charts(pair.base[ref]), _charts(pair.head[ref])
+        for key in sorted(set(old) & set(new)):
+            before, after = _major(old[key]), _major(new[key])
+            if before is not None and after is not None and before != after:
+                word = "bump" if after > before else "downgrade"
+                yield _risk("GD108", pair, name, ref,
+                            f"chart {key[1]} major version {word}: {old[key]} -> {new[key]} (read its upgrade notes)")
+
+
+RULES: dict[str, Rule] = {
+    "GD101": Rule("production-data-deletion", Severity.ERROR, production_data_deletion,
+                  "a Namespace, PersistentVolume(Claim) or CRD deleted in production takes data with it"),
+    "GD102": Rule("production-deletion", Severity.WARNING, production_deletion,
+                  "any other object deleted in production (outside a namespace deleted with it)"),
+    "GD103": Rule("application-removed", Severity.WARNING, application_removed,
+                  "an Application removed; with the resources finalizer its objects are deleted too"),
+    "GD104": Rule("application-renamed", Severity.WARNING, application_removed,
+                  "a rename is a delete and a create: the old Application's objects may be deleted first"),
+    "GD105": Rule("project-grants-more", Severity.WARNING, project_grants_more,
+                  "an AppProject allows more repositories, destinations or kinds than before"),
+    "GD106": Rule("production-automated-sync", Severity.WARNING, production_sync_policy,
+                  "production Applications turned to automated sync: merges deploy without a human"),
+    "GD107": Rule("production-prune", Severity.ERROR, production_sync_policy,
+                  "production Applications turned to prune: removing a line from Git deletes objects"),
+    "GD108": Rule("chart-major-version", Severity.WARNING, chart_major_bump,
+                  "a Helm chart's major version changed (semver: breaking changes expected)"),
+}
+
+
+def assess(pair: ClusterPair, change: ClusterChange) -> list[Risk]:
+    """Every risk of one cluster's change (a check serving several ids runs once)."""
+    checks = list(dict.fromkeys(rule.check for rule in RULES.values()))
+    return [risk for check in checks for risk in check(pair, change)]
+

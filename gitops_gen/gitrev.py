@@ -1,0 +1,159 @@
+"""Read Git revisions of the repository: the module that owns gitpython.
+
+Read-only by construction: revisions are resolved with ``rev-parse`` and
+``merge-base`` and files are read from the object database.  Nothing here
+checks out, stashes, resets or refreshes the index (``GIT_OPTIONAL_LOCKS=0``
+keeps even git's opportunistic index refresh away), so the user's checkout,
+index and HEAD are exactly as they were.
+
+The default branch, for the default ``--base``: ``origin/HEAD`` (what the
+remote says), then ``origin/main``, ``origin/master`` (what was last fetched),
+then the local ``main``, ``master`` (a repository without a remote).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from gitops_gen.errors import InputError, Location
+
+DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
+_SYMLINK_MODE = 0o120000
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A commit, as the user named it and as Git knows it."""
+
+    name: str
+    sha: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:12]
+
+
+class Checkout:
+    """The Git repository holding a gitops-gen root (which may be a subfolder of it)."""
+
+    def __init__(self, repo: git.Repo, prefix: str) -> None:
+        self._repo = repo
+        self.prefix = prefix  # the gitops-gen root relative to the top of the work tree, posix ("" at the top)
+
+    def resolve(self, ref: str) -> Revision:
+        """The commit ``ref`` names; an unknown revision is an input error naming it."""
+        if not ref or ref.startswith("-"):
+            raise InputError(f"unknown revision {ref!r}")
+        try:
+            commit = self._repo.rev_parse(f"{ref}^{{commit}}")
+        except (BadName, ValueError, GitCommandError, IndexError):
+            raise InputError(f"unknown revision {ref!r} (not a commit in {self._repo.working_dir})") from None
+        return Revision(ref, commit.hexsha)
+
+    def default_branch(self) -> str:
+        for name in DEFAULT_BRANCH_CANDIDATES:
+            try:
+                self._repo.rev_parse(f"{name}^{{commit}}")
+            except (BadName, ValueError, GitCommandError, IndexError):
+                continue
+            return name
+        raise InputError("cannot find the default branch (tried " + ", ".join(DEFAULT_BRANCH_CANDIDATES)
+                         + "): give --base REF")
+
+    def merge_base(self, ref: str, of: str = "HEAD") -> Revision:
+        """The merge-base of ``of`` (HEAD) and ``ref``: where the branch left it."""
+        other = self.resolve(ref)
+        head = self.resolve(of)
+        try:
+            bases = self._repo.merge_base(head.sha, other.sha)
+        except GitCommandError:
+            bases = []
+        if not bases:
+            raise InputError(f"{of} and {ref} have no common ancestor (a shallow clone? fetch the full "
+                             "history, e.g. `fetch-depth: 0`), or give --base REF")
+        return Revision(f"merge-base of {of} and {ref}", bases[0].hexsha)
+
+    def has(self, revision: Revision, path: str) -> bool:
+        try:
+            self._repo.commit(revision.sha).tree[self._path(path)]
+        except KeyError:
+            return False
+        return True
+
+    def materialise(self, revision: Revision, parts: Sequence[str], dest: Path) -> None:
+        """Write the files under ``parts`` (paths relative to the gitops-gen root) at ``revision`` into
+        ``dest``, a fresh folder.  Symlinks stay symlinks, so the loader refuses those that point out."""
+        top = dest.resolve()
+        for part in parts:
+            for path, (mode, sha) in self._listing(revision, part).items():
+                rel = posixpath.normpath(posixpath.relpath(path, self.prefix) if self.prefix else path)
+                if rel.startswith(("../", "/")) or rel == "..":
+                    continue  # git refuses such paths; a crafted object must not write outside dest
+                target = top / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                data = self._repo.odb.stream(bytes.fromhex(sha)).read()
+                if mode == _SYMLINK_MODE:
+                    link = data.decode("utf-8", "replace")
+                    if posixpath.isabs(link) or posixpath.normpath(posixpath.join(posixpath.dirname(rel), link)) \
+                            .startswith("../"):
+                        raise InputError("a symlink to a file outside the repository: blueprints must live in it",
+                                         Location(f"{revision.short}:{rel}", 1, 1))
+                    os.symlink(link, target)
+                else:
+                    target.write_bytes(data)
+
+    def _listing(self, revision: Revision, part: str) -> dict[str, tuple[int, str]]:
+        """Repository path -> (mode, blob id) of every file at or under ``part`` (submodules left out)."""
+        try:
+            listing = self._repo.git.ls_tree("-r", "-z", "--full-tree", revision.sha, "--", self._path(part))
+        except GitCommandError:
+            return {}
+        out: dict[str, tuple[int, str]] = {}
+        for entry in listing.split("\0"):
+            if entry:
+                meta, _, path = entry.partition("\t")
+                mode, kind, sha = meta.split()
+                if kind == "blob":
+                    out[path] = (int(mode, 8), sha)
+        return out
+
+    def blob_ids(self, revision: Revision, folder: str) -> dict[str, str]:
+        """Path (relative to ``folder``) -> Git blob id of every file under ``folder`` at ``revision``."""
+        base = self._path(folder) + "/"
+        return {path[len(base):]: sha for path, (mode, sha) in self._listing(revision, folder).items()
+                if mode != _SYMLINK_MODE and path.startswith(base)}
+
+    def _path(self, rel: str) -> str:
+        return posixpath.join(self.prefix, rel) if self.prefix else rel
+
+
+def blob_id(content: bytes) -> str:
+    """The id Git gives a file with ``content``: compares a render with a commit without reading blobs."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
+
+
+@contextmanager
+def open_checkout(root: Path) -> Iterator[Checkout]:
+    """The Git repository around ``root``; its helper processes end with the block."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        raise InputError(f"{root} is not inside a Git repository: `diff` compares Git revisions") from None
+    try:
+        repo.git.update_environment(GIT_OPTIONAL_LOCKS="0")  # never let a read refresh the user's index
+        if repo.bare or repo.working_tree_dir is None:
+            raise InputError(f"{root} is in a bare Git repository: `diff` needs a work tree")
+        top = Path(repo.working_tree_dir).resolve()
+        prefix = root.resolve().relative_to(top).as_posix()
+        yield Checkout(repo, "" if prefix == "." else prefix)
+    finally:
+        repo.close()

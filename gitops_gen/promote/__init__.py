@@ -1,0 +1,81 @@
+"""`gitops-gen promote`: plan a promotion, edit the target environment's blueprint in place, show the diff.
+
+The plan is pure (``promote.plan``); this module reads and writes the one blueprint it edits.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitops_gen import roundtrip
+from gitops_gen.errors import InputError, Location
+from gitops_gen.load import load_repo
+from gitops_gen.model import Environment
+from gitops_gen.promote.plan import Change, Overrides, Promotion, plan
+
+__all__ = ["Change", "Overrides", "Promotion", "Result", "edits", "overrides_reader", "plan", "promote"]
+
+OVERRIDES = ("spec", "overrides", "addons")
+
+
+@dataclass(frozen=True)
+class Result:
+    promotion: Promotion
+    diff: str  # unified diff of the target blueprint; "" when nothing changes
+    written: bool
+
+
+def edits(promotion: Promotion) -> list[roundtrip.Edit]:
+    """The blueprint edits of a promotion: paths in the target Environment's ``spec.overrides``."""
+    return [roundtrip.Edit((*OVERRIDES, c.addon, *c.path), c.new, remove=c.remove, keep=1)
+            for c in promotion.changes]
+
+
+def overrides_reader(root: Path) -> Callable[[Environment], Overrides]:
+    """Reads an environment's overrides from its blueprint, as written (the loader checked it already)."""
+    def read(env: Environment) -> Overrides:
+        doc = roundtrip.read_mapping(_read(root, env.origin.file), env.origin.file)
+        spec = doc.get("spec")
+        return Overrides.of(spec if isinstance(spec, Mapping) else {})
+    return read
+
+
+def promote(root: Path, target: str, source: str | None = None, addons: Sequence[str] = (),
+            dry_run: bool = False) -> Result:
+    promotion = plan(load_repo(root), target, source, addons, read=overrides_reader(root))
+    if not promotion.changes:
+        return Result(promotion, "", False)
+    path = root / promotion.file
+    text = _read(root, promotion.file)
+    edited = roundtrip.apply_edits(text, edits(promotion), promotion.file)
+    diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), edited.splitlines(keepends=True),
+                                        f"a/{promotion.file}", f"b/{promotion.file}"))
+    if dry_run or edited == text:
+        return Result(promotion, diff, False)
+    _write(path, edited)
+    return Result(promotion, diff, True)
+
+
+def _read(root: Path, file: str) -> str:
+    try:
+        return (root / file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read the blueprint: {err}", Location(file)) from err
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace ``path`` atomically (a crash leaves the old or the new blueprint, never half of one)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

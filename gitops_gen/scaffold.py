@@ -1,0 +1,120 @@
+"""`gitops-gen init`: a new repository on the golden path, rendered once, ready to commit.
+
+The files are templates in ``gitops_gen/data/scaffold`` (a leading ``dot-`` in a name stands for
+``.``, so packaging never drops them as hidden files) plus the JSON Schemas of the blueprint kinds,
+written into the new repository so the editor hints in each blueprint work offline.
+
+Nothing is ever overwritten: when any file the scaffold would write exists already, nothing at all is
+written (a half-made repository is worse than none) and the error names every such file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from gitops_gen import __version__, writer
+from gitops_gen.blueprints import REPO_URL
+from gitops_gen.errors import InputError
+from gitops_gen.jsonschema import SCHEMA_KINDS, json_schema
+from gitops_gen.load import SETTINGS_FILE, load_repo
+from gitops_gen.render import render
+from gitops_gen.render.common import RENDERED_DIR
+
+PLACEHOLDER_URL = "https://github.com/example-org/platform-gitops.git"
+VERSION_TOKEN = "@GITOPS_GEN_VERSION@"
+SCHEMA_DIR = ".schemas"
+
+
+@dataclass(frozen=True)
+class Created:
+    root: Path
+    files: tuple[str, ...]  # repo-relative, sorted; rendered/ not included
+    rendered: int  # files the first render wrote
+
+
+def scaffold_files(repo_url: str | None = None) -> dict[str, str]:
+    """Repo-relative path -> content of every file ``init`` writes (before the first render)."""
+    if repo_url is not None and not REPO_URL.fullmatch(repo_url):
+        raise InputError(f"--repo-url: {repo_url!r} is not a git repository URL (https://, ssh:// or git@host:path)")
+    out: dict[str, str] = {}
+    for rel, template in _templates(resources.files("gitops_gen") / "data" / "scaffold", ()):
+        text = template.read_text(encoding="utf-8").replace(VERSION_TOKEN, __version__)
+        out[rel] = text.replace(PLACEHOLDER_URL, repo_url) if repo_url else text
+    for kind in SCHEMA_KINDS:
+        out[f"{SCHEMA_DIR}/{kind.lower()}.json"] = json.dumps(json_schema(kind), indent=2) + "\n"
+    return dict(sorted(out.items()))
+
+
+def _templates(folder: Traversable, parts: tuple[str, ...]) -> Iterator[tuple[str, Traversable]]:
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        name = "." + entry.name.removeprefix("dot-") if entry.name.startswith("dot-") else entry.name
+        if entry.is_dir():
+            yield from _templates(entry, (*parts, name))
+        elif not name.endswith((".pyc", "~")):
+            yield "/".join((*parts, name)), entry
+
+
+def conflicts(root: Path, files: dict[str, str]) -> list[str]:
+    """Every path ``init`` would have to overwrite (or write through a file where a folder must be)."""
+    found: set[str] = set()
+    for rel in [*files, f"{RENDERED_DIR}/"]:
+        path = root / rel
+        empty_folder = rel.endswith("/") and path.is_dir() and not any(path.iterdir())
+        if (path.exists() or path.is_symlink()) and not empty_folder:
+            found.add(rel)
+        for parent in Path(rel).parents:
+            holder = root / parent
+            if str(parent) != "." and (holder.is_file() or holder.is_symlink()):
+                found.add(parent.as_posix())
+    return sorted(found)
+
+
+def init(root: Path, repo_url: str | None = None) -> Created:
+    """Write a new repository into ``root`` (created if needed) and render it once."""
+    root = root.absolute()
+    if root.exists() and not root.is_dir():
+        raise InputError(f"{root} exists and is not a folder")
+    files = scaffold_files(repo_url)
+    taken = conflicts(root, files)
+    if SETTINGS_FILE in taken:
+        raise InputError(f"{root} already holds a gitops-gen repository ({SETTINGS_FILE}): init wrote nothing")
+    if taken:
+        shown = ", ".join(taken[:6]) + (f" and {len(taken) - 6} more" if len(taken) > 6 else "")
+        raise InputError(f"{root}: init would overwrite {shown}; it wrote nothing "
+                         "(run it in an empty folder, or move these away)")
+    made: list[Path] = []  # files and folders this run created, removed again if it fails
+    try:
+        for rel, text in files.items():
+            path = root / rel
+            for folder in reversed([root, *path.parents]):
+                if not folder.exists():
+                    folder.mkdir()
+                    made.append(folder)
+            path.write_text(text, encoding="utf-8")
+            made.append(path)
+        count = _first_render(root)
+    except BaseException:
+        for path in reversed(made):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        shutil.rmtree(root / RENDERED_DIR, ignore_errors=True)
+        raise
+    return Created(root, tuple(files), count)
+
+
+def _first_render(root: Path) -> int:
+    assert (root / SETTINGS_FILE).is_file()  # the repository is the one just written, never one above it
+    rendering = render(load_repo(root))
+    out_dir = root / RENDERED_DIR
+    with writer.exclusive(out_dir):
+        the_plan = writer.plan(rendering, out_dir)
+        writer.apply(rendering, out_dir, the_plan)
+    return len(the_plan.missing) + len(the_plan.stale)

@@ -1,0 +1,70 @@
+"""The pull-request comment never exceeds --max-length and always keeps its summary (property-based)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gitops_gen.diff.formats import comment
+from gitops_gen.diff.model import (
+    AppChange,
+    ChangeReport,
+    ClusterChange,
+    FieldChange,
+    ObjectChange,
+    Risk,
+    Severity,
+    Status,
+)
+from gitops_gen.manifest import ObjectRef
+from gitops_gen.validate.findings import Finding
+from gitops_gen.validate.findings import Severity as FindingSeverity
+
+TRICKY = ("plain", "with | pipe", "back`tick", "<b>html</b>", "line\nbreak", "ünï©ødé", "x" * 300)
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> ChangeReport:
+    """Reports from a few sizes (few random choices, large outputs), with awkward strings in every field."""
+    n_clusters, n_apps, n_objects = draw(st.integers(0, 40)), draw(st.integers(1, 8)), draw(st.integers(0, 6))
+    n_changes, n_risks, n_findings = draw(st.integers(0, 10)), draw(st.integers(0, 80)), draw(st.integers(0, 20))
+    text = draw(st.sampled_from(TRICKY))
+    ref = ObjectRef("v1", draw(st.sampled_from(["Namespace", "ConfigMap", "Secret"])), "ns", "obj")
+    changes = tuple(FieldChange(f"spec.{text}{i}", text * (i % 3), {"k": text}) for i in range(n_changes))
+    objects = tuple(ObjectChange(list(Status)[i % 3], ref._replace(name=f"o{i}"), changes) for i in range(n_objects))
+    clusters = tuple(ClusterChange(f"cluster-{c}", "prod", c % 2 == 0, tuple(
+        AppChange(f"cluster-{c}-app-{a}", list(Status)[a % 3], changes, objects) for a in range(n_apps)))
+        for c in range(n_clusters))
+    risks = tuple(Risk("GD101", list(Severity)[i % 2], f"cluster-{i}", f"app-{i}", ref, f"{text} {i}")
+                  for i in range(n_risks))
+    findings = tuple(Finding("schema", FindingSeverity.ERROR, ref, f"{text} {i}") for i in range(n_findings))
+    warnings = tuple(f"warning {text}" for _ in range(draw(st.integers(0, 2))))
+    return ChangeReport("a" * 40, "worktree", clusters, risks, findings, findings[: n_findings // 2], warnings)
+
+
+@settings(max_examples=100, deadline=None)
+@given(reports(), st.integers(min_value=comment.MIN_MAX_LENGTH, max_value=70_000))
+def test_the_comment_fits_and_keeps_its_summary(report: ChangeReport, limit: int) -> None:
+    text = comment.render(report, limit)
+    assert len(text) <= limit
+    assert text.startswith(comment.MARKER + "\n## gitops-gen diff: ")
+    if report.clusters:
+        assert "| Applications |" in text and "| Objects |" in text and f"**Risks: {len(report.risks)}**" in text
+    if "Left out to stay within" not in text:  # nothing cut: every cluster, risk and application is there
+        assert all(c.name in text for c in report.clusters)
+        assert text.count("\n| error |") + text.count("\n| warning |") >= len(report.risks)
+    assert text.count("<details>") == text.count("</details>")
+
+
+def test_past_the_limit_detail_goes_first_and_the_cut_is_said() -> None:
+    ref = ObjectRef("v1", "ConfigMap", "ns", "settings")
+    big = tuple(FieldChange(f"data.key{i}", "x" * 100, "y" * 100) for i in range(40))
+    report = ChangeReport("b" * 40, "worktree", tuple(
+        ClusterChange(f"prod-{i:02d}", "prod", True, (AppChange(f"prod-{i:02d}-app", Status.MODIFIED, (),
+                                                                (ObjectChange(Status.MODIFIED, ref, big),)),))
+        for i in range(30)), (Risk("GD101", Severity.ERROR, "prod-00", "prod-00-app", ref, "deletes it"),))
+    text = comment.render(report, 20_000)
+    assert len(text) <= 20_000
+    assert all(f"| prod-{i:02d} |" in text for i in range(30))  # the summary table is whole
+    assert "| error | GD101 | prod-00 |" in text
+    assert "detail of" in text and "of 30 applications" in text
