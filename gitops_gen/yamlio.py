@@ -146,6 +146,7 @@ class _Composer:
     """Events -> values for one stream; every refusal is a YamlError at the offending event."""
 
     def __init__(self, text: str, name: str, profile: Profile, strict: bool) -> None:
+        text = text if type(text) is str else str(text)  # libyaml takes exactly str (not a subclass)
         self.text, self.name, self.profile, self.strict = text, name, profile, strict
         self.duplicates: list[InputError] = []
 

@@ -72,11 +72,14 @@ def test_special_keys_stay_the_strings_they_are(key: str) -> None:
         assert read == {"values": {key: "v"}}
 
 
-NON_STRING = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False))
+# integers within 64 bits: beyond them kubectl (go-yaml v2) reads a float, and so does our reader
+WORD_INTS = st.integers(-(2**63), 2**64 - 1)
+NON_STRING = st.one_of(st.none(), st.booleans(), WORD_INTS,
+                       st.floats(allow_nan=False, allow_infinity=False))
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.dictionaries(NON_STRING, st.integers(), max_size=5).filter(
+@given(st.dictionaries(NON_STRING, WORD_INTS, max_size=5).filter(
     lambda d: len({json_key(k) for k in d}) == len(d)))
 def test_a_key_that_is_not_a_string_reads_back_as_the_string_json_makes_of_it(value: dict[Any, int]) -> None:
     want = {json_key(k): v for k, v in value.items()}
@@ -142,8 +145,6 @@ def test_a_long_helm_values_key_renders_to_a_file_every_reader_reads(example_rep
         assert special == {long_key: "long", "q" * 1100: "quoted"}
 
 
-@pytest.mark.xfail(strict=True, reason="reader side of issue 12 item 3: yamlio.load_positioned turns a key that "
-                   "is not a string into str(key) ('True', 'None', '16'); it must keep the key's text as written")
 def test_yaml_special_helm_values_keys_reach_the_rendered_file_as_written(example_repo: Path) -> None:
     keys = ["true", "null", "0x10", "~", "yes", "1e3", "2001-01-01", "1_000", "017"]
     lines = [f"{key}: v{i}" for i, key in enumerate(keys)] + ['"<<": quoted', '"=": quoted too']
