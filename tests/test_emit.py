@@ -169,3 +169,9 @@ def test_every_file_of_a_render_reads_back_the_same_in_every_reader(example_repo
         assert docs[0] == docs[1] == docs[2], f.path
         if len(f.manifests) == 1 and not f.path.rsplit("/", 1)[-1].startswith(("kustomization", "patch_")):
             assert docs[0] == [json.loads(json.dumps(f.manifests[0].body))], f.path
+
+
+def test_keys_equal_in_python_but_not_in_json_are_written_apart() -> None:
+    """0.0 == -0.0 and False == 0: a cache keyed by value once wrote one for the other."""
+    assert [dump_document({"m": {k: 0}}) for k in (-0.0, 0.0, False, 0)] == [
+        'm:\n  "-0.0": 0\n', 'm:\n  "0.0": 0\n', 'm:\n  "false": 0\n', 'm:\n  "0": 0\n']
