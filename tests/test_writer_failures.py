@@ -129,6 +129,34 @@ def test_an_undeletable_old_file_is_named_never_left_hidden_and_never_wedges(
     assert _hidden(example_repo) == [] and notes.read_text() == "the user's\n"
 
 
+def test_a_folder_whose_old_copy_could_not_be_removed_stops_the_render_first(
+        example_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    locked = example_repo / "rendered" / "tenants" / "locked"
+    locked.mkdir()
+    (locked / "keep.txt").write_text("x\n")
+    _retarget(example_repo)
+    before = tree_digest(example_repo)
+    real_access, real_lstat = os.access, os.lstat
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:  # a folder neither writable nor ours
+        return False if Path(path) == locked else real_access(path, mode, **kwargs)
+
+    def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        st = real_lstat(path, *args, **kwargs)
+        if Path(path) != locked:
+            return st
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, 12345, *tuple(st)[5:10]))
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "lstat", lstat)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert run(["render", "--repo", str(example_repo)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "gitops-gen: rendered/tenants/locked: Permission denied: a render replaces rendered/ as a whole and could "
+        "not remove the old copy of this folder; make it writable (chmod u+w) and render again"]
+    assert tree_digest(example_repo) == before and _hidden(example_repo) == []
+
+
 @pytest.mark.skipif(ROOT, reason="root ignores folder modes; the simulated test above covers root")
 def test_a_read_only_folder_of_the_user_is_kept_and_the_old_copy_still_removed(example_repo: Path) -> None:
     folder = example_repo / "rendered" / "tenants" / "frozen"
