@@ -10,6 +10,7 @@ the unit test of this benchmark.
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 import time
@@ -172,6 +173,51 @@ def run(report: Callable[[str, str], None], documents: Sequence[Mapping[str, Any
         "validate: kubernetes_validate.validate() per doc", f"{baseline:,.0f} docs/s ({len(sample)} sampled)"
     )
     report("validate: ratio", f"{ours / baseline:,.0f}x (target >= 20x)")
+    if documents is None:
+        path_mode(report)
+
+
+BUNDLES = Path(__file__).resolve().parents[1] / "tests" / "validate" / "fixtures" / "bundles"
+CRDS = BUNDLES.parent / "operators" / "crds"
+COPIES = 50  # x the bundle fixtures' 22 documents, one file per copy of each fixture file
+
+
+def path_mode(report: Callable[[str, str], None], copies: int = COPIES) -> None:
+    """`validate [--strict] --crd-dir … PATH` end to end (read, parse, validate) on the bundle fixtures.
+
+    ``--strict`` parses with ruamel (pure Python, to catch duplicate keys): most of its time is parsing.
+    """
+    from gitops_gen.validate import paths
+    from gitops_gen.yamlio import load_plain
+
+    files = sorted(p for p in BUNDLES.glob("*.yaml") if p.name != "old-chart.yaml")
+    with tempfile.TemporaryDirectory(prefix="validate-paths-", dir=scratch()) as tmp:
+        for i in range(copies):
+            for f in files:
+                (Path(tmp) / f"{i:03}-{f.name}").write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+        rates = {}
+        for strict in (True, False):
+            start = time.perf_counter()
+            crds = paths.load_crd_dirs([CRDS], strict_fields=strict)
+            docs, problems = paths.read_inputs([tmp], io.StringIO(), strict=strict)
+            result = validate_documents(docs, Options(VERSION, strict=strict, crds=crds))
+            rates[strict] = len(docs) / (time.perf_counter() - start)
+            assert result.errors == 0 and not problems, [str(f) for f in (*problems, *result.findings)[:3]]
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    start = time.perf_counter()
+    count = 0
+    for text in texts:  # the baseline on one copy: parse, then validate each built-in document
+        for doc in load_plain(text):
+            if doc and not str(doc.get("apiVersion", "")).startswith("example.dev/"):
+                kubernetes_validate.validate(doc, VERSION, strict=True)
+                count += 1
+    baseline = count / (time.perf_counter() - start)
+    strict_rate = f"{len(docs):,} docs, {rates[True]:,.0f} docs/s"
+    report("validate: path mode, bundle fixtures (--strict --crd-dir)", strict_rate)
+    report("validate: path mode, bundle fixtures (--crd-dir)", f"{rates[False]:,.0f} docs/s")
+    report("validate: path mode, kubernetes_validate.validate() per doc", f"{baseline:,.0f} docs/s ({count} docs)")
+    ratios = f"{rates[True] / baseline:,.0f}x / {rates[False] / baseline:,.0f}x"
+    report("validate: path mode ratio (strict / default)", ratios)
 
 
 def engines(report: Callable[[str, str], None]) -> None:

@@ -94,8 +94,7 @@ def json_key(key: Any) -> str:
     return _scalar(key) if isinstance(key, float) else str(key)
 
 
-@functools.lru_cache(maxsize=65536, typed=True)  # typed: False == 0, but "false" != "0"
-def _key(key: Any) -> str:
+def _key(key: Any) -> str:  # not cached itself: False == 0 and -0.0 == 0.0 would share an entry
     """A key as written: always a string, quoted when it is not one already (``true`` -> ``"true"``)."""
     return _string(key) if type(key) is str else _quoted(json_key(key))
 

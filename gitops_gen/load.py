@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gitops_gen import blueprints as bp
+from gitops_gen import construct
 from gitops_gen.errors import InputError, InputErrors, Location
 from gitops_gen.model import Repo, Settings
 from gitops_gen.resolve import Blueprints, Document, resolve
@@ -202,4 +203,4 @@ def _load_settings(root: Path, errors: Errors) -> Settings | None:
     spec = bp.settings_spec.check(doc.get("spec"), doc.value_loc("spec"), "spec", errors)
     if spec is None:
         return None
-    return bp.make_settings(spec, doc.loc)
+    return construct.make_settings(spec, doc.loc)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_gen import blueprints as bp
+from gitops_gen import construct
 from gitops_gen.errors import Location
 from gitops_gen.model import Addon, Tenant
 from gitops_gen.spec import Errors
@@ -77,12 +78,12 @@ def addon_with(addon: Addon, raw: Mapping[str, Any], overrides: Sequence[Overrid
         return addon
     doc, where = found
     checked = bp.addon_spec.check(doc, where, f"add-on {addon.name}", errors)
-    return bp.make_addon(addon.stack, checked, addon.origin) if checked is not None else addon
+    return construct.make_addon(addon.stack, checked, addon.origin) if checked is not None else addon
 
 
 def tenant_with(tenant: Tenant, raw: Mapping[str, Any], overrides: Sequence[Override]) -> Tenant:
     """``tenant`` with ``overrides`` applied: the same object when there are none."""
     if (found := merged(raw, overrides)) is None:
         return tenant
-    return dataclasses.replace(bp.make_tenant(tenant.name, found[0], tenant.origin, tenant.selector_labels),
+    return dataclasses.replace(construct.make_tenant(tenant.name, found[0], tenant.origin, tenant.selector_labels),
                                apps=tenant.apps)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from gitops_gen import blueprints as bp
+from gitops_gen import construct
 from gitops_gen.errors import InputError, Location
 from gitops_gen.model import Addon, AddonStack, ClusterPlan, Environment, LoadWarning, Repo, Settings, Tenant
 from gitops_gen.overrides import Override, addon_with, switched_on, tenant_with
@@ -154,7 +154,7 @@ def _env_addons(stacks: Mapping[str, AddonStack], env: Environment, spec: LocDic
 def _select_tenants(env: str, spec: LocDict, origin: Location, tenants: Mapping[str, Tenant], errors: Errors,
                     broken: Broken) -> tuple[tuple[str, ...], bool]:
     """The environment's tenants (listed, ``"*"`` or selected by labels), and whether one is unknown."""
-    selector = bp.tenant_selector(spec.get("tenants"))
+    selector = construct.tenant_selector(spec.get("tenants"))
     if selector is not None:
         return tuple(sorted(n for n, t in tenants.items() if selector.selects(t.selector_labels))), False
     names: list[str] = []
@@ -249,10 +249,10 @@ def resolve(blueprints: Blueprints, errors: Errors, broken: Broken = frozenset()
     r = _Resolver(blueprints, errors, broken)
     settings = blueprints.settings
     for name, doc in blueprints.stacks.items():
-        r.stacks[name] = bp.make_stack(name, doc.spec, doc.origin)
+        r.stacks[name] = construct.make_stack(name, doc.spec, doc.origin)
         r.raw_addons.update({(name, a["name"]): a for a in doc.spec["addons"]})
     for name, doc in blueprints.tenants.items():
-        r.tenants[name] = bp.make_tenant(name, doc.spec, doc.origin, doc.labels)
+        r.tenants[name] = construct.make_tenant(name, doc.spec, doc.origin, doc.labels)
     _check_stacks(r.stacks, errors)
     _check_tenants(r.tenants, settings, errors)
     clusters: dict[str, Location] = {}
@@ -261,7 +261,7 @@ def resolve(blueprints: Blueprints, errors: Errors, broken: Broken = frozenset()
     for name, doc in blueprints.environments.items():
         spec = doc.spec
         selected, unknown_tenant = _select_tenants(name, spec, doc.origin, r.tenants, errors, broken)
-        env = envs[name] = bp.make_environment(name, spec, doc.origin, selected)
+        env = envs[name] = construct.make_environment(name, spec, doc.origin, selected)
         if env.promotes_from and env.promotes_from not in blueprints.environments \
                 and ("Environment", env.promotes_from) not in broken:
             errors.append(InputError(f"spec.promotesFrom: unknown environment {env.promotes_from!r}"

@@ -27,7 +27,7 @@ from ruamel.yaml.tokens import CommentToken
 from gitops_gen.errors import InputError, Location
 from gitops_gen.yamlio import load_plain
 
-Path = tuple[str, ...]
+KeyPath = tuple[str, ...]  # keys from the top of the document
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Edit:
     """Set ``path`` to ``value``, or (``remove``) delete it and every mapping the removal leaves empty
     (down to ``keep`` leading keys, which are never removed)."""
 
-    path: Path
+    path: KeyPath
     value: Any = None
     remove: bool = False
     keep: int = 1
@@ -112,13 +112,14 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _set(doc: CommentedMap, path: Path, value: Any) -> None:
+def _set(doc: CommentedMap, path: KeyPath, value: Any) -> None:
     node = doc
     for depth, key in enumerate(path[:-1]):
         child = node.get(key)
         if not isinstance(child, CommentedMap):
             child = CommentedMap()
-            # a section of several entries reads best in block style; a new leaf chain fits on one line
+            # the first levels (spec.overrides.addons) hold several entries: block style; deeper, a new
+            # chain of keys fits on one line (`web: {chart: {version: 1.2.3}}`), as does anything in a flow map
             flow = depth >= 3 or _is_flow(node)
             if flow:
                 child.fa.set_flow_style()
@@ -127,7 +128,7 @@ def _set(doc: CommentedMap, path: Path, value: Any) -> None:
     node[path[-1]] = _to_node(value, flow=_is_flow(node) or len(path) > 3)
 
 
-def _remove(doc: CommentedMap, path: Path, keep: int) -> None:
+def _remove(doc: CommentedMap, path: KeyPath, keep: int) -> None:
     chain: list[CommentedMap] = [doc]
     for key in path[:-1]:
         child = chain[-1].get(key)

@@ -177,8 +177,10 @@ def _writable_folders(out_dir: Path, tree: ownership.Tree) -> None:
         if os.lstat(path).st_uid == uid and uid != 0:
             continue  # ours to chmod when removing the previous tree
         shown = f"{out_dir.name}/{rel}" if rel else f"{out_dir.name}/"
-        raise InputError(f"{shown}: permission denied: a render replaces rendered/ as a whole and could not "
-                         f"remove the old copy of this folder; make it writable (chmod u+w) and render again")
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            raise InputError(f"cannot write {shown}: Read-only file system; {out_dir.name}/ was left as it was")
+        raise InputError(f"{shown}: Permission denied: a render replaces {out_dir.name}/ as a whole and could not "
+                         "remove the old copy of this folder; make it writable (chmod u+w) and render again")
 
 
 def _write_file(path: Path, content: bytes) -> None:

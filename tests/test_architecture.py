@@ -24,7 +24,8 @@ OWNERS = {
               "commands.schema", "commands.diff", "commands.promote", "commands.init"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
-PURE = ("spec", "model", "blueprints", "resolve", "kinds", "render", "drift.normalize", "drift.compare",
+PURE = ("spec", "model", "blueprints", "construct", "overrides", "naming", "jsonschema", "reference", "resolve",
+        "kinds", "render", "drift.normalize", "drift.compare",
         "quantity", "validate.policy", "validate.references", "diff.fields", "diff.clusters", "diff.risks",
         "diff.model", "diff.formats")
 IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops_gen.kube", "gitops_gen.writer",
@@ -72,6 +73,7 @@ def test_modules_stay_readable_in_one_sitting() -> None:
 def test_render_is_a_function_of_the_resolved_plan() -> None:
     """Resolve once: render never calls back into loading, resolving or the blueprint constructors."""
     upstream = ("gitops_gen.load", "gitops_gen.resolve", "gitops_gen.overrides", "gitops_gen.blueprints",
+                "gitops_gen.construct",
                 "gitops_gen.spec", "gitops_gen.yamlio")
     offenders = {name: sorted(i for i in imports if i.startswith(upstream))
                  for name, imports in modules().items() if name.startswith("render")}

@@ -92,7 +92,7 @@ def test_drift_text_follows_the_same_decision(capsys: pytest.CaptureFixture[str]
     desired, live = DRIFT_FIXTURES / "desired.yaml", DRIFT_FIXTURES / "live.yaml"
     assert run([*args, "drift", "--desired", str(desired), "--live-from", str(live)]) == 0
     out = capsys.readouterr().out
-    assert ("\033[32mno drift\033[0m" in out) is coloured
+    assert ("\033[32mno drift\033[0m: 1 cluster(s)" in out) is coloured  # nothing drifted: one line
     assert ("\033[" in out) is coloured
     assert "no drift" in out
 

@@ -29,10 +29,20 @@ def in_repo(example_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return example_repo
 
 
-@pytest.mark.parametrize("args", [["render", "--env"], ["validate", "--env"], ["drift", "--env"]])
+@pytest.mark.parametrize("args", [["render", "--env"], ["validate", "--env"], ["drift", "--env"], ["diff", "--env"]])
 def test_env_completes_environment_names(in_repo: Path, args: list[str]) -> None:
     assert complete(args) == ENVS
     assert complete(args, "pr") == ["prod"]
+
+
+@pytest.mark.parametrize("option", ["--to", "--from"])
+def test_promote_completes_environments(in_repo: Path, option: str) -> None:
+    assert complete(["promote", option]) == ENVS
+
+
+def test_promote_addon_completes_addon_names(in_repo: Path) -> None:
+    assert complete(["promote", "--to", "prod", "--addon"]) == list(catalogue.read(in_repo).addons)
+    assert complete(["promote", "--addon"], "cert") == ["cert-manager"]
 
 
 def test_cluster_completes_the_clusters_of_the_environment_given(in_repo: Path) -> None:

@@ -16,7 +16,7 @@ from gitops_gen.load import load_repo
 from gitops_gen.manifest import ref_of
 from gitops_gen.render import render
 from gitops_gen.yamlio import load_plain
-from tests.conftest import copy_example, require_tool, tree_digest
+from tests.conftest import PROJECT, copy_example, require_tool, tree_digest
 from tests.validate.conftest import run_cli
 
 BLUEPRINTS = ("gitops.yaml", "blueprints/addons/platform.yaml", "blueprints/tenants/team-a.yaml",
@@ -64,15 +64,16 @@ def test_every_kustomization_of_a_new_repository_builds_into_the_computed_object
         desired = rendering.desired[target.cluster]
         for app in desired:
             path = app.body.get("spec", {}).get("source", {}).get("path", "") if app.ref.kind == "Application" else ""
-            if not path.startswith("rendered/") or path.startswith("rendered/clusters/"):
-                continue
+            if not path.startswith("rendered/") or path.startswith(("rendered/clusters/", "rendered/bootstrap")):
+                continue  # Helm charts, other repositories, app-of-apps folders, the bootstrap (built below)
             bundle = path.removeprefix("rendered/").split("/overlays/")[0].split("/clusters/")[0]
             built = {ref_of(o): o for o in kustomize.build(made / path)}
             want = {m.ref: json.loads(json.dumps(m.body)) for m in desired if m.path.startswith(bundle + "/")}
             assert built == want, path
             checked += 1
     assert checked >= 2 * 3  # per cluster: the tenant bundle, the plain-manifest add-on, the drift reader
-    assert {ref_of(o).name for o in kustomize.build(made / "rendered" / "bootstrap")} >= {"root-dev-1", "root-prod-1"}
+    bootstrap = {ref_of(o).name for o in kustomize.build(made / "rendered" / "bootstrap")}
+    assert bootstrap >= {"root-dev-1", "root-prod-1", "gitops-gen-bootstrap", "argocd-cm"}
 
 
 @pytest.mark.tools
@@ -190,7 +191,9 @@ def test_ci_templates_run_only_commands_that_exist(made: Path) -> None:
         assert used and used <= set(COMMANDS), (rel, used - set(COMMANDS))
         assert "pip install \"gitops-gen==" in text and ".venv/bin" not in text and "make install" not in text
     hooks = load_plain((made / ".pre-commit-config.yaml").read_text())[0]["repos"][0]["hooks"]
-    assert [h["id"] for h in hooks] == ["gitops-gen-render-check", "gitops-gen-validate"]
+    published = load_plain((PROJECT / ".pre-commit-hooks.yaml").read_text())[0]  # what gitops-gen offers
+    assert [h["id"] for h in hooks] == [h["id"] for h in published] == ["gitops-gen-render-check",
+                                                                       "gitops-gen-validate"]
 
 
 def test_the_readme_tells_how_to_do_the_everyday_things(made: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -59,6 +60,19 @@ def test_validate_judges_a_stale_file_of_the_tree_kept_aside(
     assert "application_dev-eu1-loki.yaml" in out.out and "Traceback" not in out.err
     assert run(["render", "--repo", str(example_repo), "--check"]) == 1
     assert "stale: rendered/clusters/dev-eu1/application_dev-eu1-loki.yaml" in capsys.readouterr().out
+
+
+@pytest.mark.tools
+def test_diff_of_the_work_tree_reads_the_tree_kept_aside(
+        example_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    require_tool(shutil.which("git") is not None, "git not found on PATH")
+    _git(example_repo, "init", "-q", "-b", "main")
+    _git(example_repo, "add", "-A")
+    _git(example_repo, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "main")
+    _killed_between_renames(example_repo)
+    assert run(["diff", "--repo", str(example_repo), "--base", "HEAD", "--exit-code"]) == 0
+    err = capsys.readouterr().err
+    assert "differs from its render" not in err and "Traceback" not in err  # not "every file missing"
 
 
 def test_the_next_render_repairs_and_leaves_nothing_hidden(example_repo: Path) -> None:
@@ -113,6 +127,34 @@ def test_an_undeletable_old_file_is_named_never_left_hidden_and_never_wedges(
         assert ".rendered.previous/tenants/NOTES.md: Operation not permitted" in capsys.readouterr().err
     assert run(["render", "--repo", str(example_repo)]) == 0  # fixed: the next render cleans up
     assert _hidden(example_repo) == [] and notes.read_text() == "the user's\n"
+
+
+def test_a_folder_whose_old_copy_could_not_be_removed_stops_the_render_first(
+        example_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    locked = example_repo / "rendered" / "tenants" / "locked"
+    locked.mkdir()
+    (locked / "keep.txt").write_text("x\n")
+    _retarget(example_repo)
+    before = tree_digest(example_repo)
+    real_access, real_lstat = os.access, os.lstat
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:  # a folder neither writable nor ours
+        return False if Path(path) == locked else real_access(path, mode, **kwargs)
+
+    def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        st = real_lstat(path, *args, **kwargs)
+        if Path(path) != locked:
+            return st
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, 12345, *tuple(st)[5:10]))
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "lstat", lstat)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert run(["render", "--repo", str(example_repo)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "gitops-gen: rendered/tenants/locked: Permission denied: a render replaces rendered/ as a whole and could "
+        "not remove the old copy of this folder; make it writable (chmod u+w) and render again"]
+    assert tree_digest(example_repo) == before and _hidden(example_repo) == []
 
 
 @pytest.mark.skipif(ROOT, reason="root ignores folder modes; the simulated test above covers root")
@@ -192,7 +234,7 @@ def _fail_in(where: str, err: OSError) -> Callable[[pytest.MonkeyPatch], None]:
 
 @pytest.mark.parametrize(("patch", "message"), [
     (_fail_in("write", OSError(errno.ENOSPC, "No space left on device")),
-     "cannot write rendered/bootstrap/application_gitops-gen-bootstrap.yaml: No space left on device; "
+     r"cannot write rendered/bootstrap/[a-z0-9_.-]+\.yaml: No space left on device; "
      "rendered/ was left as it was"),
     (_fail_in("mkdir", OSError(errno.EROFS, "Read-only file system")),
      "cannot write rendered: Read-only file system; rendered/ was left as it was"),
@@ -206,7 +248,8 @@ def test_the_file_system_refusing_is_one_line_naming_the_path(
     before = tree_digest(example_repo)
     patch(monkeypatch)
     assert run(["render", "--repo", str(example_repo)]) == 2
-    assert capsys.readouterr().err.strip().splitlines() == [f"gitops-gen: {message}"]
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and re.fullmatch(f"gitops-gen: {message}", lines[0]), lines
     assert tree_digest(example_repo) == before and _hidden(example_repo) == []
 
 

@@ -53,7 +53,7 @@ def _completer(pick: Callable[[Catalogue, click.Context], Iterable[str]]) -> Com
 
 def _one_environment(ctx: click.Context) -> str | None:
     """The environment already given on the line (``--env prod``), to offer only its clusters."""
-    given = ctx.params.get("env") or ctx.params.get("envs") or ctx.params.get("to")
+    given = ctx.params.get("env") or ctx.params.get("envs")
     if isinstance(given, str):
         return given
     if isinstance(given, (tuple, list)) and len(given) == 1:
@@ -63,5 +63,4 @@ def _one_environment(ctx: click.Context) -> str | None:
 
 complete_environments = _completer(lambda names, ctx: names.environments)
 complete_clusters = _completer(lambda names, ctx: names.clusters_of(_one_environment(ctx)))
-complete_tenants = _completer(lambda names, ctx: names.tenants)
 complete_addons = _completer(lambda names, ctx: names.addons)

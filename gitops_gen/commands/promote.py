@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.commands.options import repo_option
+from gitops_gen.commands.options import complete_addons, complete_environments, repo_option
 from gitops_gen.errors import ExitCode
 from gitops_gen.load import find_repo_root
 from gitops_gen.promote import promote
@@ -14,15 +14,20 @@ from gitops_gen.promote import promote
 
 @click.command("promote")
 @repo_option
-@click.option("--to", "target", required=True, metavar="ENV", help="The environment to promote into.")
-@click.option("--from", "source", metavar="ENV", help="Where from (default: the target's promotesFrom).")
-@click.option("--addon", "addons", multiple=True, metavar="NAME", help="Only this add-on (repeatable).")
+@click.option("--to", "target", required=True, metavar="ENV", help="The environment to promote into.",
+              shell_complete=complete_environments)
+@click.option("--from", "source", metavar="ENV", help="Where from (default: the target's promotesFrom).",
+              shell_complete=complete_environments)
+@click.option("--addon", "addons", multiple=True, metavar="NAME",
+              help="Only this add-on, values included (repeatable).",
+              shell_complete=complete_addons)
 @click.option("--dry-run", is_flag=True, help="Print the blueprint diff; write nothing.")
 def command(repo: Path | None, target: str, source: str | None, addons: tuple[str, ...], dry_run: bool) -> int:
     """Edit the target environment's blueprint so it runs what its source runs.
 
-    Chart versions, source revisions and Helm values of the source environment's add-ons are carried
-    into the target's overrides (comments and layout kept); values the target sets itself are kept.
+    Chart versions and git revisions of the source environment's add-ons are carried into the target's
+    overrides (comments and layout kept); Helm values too for the add-ons named with --addon, except the
+    values the target sets itself. Prints the blueprint diff. See docs/promotion.md.
     """
     root = find_repo_root(repo if repo is not None else Path.cwd())
     result = promote(root, target, source, addons, dry_run)

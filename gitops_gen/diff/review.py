@@ -1,7 +1,7 @@
 """Review a change: read both revisions, render each in memory, compare per cluster, judge the risks.
 
 The state of a revision is **the render of its blueprints** by this gitops-gen,
-not its committed ``rendered/`` (docs/adr/0005-diff-compares-renders.md): the
+not its committed ``rendered/`` (docs/adr/0006-diff-compares-renders.md): the
 question a review answers is what the change to the blueprints does.  When a
 revision's committed ``rendered/`` differs from its render (stale: Argo CD syncs
 the committed files), the report says so in a warning.

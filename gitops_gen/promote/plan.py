@@ -1,6 +1,6 @@
 """Promotion planning: what carrying one environment's add-on versions and values into another changes (pure).
 
-The semantics (docs/adr/0005-promotion.md), in short: an add-on's *environment-level* state is its
+The semantics (docs/adr/0008-promotion.md), in short: an add-on's *environment-level* state is its
 stack entry with the environment's ``overrides.addons.<name>`` merged in (cluster overrides are per
 cluster and are reported, never carried).  Where the source's and the target's states differ, the
 target's override is edited, with the smallest edit that makes them equal:
@@ -92,6 +92,7 @@ def plan(repo: Repo, target: str, source: str | None = None, addons: Sequence[st
         raise InputError(f"--from and --to both name {target!r}: promotion needs two environments")
     have, want = env_addons(repo, to_env), env_addons(repo, from_env)
     known = set(have) | set(want)
+    addons = list(dict.fromkeys(addons))  # named twice is named once
     for name in addons:
         if name not in known:
             raise InputError(f"--addon: {name!r} is not an add-on of {source!r} or {target!r}"
@@ -102,7 +103,7 @@ def plan(repo: Repo, target: str, source: str | None = None, addons: Sequence[st
     absent = [n for n in (addons or want) if n not in have]
     if absent:
         notes.append(f"not in {target} (no stack of {target} has them), not promoted: {', '.join(absent)}")
-    for name in addons or [*want, *(n for n in have if n not in want)]:
+    for name in addons or list(want):
         if name in absent:
             continue
         if name not in want:

@@ -106,9 +106,13 @@ def check_enums(body: Any, paths: Sequence[tuple[Sequence[str], Sequence[str]]])
     for pattern, allowed in paths:
         for path, value in at(body, pattern, ""):
             if isinstance(value, str) and value and value not in allowed:
-                choices = ", ".join(f'"{v}"' for v in allowed)
-                out.append(SchemaError(path, f'"{value}" is not one of {choices}'))
+                out.append(SchemaError(path, not_allowed(value, allowed)))
     return out
+
+
+def not_allowed(value: str, allowed: Sequence[str]) -> str:
+    choices = ", ".join(f'"{v}"' for v in allowed)
+    return f'"{value}" is not one of {choices}'
 
 
 # kind -> where its pod spec is; the API server validates the containers of each the same way

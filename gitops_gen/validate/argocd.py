@@ -4,7 +4,8 @@
 Application, AppProject and ApplicationSet (v1alpha1) in the CRD's own dialect,
 cut down from the upstream CRDs (Argo CD v3.6.0, Apache-2.0: see the README
 beside them): no descriptions, ``status`` an open object (Argo CD writes it; a
-live or exported object carries it), no ``operation``, ApplicationSet
+live or exported object carries it), ``operation`` added here as an open object
+too (the upstream CRD declares it, so the API server accepts it), ApplicationSet
 generators left open (they nest templates ten levels deep and are Argo CD's
 business).  One fact the CRD does not encode is added: an
 Application destination takes ``server`` or ``name``, never both
@@ -32,8 +33,15 @@ def carried_schemas() -> tuple[dict[str, Any], ...]:
     return tuple(json.loads((folder / name).read_text(encoding="utf-8")) for name in FILES)
 
 
+_OPEN = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+_SERVER_FIELDS = {"Application": ("operation",)}  # status is in the data; what the data has wins
+
+
 def _as_crd(entry: dict[str, Any]) -> dict[str, Any]:
     group, version = entry["apiVersion"].split("/")
+    schema = dict(entry["openAPIV3Schema"])
+    extra = {name: _OPEN for name in _SERVER_FIELDS.get(entry["kind"], ())}
+    schema["properties"] = {**extra, **schema.get("properties", {})}
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
@@ -42,7 +50,7 @@ def _as_crd(entry: dict[str, Any]) -> dict[str, Any]:
             "group": group,
             "scope": entry["scope"],
             "names": {"kind": entry["kind"]},
-            "versions": [{"name": version, "schema": {"openAPIV3Schema": entry["openAPIV3Schema"]}}],
+            "versions": [{"name": version, "schema": {"openAPIV3Schema": schema}}],
         },
     }
 

@@ -29,10 +29,9 @@ import jsonschema_rs
 
 from gitops_gen.validate import gopattern
 from gitops_gen.validate.findings import CRD, Finding, Severity
-from gitops_gen.validate.schemas import SchemaError, errors_of
+from gitops_gen.validate.schemas import SchemaError, errors_of, object_meta_schema
 
 CRD_API_VERSIONS = ("apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1")
-_OBJECT_META = {"type": "object"}  # validated by names.check_metadata, like the API server does
 _DROPPED = ("description", "nullable", "example", "externalDocs")
 
 
@@ -64,7 +63,7 @@ def schema_from_crd(
     props = schema.setdefault("properties", {})
     props.setdefault("apiVersion", {"type": "string"})
     props.setdefault("kind", {"type": "string"})
-    props["metadata"] = _OBJECT_META
+    props["metadata"] = object_meta_schema()  # the API server checks a custom resource's metadata as ObjectMeta
     schema.setdefault("type", "object")
     return schema
 
@@ -99,7 +98,7 @@ def _convert(node: Any, at: str, skipped: list[tuple[str, str, str]]) -> Any:
         props = out.setdefault("properties", {})
         props.setdefault("apiVersion", {"type": "string"})
         props.setdefault("kind", {"type": "string"})
-        props["metadata"] = _OBJECT_META
+        props["metadata"] = object_meta_schema()
     return out
 
 

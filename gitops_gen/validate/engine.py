@@ -10,6 +10,7 @@ the schemas do not make (names, labels, quantities).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 
 from gitops_gen.errors import Location
 from gitops_gen.manifest import ObjectRef
-from gitops_gen.validate import apiserver, argocd, names, removed_apis, schemas
+from gitops_gen.validate import apiserver, argocd, fieldwalk, names, removed_apis, schemas
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.findings import (
     ENUM,
@@ -128,12 +129,26 @@ def _validate(doc: Document, options: Options) -> list[Finding]:
     else:
         out.extend(found(SCHEMA, e.message, e.path) for e in errors)
     out.extend(found(NAMES, e.message, e.path) for e in names.check_metadata(body))
-    patterns = schemas.quantity_paths(options.kubernetes_version, ref.api_version, ref.kind)
-    out.extend(found(QUANTITY, e.message, e.path) for e in names.check_quantities(body, patterns))
-    enums = apiserver.enum_paths(options.kubernetes_version, ref.api_version, ref.kind)
-    out.extend(found(ENUM, e.message, e.path) for e in apiserver.check_enums(body, enums))
+    trie = _field_checks(options.kubernetes_version, ref.api_version, ref.kind)
+    for path, value, checks in fieldwalk.walk(body, trie):
+        for allowed in checks:
+            if allowed is _QUANTITY:
+                if value is not None and (why := names.quantity(value)):
+                    out.append(found(QUANTITY, f"{value!r} {why}", path))
+            elif isinstance(value, str) and value and value not in allowed:
+                out.append(found(ENUM, apiserver.not_allowed(value, allowed), path))
     out.extend(found(REQUIRED_FIELD, e.message, e.path) for e in apiserver.check_images(body))
     return out
+
+
+_QUANTITY = object()  # the check "a resource.Quantity" (the other checks are enum value tuples)
+
+
+@functools.cache
+def _field_checks(version: str, api_version: str, kind: str) -> fieldwalk.Node:
+    """Every field check of a built-in kind, as one trie: quantities and enum values."""
+    quantities = ((p, _QUANTITY) for p in schemas.quantity_paths(version, api_version, kind))
+    return fieldwalk.build([*quantities, *apiserver.enum_paths(version, api_version, kind)])
 
 
 def _schema_errors(

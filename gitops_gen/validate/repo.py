@@ -30,12 +30,13 @@ from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
 from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import PolicyContext
+from gitops_gen.validate.policy.network import namespaces_in
 from gitops_gen.validate.written import (
-    Written,
     app_paths_of,
     as_is_folders,
     foreign_files,
@@ -55,7 +56,7 @@ def validate_repo(
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
     tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
-    written = read_written(tree) if tree.is_dir() else Written({}, {}, ())
+    written = read_written(tree, the_plan.stale)  # only files that differ: the others are the render's bytes
     findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
     committed = {p: (tree / p).read_bytes() for p in the_plan.stale}
     stale = set(committed)
@@ -66,7 +67,7 @@ def validate_repo(
     checked, documents = check_rendering(repo, rendering, crds, strict=strict, rendered_files=rendered_files,
                                          lines=lines, stale=stale, committed=committed, texts=texts)
     findings.extend(checked)
-    foreign = _foreign(rendering, written, the_plan, repo.settings.repo_url, strict, crds)
+    foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
     return Report(documents + foreign.documents, tuple(findings)).sorted()
 
@@ -90,6 +91,7 @@ def check_rendering(
     if rendered_files is None:
         rendered_files = frozenset(f.path for f in rendering.files)
     validated: set[tuple[str, ObjectRef, int, str]] = set()
+    known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
         if clusters is not None and target.cluster not in clusters:
             continue
@@ -124,6 +126,7 @@ def check_rendering(
             repo_url=repo.settings.repo_url,
             rendered_files=rendered_files,
             rendered_root=RENDERED_DIR,
+            known_namespaces=known_namespaces,
             **upstream_of(repo, target.env),
         )
         if related is not None:
@@ -136,13 +139,13 @@ def check_rendering(
                 context,
             ),
         ]
-        findings.extend(_in_rendered(f, lines) for f in checked)
+        findings.extend(_in_rendered(f, lines, texts) for f in checked)
     documents = len({(path, ref) for path, ref, _, _ in validated})
     return findings, documents
 
 
 def _foreign(
-    rendering: Rendering, written: Written, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
+    rendering: Rendering, out_dir: Path, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
 ) -> Report:
     """A finding for every file nobody rendered in a folder Argo CD applies as-is, and its validation."""
     app_paths = {
@@ -154,11 +157,13 @@ def _foreign(
         ]
         for cluster, objects in rendering.desired.items()
     }
-    folders = as_is_folders(rendering.targets, rendering.desired, app_paths, written)
-    findings: list[Finding] = []
-    documents = 0
+    folders = as_is_folders(out_dir, rendering.targets, app_paths)
     produced = {f.path for f in rendering.files}
-    for rel, target in foreign_files(written, folders, produced, set(the_plan.extra)):
+    foreign = list(foreign_files(out_dir, folders, produced, set(the_plan.extra)))
+    written = read_written(out_dir, (rel for rel, _ in foreign))
+    findings: list[Finding] = list(written.problems)
+    documents = 0
+    for rel, target in foreign:
         findings.append(foreign_finding(rel, target))
         options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
         for doc in written.documents.get(rel, ()):
@@ -257,10 +262,12 @@ def _first_line(content: bytes) -> int:
     return 1
 
 
-def _in_rendered(finding: Finding, lines: Mapping[str, int]) -> Finding:
-    """Policy and reference findings name files relative to rendered/: make them repo-relative."""
-    if finding.file in lines:
-        return dataclasses.replace(
-            finding, file=f"{RENDERED_DIR}/{finding.file}", line=finding.line or lines[finding.file]
-        )
-    return finding
+def _in_rendered(finding: Finding, lines: Mapping[str, int], texts: Mapping[str, str]) -> Finding:
+    """Policy and reference findings name files relative to rendered/: make them repo-relative, at the
+    line of their field when they name one (the file's text is parsed again only for such findings)."""
+    if finding.file not in lines:
+        return finding
+    line = finding.line or lines[finding.file]
+    if finding.path and not finding.line and finding.file in texts:
+        line = field_lines(texts[finding.file], 1, (), [finding.path]).get(finding.path, line)
+    return dataclasses.replace(finding, file=f"{RENDERED_DIR}/{finding.file}", line=line)

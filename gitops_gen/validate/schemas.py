@@ -100,6 +100,31 @@ def served_kinds(version: str) -> list[tuple[str, str]]:
     return sorted(_gvk_index(version))
 
 
+OBJECT_META_DEF = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+
+
+@functools.cache
+def object_meta_schema(strict: bool = False) -> dict[str, Any]:
+    """ObjectMeta of the newest shipped schemas, ``$ref``s inlined (no cycles), for CRD schemas.
+
+    Non-strict by default: ``crds.strict()`` tightens it along with the rest of a CRD schema.
+    """
+    defs = _definitions(SUPPORTED_VERSIONS[-1], strict)
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(_DEF_PREFIX):
+                return inline(defs[ref[len(_DEF_PREFIX) :]])
+            return {k: inline(v) for k, v in node.items() if k != "description"}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    schema: dict[str, Any] = inline(defs[OBJECT_META_DEF])
+    return schema
+
+
 def _refs(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         ref = node.get("$ref")

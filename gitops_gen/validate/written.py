@@ -1,23 +1,27 @@
 """The files Argo CD will read: ``rendered/`` as written on disk, parsed, and the folders it syncs as-is.
 
-Repo mode judges these bytes, not only the in-memory render: a written file no
-YAML parser can read is an error at its line, and a file nobody rendered in a
-folder Argo CD applies without Kustomize (``rendered/clusters/<cluster>/``, the
-app-of-apps path, and every directory-type Application path: a folder without
-a ``kustomization.yaml``) is a ``foreign-file`` error and is validated too, since
+Repo mode judges these bytes, not only the in-memory render.  A written file
+byte-identical to what the render produces holds exactly the objects validated
+in memory (the emitter round-trips, property-tested), so only the files that
+differ (stale, hand-edited) are read and parsed again: one no YAML parser can
+read is an error at its line.  A file nobody rendered in a folder Argo CD
+applies without Kustomize (``rendered/clusters/<cluster>/``, the app-of-apps
+path, and every directory-type Application path: a folder without a
+``kustomization.yaml``) is a ``foreign-file`` error and is validated too, since
 Argo CD will apply it.  Files in Kustomize folders that no ``kustomization.yaml``
-lists are never applied and are left alone.
+lists are never applied and are left alone.  Reading and parsing every file of
+a 28,000-file fleet would cost seconds for nothing; listing the as-is folders
+costs milliseconds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitops_gen import ownership
-from gitops_gen.manifest import Manifest
 from gitops_gen.render import ClusterTarget
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate.engine import Document
@@ -34,15 +38,18 @@ class Written:
     problems: tuple[Finding, ...]  # files that cannot be read or parsed
 
 
-def read_written(out_dir: Path) -> Written:
+def read_written(out_dir: Path, paths: Iterable[str]) -> Written:
+    """Read and parse the given files (paths relative to ``out_dir``); missing ones are skipped."""
     texts: dict[str, str] = {}
     documents: dict[str, tuple[Document, ...]] = {}
     problems: list[Finding] = []
-    for rel, path in _files(out_dir):
+    for rel in sorted(set(paths)):
         name = f"{RENDERED_DIR}/{rel}"
         try:
-            with open(path, encoding="utf-8") as handle:
+            with open(out_dir / rel, encoding="utf-8") as handle:
                 text = handle.read()
+        except FileNotFoundError:
+            continue
         except (OSError, UnicodeDecodeError) as err:
             problems.append(Finding("invalid-document", Severity.ERROR, None, f"cannot read: {err}", file=name))
             continue
@@ -51,19 +58,21 @@ def read_written(out_dir: Path) -> Written:
     return Written(texts, documents, tuple(problems))
 
 
-def _files(out_dir: Path) -> Iterator[tuple[str, str]]:
-    """Regular manifest files only (``ownership.scan`` never follows a symlink nor opens a pipe or device)."""
-    files = ownership.scan(str(out_dir)).files
-    for rel in sorted(files):
-        if rel.endswith(SUFFIXES) and not any(part.startswith(".") for part in rel.split("/")):
-            yield rel, files[rel]
+def listed(out_dir: Path, folder: str) -> list[str]:
+    """Regular manifest files directly in ``folder`` (relative to ``out_dir``), as a directory source reads.
+
+    Never a symlink, pipe or device (like ``ownership.scan``): opening a FIFO would block the run.
+    """
+    try:
+        with os.scandir(out_dir / folder) as entries:
+            names = sorted(e.name for e in entries if e.is_file(follow_symlinks=False))
+    except OSError:
+        return []
+    return [f"{folder}/{n}" for n in names if n.endswith(SUFFIXES) and not n.startswith(".")]
 
 
 def as_is_folders(
-    targets: Sequence[ClusterTarget],
-    desired: Mapping[str, Sequence[Manifest]],
-    app_paths: Mapping[str, Sequence[tuple[str, bool]]],
-    written: Written,
+    out_dir: Path, targets: Sequence[ClusterTarget], app_paths: Mapping[str, Sequence[tuple[str, bool]]]
 ) -> dict[str, ClusterTarget]:
     """Folder (relative to rendered/) -> the cluster it is synced to, for every folder Argo CD reads as-is.
 
@@ -73,25 +82,25 @@ def as_is_folders(
     for target in targets:
         folders.setdefault(f"clusters/{target.cluster}", target)
         for folder, recurse in app_paths.get(target.cluster, ()):
-            if any(f"{folder}/{k}" in written.texts for k in KUSTOMIZATIONS):
+            if any((out_dir / folder / k).exists() for k in KUSTOMIZATIONS):
                 continue  # Kustomize decides what is applied
-            if recurse:
-                for rel in written.texts:
-                    if rel.startswith(f"{folder}/"):
-                        folders.setdefault(rel.rsplit("/", 1)[0], target)
             folders.setdefault(folder, target)
+            if recurse:
+                for sub, dirs, _ in os.walk(out_dir / folder):
+                    dirs[:] = [d for d in dirs if not d.startswith(".")]
+                    rel = os.path.relpath(sub, out_dir).replace(os.sep, "/")
+                    folders.setdefault(rel, target)
     return folders
 
 
 def foreign_files(
-    written: Written, folders: Mapping[str, ClusterTarget], produced: set[str], owned_extra: set[str]
+    out_dir: Path, folders: Mapping[str, ClusterTarget], produced: set[str], owned_extra: set[str]
 ) -> Iterator[tuple[str, ClusterTarget]]:
     """Files in as-is folders that this render does not produce (and that are not its own leftovers)."""
-    for rel in written.texts:
-        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
-        target = folders.get(folder)
-        if target is not None and rel not in produced and rel not in owned_extra:
-            yield rel, target
+    for folder, target in sorted(folders.items()):
+        for rel in listed(out_dir, folder):
+            if rel not in produced and rel not in owned_extra:
+                yield rel, target
 
 
 def foreign_finding(rel: str, target: ClusterTarget) -> Finding:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from drift_support import FIXTURES, write_dump
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gitops_gen.cli import run
 
@@ -137,3 +139,38 @@ def test_a_baseline_that_is_not_a_drift_report_is_exit_2_located(
     code, out, err = drift(capsys, "--live-from", str(FIXTURES / "live.yaml"), "--baseline", str(bad))
     assert (code, out) == (2, "")
     assert err == f"{bad}:{message}\n"
+
+
+NAMES = ("a", "b", "c", "d", "e")
+
+
+@settings(max_examples=40, deadline=None)
+@given(days=st.lists(st.sets(st.sampled_from(NAMES)), min_size=1, max_size=6))
+def test_reports_chained_day_after_day_keep_the_age_of_each_drift(days: list[set[str]], tmp_path_factory: Any) -> None:
+    """Whatever drifts on which day: known iff drifted the day before; first_seen is the first day of the
+    current unbroken run; resolved is exactly what drifted yesterday and not today."""
+    import datetime
+
+    from gitops_gen.drift import baseline as baseline_mod
+    from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport, Status
+    from gitops_gen.drift.output import json_
+    from gitops_gen.manifest import ObjectRef
+
+    folder = tmp_path_factory.mktemp("chain")
+    previous = None
+    since: dict[str, str] = {}
+    for day, drifted_today in enumerate(days):
+        stamp = (datetime.datetime(2026, 1, 1) + datetime.timedelta(days=day)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        items = tuple(DriftItem(Status.EXTRA if n in drifted_today else Status.IN_SYNC,
+                                ObjectRef("v1", "ConfigMap", "ns", n)) for n in NAMES)
+        report = DriftReport((ClusterReport("c", "c", items),), generated_at=stamp)
+        loaded = baseline_mod.load(previous) if previous else None
+        report = baseline_mod.apply(report, loaded)
+        yesterday = days[day - 1] if day else set()
+        since = {n: since.get(n, stamp) if n in yesterday else stamp for n in drifted_today}
+        got = {i.ref.name: (i.baseline, i.first_seen) for i in report.clusters[0].items if i.status is Status.EXTRA}
+        expected_mark = {n: ("" if not day else "known" if n in yesterday else "new") for n in drifted_today}
+        assert got == {n: (expected_mark[n], since[n]) for n in drifted_today}
+        assert {r.ref.name for r in report.resolved} == (yesterday - drifted_today if day else set())
+        previous = folder / f"day{day}.json"
+        previous.write_text(json_.render(report))

@@ -107,3 +107,22 @@ def test_ours_and_upstream_agree_on_objects(upstream) -> None:
     both = {**APP, "spec": {**APP["spec"], "destination": {"server": "https://k", "name": "k"}}}
     assert theirs.is_valid(both)  # upstream does not encode it; Argo CD rejects it at sync time
     assert [e.message for e in ours.validate(both) or []] == ["set only one of server, name"]
+
+
+def test_status_and_operation_are_accepted_as_the_api_server_does() -> None:
+    from gitops_gen.validate import argocd
+
+    app = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {"name": "a", "namespace": "argocd"},
+        "spec": {
+            "project": "default",
+            "destination": {"server": "https://kubernetes.default.svc", "namespace": "x"},
+            "source": {"repoURL": "https://x", "path": "p", "targetRevision": "HEAD"},
+        },
+        "status": {"sync": {"status": "Synced"}, "health": {"status": "Healthy"}},
+        "operation": {"sync": {"revision": "HEAD"}},
+    }
+    assert argocd.registry(True).validate(app) == []
+    assert [e.path for e in argocd.registry(True).validate({**app, "statuss": {}}) or ()] == [""]

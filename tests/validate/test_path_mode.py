@@ -272,3 +272,20 @@ def test_github_output_annotates_file_and_line(gg) -> None:
         ' types "null", "integer"',
         "Summary: 1 document, 1 error, 0 warnings",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict"),
+    [
+        ("yes", 1),  # YAML 1.1 (Kubernetes): a boolean, and ConfigMap data holds strings
+        ("on", 1),
+        ("'yes'", 0),
+        ("0o17", 1),  # sigs.k8s.io/yaml resolves ints with Go's ParseInt(s, 0, 64): 0o17 is 15
+    ],
+)
+def test_strict_and_default_modes_agree_on_yaml_1_1_values(gg, tmp_path, value: str, verdict: int) -> None:
+    # Kubernetes decodes manifests as YAML 1.1; --strict must read them the same way (issue 5, the reader)
+    path = tmp_path / "cm.yaml"
+    path.write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata:\n  enabled: {value}\n")
+    assert gg(*V, str(path)).code == verdict
+    assert gg(*V, "--strict", str(path)).code == verdict

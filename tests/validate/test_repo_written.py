@@ -66,3 +66,20 @@ def test_a_directory_application_path_is_synced_as_is(gg, repo: Path) -> None:
     code, found = _findings(gg, repo)
     assert code == 1
     assert any(f["rule"] == "foreign-file" and f["file"] == f"{path}/extra.yaml" for f in found), found
+
+
+def test_an_allowance_from_a_namespace_that_exists_nowhere_is_a_warning_at_its_blueprint(gg, repo: Path) -> None:
+    blueprint = repo / "blueprints/tenants/search.yaml"
+    blueprint.write_text(blueprint.read_text().replace("allowFromNamespaces: [ingress-nginx]",
+                                                       "allowFromNamespaces: [ingres-nginx]"))
+    assert gg("render", "--repo", str(repo)).code == 0
+    code, found = _findings(gg, repo)
+    assert code == 0  # a warning
+    hits = [f for f in found if f["rule"] == "GG113"]
+    assert hits and {f["severity"] for f in hits} == {"warning"}
+    assert all("'ingres-nginx'" in f["message"] for f in hits)
+    assert all(f["source"].startswith("blueprints/tenants/search.yaml:") for f in hits)
+    for f in hits:  # at the line of the allowance in the rendered NetworkPolicy
+        text = (repo / f["file"]).read_text().split("\n")
+        assert "kubernetes.io/metadata.name" in text[f["line"] - 1] or "matchLabels" in text[f["line"] - 1]
+    assert {f["rule"] for f in found} == {"GG113"}

@@ -9,22 +9,24 @@ its function, one line in ``RULES`` and its ``tests/validate/policy/fixtures/GGn
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from gitops_gen.manifest import Manifest, ObjectRef
 from gitops_gen.validate.findings import Finding, Severity
-from gitops_gen.validate.policy import images, promotion, sources, tenancy
+from gitops_gen.validate.policy import images, network, promotion, sources, tenancy
 from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.kube import Violation
 
-__all__ = ["EXPIRED_EXCEPTION", "RULES", "PolicyConfig", "PolicyContext", "Rule", "apply_config",
+__all__ = ["EXPIRED_EXCEPTION", "EXPIRING_EXCEPTION", "RULES", "PolicyConfig", "PolicyContext", "Rule", "apply_config",
            "load_config", "run_rules"]
 
 Check = Callable[[Sequence[Manifest], PolicyContext], Iterable[Violation]]
 
 EXPIRED_EXCEPTION = "GG000"  # an exception in gitops.yaml past its expiry date (always an error)
+EXPIRING_EXCEPTION = "GG001"  # an exception that lapses within policy.expiryWarningDays (a warning)
 
 
 class Rule(NamedTuple):
@@ -74,6 +76,9 @@ RULES: dict[str, Rule] = {
     "GG112": Rule("GG112", "promotion-order", Severity.WARNING,
                   "a version the promotesFrom environment does not run skipped a stage, or waits for promotion",
                   promotion.runs_what_upstream_does_not),
+    "GG113": Rule("GG113", "network-allowance-namespace-exists", Severity.WARNING,
+                  "an allowance from a namespace nothing creates is a typo that silently blocks traffic",
+                  network.allowance_to_unknown_namespace),
 }
 
 
@@ -110,13 +115,28 @@ def apply_config(findings: Iterable[Finding], config: PolicyConfig, context: Pol
             continue
         out.append(dataclasses.replace(f, severity=setting.severity) if setting.severity else f)
     out.extend(_expired(e) for e in config.exceptions if e.expired(context.today))
+    soon = context.today + datetime.timedelta(days=config.expiry_warning_days)
+    out.extend(_expiring(e, context.today) for e in live if e.expires <= soon and config.expiry_warning_days)
     return out
 
 
-def _expired(exception: PolicyException) -> Finding:
+def _expiring(exception: PolicyException, today: datetime.date) -> Finding:
+    days = (exception.expires - today).days
+    when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+    return Finding(EXPIRING_EXCEPTION, Severity.WARNING, _selected(exception),
+                   f"policy exception for {exception.rule} expires {when} ({exception.expires.isoformat()}, "
+                   f"{exception.reason}); fix the object or renew the exception before CI fails",
+                   file=exception.location.file, line=exception.location.line, source=exception.location)
+
+
+def _selected(exception: PolicyException) -> ObjectRef:
     selector = dict(exception.selector)
-    ref = ObjectRef(selector.get("apiVersion", ""), selector.get("kind", ""),
-                    selector.get("namespace", ""), selector.get("name", ""))
+    return ObjectRef(selector.get("apiVersion", ""), selector.get("kind", ""),
+                     selector.get("namespace", ""), selector.get("name", ""))
+
+
+def _expired(exception: PolicyException) -> Finding:
+    ref = _selected(exception)
     return Finding(EXPIRED_EXCEPTION, Severity.ERROR, ref,
                    f"policy exception for {exception.rule} expired on {exception.expires.isoformat()} "
                    f"({exception.reason}); fix the object or renew the exception",

@@ -11,6 +11,7 @@ policy:
       object: {kind: Deployment, namespace: payments-api, name: legacy}   # globs allowed
       reason: "vendor image, tracked in SEC-123"
       expires: 2027-03-31
+  expiryWarningDays: 14      # warn (GG001) this many days before an exception lapses; 0 turns it off
 ```
 
 The section is declared with ``gitops_gen.spec`` (``POLICY_SPEC``) and checked when gitops.yaml is
@@ -31,11 +32,12 @@ from typing import Any
 from gitops_gen import naming
 from gitops_gen.errors import InputError, InputErrors, Location
 from gitops_gen.manifest import ObjectRef
-from gitops_gen.spec import Bool, Date, Errors, Field, ListOf, MapOf, Obj, Str, Typed
+from gitops_gen.spec import Bool, Date, Errors, Field, Int, ListOf, MapOf, Obj, Str, Typed
 from gitops_gen.validate.findings import Severity
 from gitops_gen.yamlio import LocDict, loc_of
 
 SELECTOR_KEYS = ("apiVersion", "kind", "namespace", "name")
+EXPIRY_WARNING_DAYS = 14  # an exception lapsing within this many days is a warning (GG001); 0: never
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class PolicyConfig:
     required_namespace_labels: tuple[str, ...] = ("cost-center",)
     rules: Mapping[str, RuleSetting] | None = None
     exceptions: tuple[PolicyException, ...] = ()
+    expiry_warning_days: int = EXPIRY_WARNING_DAYS
 
     def setting(self, rule: str) -> RuleSetting:
         return (self.rules or {}).get(rule, RuleSetting())
@@ -74,10 +77,14 @@ class PolicyConfig:
 
 def known_rules() -> tuple[str, ...]:
     """Every rule id ``rules:`` and ``exceptions:`` may name: the policy rules and the reference checks."""
-    from gitops_gen.validate.policy import EXPIRED_EXCEPTION, RULES  # late: that package imports this module
+    from gitops_gen.validate.policy import (  # late: that package imports this module
+        EXPIRED_EXCEPTION,
+        EXPIRING_EXCEPTION,
+        RULES,
+    )
     from gitops_gen.validate.references import REFERENCE_RULES
 
-    return tuple(sorted({*RULES, *REFERENCE_RULES} - {EXPIRED_EXCEPTION}))
+    return tuple(sorted({*RULES, *REFERENCE_RULES} - {EXPIRED_EXCEPTION, EXPIRING_EXCEPTION}))
 
 
 def _rule_setting(body: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> RuleSetting:
@@ -97,7 +104,8 @@ def _exception(body: Mapping[str, Any], loc: Location, path: str, errors: Errors
 def _policy(body: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> PolicyConfig:
     labels = body.get("requiredNamespaceLabels")
     return PolicyConfig(PolicyConfig.required_namespace_labels if labels is None else tuple(labels),
-                        dict(body.get("rules") or {}), tuple(body.get("exceptions") or ()))
+                        dict(body.get("rules") or {}), tuple(body.get("exceptions") or ()),
+                        body.get("expiryWarningDays", EXPIRY_WARNING_DAYS))
 
 
 RULE_ID = Str(choices=known_rules, what="a known policy rule id")
@@ -121,6 +129,8 @@ POLICY_SPEC = Typed(Obj({
     }), _rule_setting), keys=RULE_ID), doc="per rule id: `enabled` and `severity`"),
     "exceptions": Field(ListOf(EXCEPTION_SPEC), doc="objects a rule does not apply to, each with a reason and "
                                                     "an expiry date"),
+    "expiryWarningDays": Field(Int(minimum=0), doc="warn (GG001) this many days before an exception expires; "
+                                                   "0 turns the warning off", default=str(EXPIRY_WARNING_DAYS)),
 }), _policy)
 
 

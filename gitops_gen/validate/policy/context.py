@@ -31,6 +31,7 @@ class PolicyContext:
     rendered_files: frozenset[str] | None = None
     rendered_root: str = "rendered"
     required_namespace_labels: tuple[str, ...] = ("cost-center",)
+    known_namespaces: frozenset[str] | None = None  # every namespace of the repository (None: the objects')
     promotes_from: str = ""  # the environment this one promotes from ("": none, or not known)
     upstream_revisions: frozenset[tuple[str, str]] = frozenset()  # (add-on, version/revision) it runs
     today: datetime.date = field(default_factory=datetime.date.today)

@@ -11,7 +11,13 @@ import pytest
 from gitops_gen.errors import InputError, InputErrors
 from gitops_gen.manifest import Manifest
 from gitops_gen.validate.findings import Severity
-from gitops_gen.validate.policy import EXPIRED_EXCEPTION, PolicyContext, load_config, run_rules
+from gitops_gen.validate.policy import (
+    EXPIRED_EXCEPTION,
+    EXPIRING_EXCEPTION,
+    PolicyContext,
+    load_config,
+    run_rules,
+)
 from gitops_gen.yamlio import load_plain, load_positioned
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -149,3 +155,37 @@ def test_plain_dicts_are_accepted() -> None:
     config = load_config({"exceptions": [{"rule": "GG101", "object": {"name": "x"}, "reason": "r",
                                           "expires": datetime.date(2030, 1, 1)}]})
     assert config.exceptions[0].expires == datetime.date(2030, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("expires", "window", "warned"),
+    [
+        ("2026-01-15", None, "expires today"),  # still valid today, lapses tomorrow
+        ("2026-01-29", None, "expires in 14 days"),  # default window: 14 days
+        ("2026-01-30", None, None),
+        ("2026-01-20", "3", None),
+        ("2026-01-18", "3", "expires in 3 days"),
+        ("2026-01-16", "0", None),  # 0 turns the warning off
+    ],
+)
+def test_an_exception_about_to_lapse_is_a_warning(expires: str, window: str | None, warned: str | None) -> None:
+    text = EXCEPTION.replace("{expires}", expires)
+    if window is not None:
+        text += f"  expiryWarningDays: {window}\n"
+    findings = run_rules(objects("GG105-FAILED.yaml"), CONTEXT, load_config(policy(text)))
+    soon = [f for f in findings if f.rule == EXPIRING_EXCEPTION]
+    assert ("GG105", "bad-latest") not in rules_of(findings)  # still suppressing
+    if warned is None:
+        assert soon == []
+    else:
+        assert len(soon) == 1 and soon[0].severity is Severity.WARNING
+        assert warned in soon[0].message and (soon[0].file, soon[0].line) == ("gitops.yaml", 3)
+
+
+@pytest.mark.parametrize(
+    ("value", "why"), [("-1", "must be at least 0"), ("soon", "expected an integer"), ("true", "expected an integer"),
+                       ("1.5", "expected an integer")],
+)
+def test_expiry_warning_days_must_be_a_whole_number(value: str, why: str) -> None:
+    with pytest.raises(InputError, match=f"policy.expiryWarningDays: {why}"):
+        load_config(policy(f"policy:\n  expiryWarningDays: {value}\n"))

@@ -1,0 +1,122 @@
+"""Checked blueprint documents -> the typed model (called by the loader and resolve, never by render)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from gitops_gen.errors import Location
+from gitops_gen.model import (
+    Addon,
+    AddonStack,
+    Chart,
+    Cluster,
+    ContainerLimits,
+    Environment,
+    GitSource,
+    Network,
+    Settings,
+    SyncPolicy,
+    Tenant,
+    TenantApp,
+    TenantSelector,
+    Tier,
+)
+from gitops_gen.yamlio import LocDict, LocList, to_json
+
+
+def ignore_differences(raw: Any) -> tuple[Mapping[str, Any], ...]:
+    return tuple(to_json(item) for item in raw or ())
+
+
+def _locs(raw: Mapping[str, Any]) -> dict[str, Location]:
+    return dict(raw.value_locs) if isinstance(raw, LocDict) else {}
+
+
+def _item_locs(raw: Any, default: Location) -> tuple[Location, ...]:
+    return tuple(raw.item_loc(i) if isinstance(raw, LocList) else default for i in range(len(raw or ())))
+
+
+def make_settings(spec: LocDict, origin: Location) -> Settings:
+    limits = spec.get("limits") or {}
+    defaults = ContainerLimits()
+    req, lim = limits.get("defaultRequest") or {}, limits.get("default") or {}
+    return Settings(
+        repo_url=spec["repoURL"], target_revision=spec["targetRevision"],
+        argocd_namespace=spec.get("argocdNamespace", "argocd"),
+        argocd_server=spec.get("argocdServer", "https://kubernetes.default.svc"),
+        tiers={name: Tier(name, t["cpu"], t["memory"], t["pods"], t.get("storage"))
+               for name, t in spec["tiers"].items()},
+        limits=ContainerLimits(req.get("cpu", defaults.default_request_cpu),
+                               req.get("memory", defaults.default_request_memory),
+                               lim.get("cpu", defaults.default_cpu), lim.get("memory", defaults.default_memory)),
+        policy=spec.get("policy"), drift=spec.get("drift"),
+        crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
+        origin=origin)
+
+
+def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:
+    chart, source = raw.get("chart"), raw.get("source")
+    return Addon(
+        name=raw["name"], stack=stack, namespace=raw["namespace"],
+        chart=Chart(chart["repoURL"], chart["name"], chart["version"]) if chart else None,
+        source=GitSource(source["repoURL"], source["path"], source["targetRevision"]) if source else None,
+        manifests=tuple(to_json(m) for m in raw.get("manifests") or ()), values=to_json(raw.get("values") or {}),
+        depends_on=tuple(raw.get("dependsOn") or ()), server_side_apply=bool(raw.get("serverSideApply", False)),
+        ignore_differences=ignore_differences(raw.get("ignoreDifferences")), origin=origin,
+        enabled=raw.get("enabled", True), manifest_origins=_item_locs(raw.get("manifests"), origin),
+        locs=_locs(raw))
+
+
+def make_stack(name: str, spec: LocDict, origin: Location) -> AddonStack:
+    addons = spec["addons"]
+    return AddonStack(name, tuple(make_addon(name, a, addons.item_loc(i)) for i, a in enumerate(addons)), origin)
+
+
+def make_tenant(name: str, spec: Mapping[str, Any], origin: Location,
+                selector_labels: Mapping[str, str] | None = None) -> Tenant:
+    network = spec.get("network") or {}
+    apps = spec.get("apps") or []
+    return Tenant(
+        name=name, owners=tuple(spec.get("owners") or ()), viewers=tuple(spec.get("viewers") or ()),
+        tier=spec["tier"], namespaces=tuple(spec.get("namespaces") or (name,)),
+        labels=dict(spec.get("labels") or {}),
+        network=Network(tuple(network.get("allowFromNamespaces") or ()), network.get("allowSameNamespace", True)),
+        source_repos=tuple(spec.get("sourceRepos") or ()),
+        apps=tuple(TenantApp(a["name"], a["namespace"], GitSource(a["source"]["repoURL"], a["source"]["path"],
+                                                                   a["source"]["targetRevision"]),
+                             tuple(a.get("dependsOn") or ()), ignore_differences(a.get("ignoreDifferences")),
+                             apps.item_loc(i) if isinstance(apps, LocList) else origin)
+                   for i, a in enumerate(apps)),
+        origin=origin, ignore_differences=ignore_differences(spec.get("ignoreDifferences")),
+        selector_labels=dict(selector_labels or {}),
+        namespace_origins=_item_locs(spec.get("namespaces"), origin) if spec.get("namespaces") else (origin,),
+        locs=_locs(spec))
+
+
+def tenant_selector(raw: Any) -> TenantSelector | None:
+    """The environment's ``tenants`` as a selector, or None when it lists names."""
+    if isinstance(raw, list):
+        return TenantSelector(every=True) if raw == ["*"] else None
+    if not isinstance(raw, Mapping):
+        return None
+    return TenantSelector(match_labels=dict(raw.get("matchLabels") or {}), match_expressions=tuple(
+        (e["key"], e["operator"], tuple(e.get("values") or ())) for e in raw.get("matchExpressions") or ()))
+
+
+def make_environment(name: str, spec: LocDict, origin: Location, tenants: tuple[str, ...]) -> Environment:
+    production = spec.get("production", name in ("prod", "production"))
+    sync = spec.get("syncPolicy") or {}
+    automated = sync.get("automated", not production)
+    clusters = spec["clusters"]
+    return Environment(
+        name=name, kubernetes_version=spec["kubernetesVersion"],
+        clusters=tuple(Cluster(c["name"], c["server"], c.get("context", c["name"]), clusters.item_loc(i))
+                       for i, c in enumerate(clusters)),
+        addon_stacks=tuple(spec.get("addonStacks") or ()), tenants=tenants,
+        # Production prunes only when the blueprint says so: a deleted line must not delete a database.
+        sync_policy=SyncPolicy(automated, sync.get("prune", automated and not production),
+                               sync.get("selfHeal", automated),
+                               "prune" in sync),
+        production=production, origin=origin, promotes_from=spec.get("promotesFrom"),
+        tenant_selector=tenant_selector(spec.get("tenants")))
