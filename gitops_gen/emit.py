@@ -94,14 +94,9 @@ def json_key(key: Any) -> str:
     return _scalar(key) if isinstance(key, float) else str(key)
 
 
-def _key(key: Any) -> str:
+def _key(key: Any) -> str:  # not cached itself: False == 0 and -0.0 == 0.0 would share an entry
     """A key as written: always a string, quoted when it is not one already (``true`` -> ``"true"``)."""
-    return _string_key(key) if type(key) is str else _quoted(json_key(key))
-
-
-@functools.lru_cache(maxsize=65536)  # text keys only: 0.0 == -0.0 (and False == 0) would share an entry
-def _string_key(key: str) -> str:
-    return _string(key)
+    return _string(key) if type(key) is str else _quoted(json_key(key))
 
 
 _COLLECTIONS = (dict, list, tuple)  # checked with plain isinstance: ABC checks cost a third of the time

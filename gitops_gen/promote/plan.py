@@ -1,6 +1,6 @@
 """Promotion planning: what carrying one environment's add-on versions and values into another changes (pure).
 
-The semantics (docs/adr/0005-promotion.md), in short: an add-on's *environment-level* state is its
+The semantics (docs/adr/0008-promotion.md), in short: an add-on's *environment-level* state is its
 stack entry with the environment's ``overrides.addons.<name>`` merged in (cluster overrides are per
 cluster and are reported, never carried).  Where the source's and the target's states differ, the
 target's override is edited, with the smallest edit that makes them equal:
