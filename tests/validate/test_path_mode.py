@@ -280,7 +280,7 @@ def test_github_output_annotates_file_and_line(gg) -> None:
         ("yes", 1),  # YAML 1.1 (Kubernetes): a boolean, and ConfigMap data holds strings
         ("on", 1),
         ("'yes'", 0),
-        ("0o17", 0),  # YAML 1.1: a plain string
+        ("0o17", 1),  # sigs.k8s.io/yaml resolves ints with Go's ParseInt(s, 0, 64): 0o17 is 15
     ],
 )
 def test_strict_and_default_modes_agree_on_yaml_1_1_values(gg, tmp_path, value: str, verdict: int) -> None:
