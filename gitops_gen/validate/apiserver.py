@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gitops_gen.kinds import POD_SPECS
 from gitops_gen.validate import schemas
+from gitops_gen.validate.fieldwalk import at
 from gitops_gen.validate.schemas import SchemaError
 
 _DEF_PREFIX = "#/$defs/"
@@ -115,18 +117,6 @@ def not_allowed(value: str, allowed: Sequence[str]) -> str:
     return f'"{value}" is not one of {choices}'
 
 
-# kind -> where its pod spec is; the API server validates the containers of each the same way
-POD_SPECS: dict[str, tuple[str, ...]] = {
-    "Pod": ("spec",),
-    "PodTemplate": ("template", "spec"),
-    "Deployment": ("spec", "template", "spec"),
-    "StatefulSet": ("spec", "template", "spec"),
-    "DaemonSet": ("spec", "template", "spec"),
-    "ReplicaSet": ("spec", "template", "spec"),
-    "ReplicationController": ("spec", "template", "spec"),
-    "Job": ("spec", "template", "spec"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
-}
 
 
 _WORKLOAD_GROUPS = ("", "apps", "batch")
@@ -144,19 +134,3 @@ def check_images(body: Mapping[str, Any]) -> list[SchemaError]:
             if isinstance(container, Mapping) and not container.get("image"):
                 out.append(SchemaError(f"{path}.image", _IMAGE_REQUIRED))
     return out
-
-
-def at(node: Any, pattern: Sequence[str], path: str) -> Iterator[tuple[str, Any]]:
-    """(field path, value) of every value at ``pattern`` (``[]`` any list item, ``{}`` any map value)."""
-    if not pattern:
-        yield path, node
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "[]":
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                yield from at(item, rest, f"{path}[{index}]")
-    elif isinstance(node, dict):  # JSON data: a plain dict check is 3x an ABC check
-        keys = list(node) if head == "{}" else [head] if head in node else []
-        for key in keys:
-            yield from at(node[key], rest, f"{path}.{key}" if path else str(key))

@@ -51,3 +51,19 @@ def walk(value: Any, node: Node, path: str = "") -> Iterator[tuple[str, Any, tup
         if items is not None:
             for index, item in enumerate(value):
                 yield from walk(item, items, f"{path}[{index}]")
+
+
+def at(node: Any, pattern: Sequence[str], path: str) -> Iterator[tuple[str, Any]]:
+    """(field path, value) of every value at ``pattern`` (``[]`` any list item, ``{}`` any map value)."""
+    if not pattern:
+        yield path, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "[]":
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                yield from at(item, rest, f"{path}[{index}]")
+    elif isinstance(node, dict):  # JSON data: a plain dict check is 3x an ABC check
+        keys = list(node) if head == "{}" else [head] if head in node else []
+        for key in keys:
+            yield from at(node[key], rest, f"{path}.{key}" if path else str(key))

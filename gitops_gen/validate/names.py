@@ -21,6 +21,7 @@ from gitops_gen.naming import (
     qualified_name,
 )
 from gitops_gen.quantity import QUANTITY
+from gitops_gen.validate.fieldwalk import at
 from gitops_gen.validate.schemas import SchemaError
 
 NAME_RULES: dict[str, str] = {  # kind -> which name syntax the API server enforces
@@ -93,25 +94,10 @@ def check_quantities(body: Any, patterns: Sequence[Sequence[str]]) -> list[Schem
     """Check every value at the given quantity patterns (from ``schemas.quantity_paths``)."""
     out: list[SchemaError] = []
     for pattern in patterns:
-        for path, value in _at(body, pattern, ""):
+        for path, value in at(body, pattern, ""):
             if value is not None and (why := quantity(value)):
                 out.append(SchemaError(path, f"{value!r} {why}"))
     return out
-
-
-def _at(node: Any, pattern: Sequence[str], path: str) -> Iterator[tuple[str, Any]]:
-    if not pattern:
-        yield path, node
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "[]":
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                yield from _at(item, rest, f"{path}[{index}]")
-    elif isinstance(node, dict):  # JSON data: a plain dict check is 3x an ABC check
-        keys = list(node) if head == "{}" else [head] if head in node else []
-        for key in keys:
-            yield from _at(node[key], rest, f"{path}.{key}" if path else str(key))
 
 
 def _get(node: Any, parts: Sequence[str]) -> Any:

@@ -5,22 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from gitops_gen.kinds import POD_SPECS
 from gitops_gen.manifest import Manifest
 from gitops_gen.validate.policy.context import ENV_LABEL, TENANT_LABEL, PolicyContext
 
 ARGOCD_GROUP = "argoproj.io"
 
-# Where each workload kind keeps its pod spec (CronJob nests a Job template).
-_POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
-    "Pod": ("spec",),
-    "Deployment": ("spec", "template", "spec"),
-    "StatefulSet": ("spec", "template", "spec"),
-    "DaemonSet": ("spec", "template", "spec"),
-    "ReplicaSet": ("spec", "template", "spec"),
-    "ReplicationController": ("spec", "template", "spec"),
-    "Job": ("spec", "template", "spec"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
-}
 CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
 
 
@@ -81,7 +71,7 @@ def is_production_app(app: Manifest, context: PolicyContext) -> bool:
 
 def pod_specs(m: Manifest) -> Iterator[tuple[str, Mapping[str, Any]]]:
     """(field path, pod spec) of a workload object; nothing for other kinds."""
-    keys = _POD_SPEC_PATHS.get(m.ref.kind)
+    keys = POD_SPECS.get(m.ref.kind)
     if keys is None or m.ref.group not in ("", "apps", "batch"):
         return
     spec = dig(m.body, *keys)
