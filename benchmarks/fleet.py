@@ -67,13 +67,13 @@ spec:
 """
 
 
-def _environment(index: int, env: str) -> str:
+def _environment(index: int, env: str, clusters_per_env: int = CLUSTERS_PER_ENV, tenant_count: int = TENANTS) -> str:
     clusters = []
-    for c in range(CLUSTERS_PER_ENV):
+    for c in range(clusters_per_env):
         over = (f"\n      overrides: {{addons: {{addon-00: {{values: {{replicaCount: {c + 3}}}}}}},"
                 f" tenants: {{team-00{c}: {{tier: large}}}}}}") if c % 2 else ""
         clusters.append(f"    - name: {env}-{c:02d}\n      server: https://{env}-{c:02d}.k8s.example.com{over}")
-    tenants = ", ".join(f"team-{i:03d}" for i in range(TENANTS))
+    tenants = ", ".join(f"team-{i:03d}" for i in range(tenant_count))
     return f"""apiVersion: gitops-gen/v1
 kind: Environment
 metadata: {{name: {env}}}
@@ -103,8 +103,9 @@ def scratch() -> Path:
     return folder
 
 
-def write_fleet(root: Path) -> Path:
-    """Write the fleet's blueprints under ``root`` and return it."""
+def write_fleet(root: Path, envs: tuple[str, ...] = ENVS, clusters_per_env: int = CLUSTERS_PER_ENV,
+                tenants: int = TENANTS) -> Path:
+    """Write the fleet's blueprints under ``root`` and return it (smaller fleets by the keywords)."""
     (root / "blueprints" / "addons").mkdir(parents=True)
     (root / "blueprints" / "tenants").mkdir(parents=True)
     (root / "environments").mkdir()
@@ -122,8 +123,8 @@ spec:
         body = "".join(_addon(i) for i in numbers)
         (root / "blueprints" / "addons" / f"{stack}.yaml").write_text(
             f"apiVersion: gitops-gen/v1\nkind: AddonStack\nmetadata: {{name: {stack}}}\nspec:\n  addons:\n{body}")
-    for i in range(TENANTS):
+    for i in range(tenants):
         (root / "blueprints" / "tenants" / f"team-{i:03d}.yaml").write_text(_tenant(i))
-    for index, env in enumerate(ENVS):
-        (root / "environments" / f"{env}.yaml").write_text(_environment(index, env))
+    for index, env in enumerate(envs):
+        (root / "environments" / f"{env}.yaml").write_text(_environment(index, env, clusters_per_env, tenants))
     return root
