@@ -51,6 +51,20 @@ def production_data_deletion(pair: ClusterPair, change: ClusterChange) -> Iterat
                         + (": everything in it goes too" if ref.kind == "Namespace" else ""))
 
 
+def namespace_recreated(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
+    """A namespace renamed (a tenant's namespace list edited): the same Application deletes one Namespace and
+    creates another.  Argo CD cannot move anything across: the old one goes with all it holds, in every
+    environment (production adds GD101 on top)."""
+    namespaces = [r for r in sorted(pair.changed) if (r.group, r.kind) == ("", "Namespace")]
+    added = {pair.owner.get(r, ""): r for r in namespaces if r not in pair.base}
+    for ref in namespaces:
+        new = added.get(pair.owner.get(ref, "")) if ref not in pair.head else None
+        if new is not None:
+            yield _risk("GD109", pair, pair.owner.get(ref, ""), ref,
+                        f"Namespace {ref.name} is replaced by {new.name}: Argo CD deletes {ref.name} with everything "
+                        f"in it and creates an empty {new.name} (move workloads and data first)")
+
+
 def production_deletion(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
     if not pair.production:
         return
@@ -211,6 +225,8 @@ RULES: dict[str, Rule] = {
                   "production Applications turned to prune: removing a line from Git deletes objects"),
     "GD108": Rule("chart-major-version", Severity.WARNING, chart_major_bump,
                   "a Helm chart's major version changed (semver: breaking changes expected)"),
+    "GD109": Rule("namespace-recreated", Severity.WARNING, namespace_recreated,
+                  "a namespace renamed is one deleted with everything in it and an empty one created"),
 }
 
 

@@ -112,6 +112,10 @@ CASES = {
                                False, [("GD108", "warning")]),
     "GD108 minor bump is fine": ([app("a", chart="c", version="4.11.3")], [app("a", chart="c", version="4.12.0")],
                                  False, []),
+    "GD109 namespace renamed, any environment": ([ns("team"), cm("x", "team")], [ns("team-v2"), cm("x", "team-v2")],
+                                                 False, [("GD109", "warning")]),
+    "GD109 and GD101 in production": ([ns("team")], [ns("team-v2")], True, [("GD101", "error"), ("GD109", "warning")]),
+    "GD109 not for a namespace only added": ([ns("team")], [ns("team"), ns("extra")], False, []),
     "GD108 non-semver ignored": ([app("a", chart="c", version="latest")], [app("a", chart="c", version="2.0")],
                                  False, []),
 }
