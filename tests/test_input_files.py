@@ -7,9 +7,8 @@ byte cap), so each is an error naming the file, whichever command meets it.
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
