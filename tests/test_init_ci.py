@@ -10,7 +10,7 @@ import pytest
 
 from gitops_gen.cli import run
 from gitops_gen.yamlio import load_plain
-from tests.diff.conftest import commit_all, edit, git
+from tests.diff.conftest import commit_all, edit, git, pull_request_clone
 from tests.diff.test_ci_templates import CommentApi, api, base_env, expand, shell
 from tests.validate.conftest import run_cli
 
@@ -28,11 +28,7 @@ def workspace(tmp_path: Path) -> git.Repo:
         config.set_value("user", "name", "Platform Bot")
         config.set_value("user", "email", "bot@example.com")
     commit_all(upstream, "gitops-gen init")
-    clone = git.Repo.clone_from(upstream.working_dir, tmp_path / "workspace")
-    with clone.config_writer() as config:
-        config.set_value("user", "name", "Developer")
-        config.set_value("user", "email", "dev@example.com")
-    clone.git.checkout("-b", "pr")
+    clone = pull_request_clone(upstream, tmp_path / "workspace")
     root = Path(clone.working_dir)
     edit(root / "environments" / "prod.yaml", "team-a: {tier: medium}", "team-a: {tier: large}")
     assert run(["render", "--repo", str(root)]) == 0

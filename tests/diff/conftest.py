@@ -25,6 +25,16 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def pull_request_clone(upstream: git.Repo, where: Path, branch: str = "pr") -> git.Repo:
+    """What CI checks out: a clone of ``upstream`` by another author, on a new branch for the pull request."""
+    clone = git.Repo.clone_from(upstream.working_dir, where)
+    with clone.config_writer() as config:
+        config.set_value("user", "name", "Developer")
+        config.set_value("user", "email", "dev@example.com")
+    clone.git.checkout("-b", branch)
+    return clone
+
+
 def new_repo(root: Path, source: Path = GLOBEX) -> git.Repo:
     require_tool(shutil.which("git") is not None, "git not found on PATH")
     shutil.copytree(source, root)

@@ -19,7 +19,7 @@ import pytest
 from gitops_gen.cli import run
 from gitops_gen.yamlio import load_plain
 from tests.conftest import PROJECT
-from tests.diff.conftest import commit_all, edit, git, new_repo
+from tests.diff.conftest import commit_all, edit, git, new_repo, pull_request_clone
 
 pytestmark = [pytest.mark.tools, pytest.mark.slow]
 CI = PROJECT / "docs" / "ci"
@@ -91,11 +91,7 @@ def api() -> Iterator[str]:
 def workspace(tmp_path: Path) -> git.Repo:
     """What CI checks out: a clone of the platform repository, the pull request's branch on top."""
     upstream = new_repo(tmp_path / "upstream")
-    clone = git.Repo.clone_from(upstream.working_dir, tmp_path / "workspace")
-    with clone.config_writer() as config:
-        config.set_value("user", "name", "Developer")
-        config.set_value("user", "email", "dev@example.com")
-    clone.git.checkout("-b", "pr")
+    clone = pull_request_clone(upstream, tmp_path / "workspace")
     root = Path(clone.working_dir)
     edit(root / "environments" / "staging.yaml", "  overrides:\n    addons:\n      kyverno",
          "  overrides:\n    tenants:\n      ledger: {tier: m}\n    addons:\n      kyverno")
