@@ -24,8 +24,12 @@ from benchmarks.fleet import scratch, write_fleet
 
 def _cli(repo: Path, *args: str, command: str = "render") -> tuple[float, float, str]:
     """Seconds, peak RSS in MiB, and stdout of one `gitops-gen <command>` process."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork + exec, so a child of a large bench process
+    # reported the parent's size (530 MiB for a no-op render after the drift benchmarks had run).
     code = ("import resource, sys; from gitops_gen.cli import run; rc = run(sys.argv[1:]); "
-            "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(rc)")
+            "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')]; "
+            "print('maxrss', hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "file=sys.stderr); sys.exit(rc)")
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, command, "--repo", str(repo), *args],
                           capture_output=True, text=True, check=False)

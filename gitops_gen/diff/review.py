@@ -9,7 +9,6 @@ the committed files), the report says so in a warning.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import tempfile
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from gitops_gen.diff.findings import Validated, compare_findings
 from gitops_gen.diff.model import WORKTREE, ChangeReport
 from gitops_gen.diff.risks import assess
 from gitops_gen.errors import InputError, InputErrors, Location
+from gitops_gen.gcpause import paused_gc
 from gitops_gen.load import FOLDERS, SETTINGS_FILE, load_repo
 from gitops_gen.model import Repo
 from gitops_gen.render import Rendering, render
@@ -35,13 +35,8 @@ def review(root: Path, base: str | None = None, head: str | None = None,
            envs: Sequence[str] = (), clusters: Sequence[str] = ()) -> ChangeReport:
     """Compare ``base`` (default: merge-base of the head -- HEAD for the work tree -- and the default branch)
     with ``head`` (default: the work tree, uncommitted edits included) for ``envs`` / ``clusters``."""
-    collecting = gc.isenabled()
-    gc.disable()  # two renders build ~300k small containers and no cycles worth a collection pass
-    try:
+    with paused_gc():  # two renders build ~300k small containers and no cycles worth a collection pass
         return _review(root, base, head, envs, clusters)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _review(root: Path, base: str | None, head: str | None, envs: Sequence[str],
