@@ -71,35 +71,18 @@ def _is_text(node: Mapping[str, Any]) -> bool:
 @functools.cache
 def enum_paths(version: str, api_version: str, kind: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """(field pattern, allowed values) of every enum field of a kind; ``[]`` list items, ``{}`` map values."""
-    root = schemas.root_definition(version, api_version, kind)
-    if root is None:
-        return ()
-    defs = schemas.definitions(version)
     found: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
 
-    def walk(node: Any, path: tuple[str, ...], stack: tuple[str, ...]) -> None:
-        if not isinstance(node, dict) or len(path) > 24 or path[:1] == ("status",):
-            return
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_DEF_PREFIX):
-            name = ref[len(_DEF_PREFIX) :]
-            if name not in stack:  # recursive definitions (JSONSchemaProps) end here
-                walk(defs[name], path, (*stack, name))
-            return
-        for key, sub in (node.get("properties") or {}).items():
-            if isinstance(sub, dict) and "$ref" not in sub:
-                values = enum_values(str(sub.get("description", "")))
-                target = sub.get("items") if "array" in str(sub.get("type")) else sub
-                if values and isinstance(target, dict) and _is_text(target):
-                    found.append(((*path, key, *(("[]",) if target is not sub else ())), values))
-                    continue
-            walk(sub, (*path, key), stack)
-        if isinstance(node.get("items"), dict):
-            walk(node["items"], (*path, "[]"), stack)
-        if isinstance(node.get("additionalProperties"), dict):
-            walk(node["additionalProperties"], (*path, "{}"), stack)
+    def visit(node: dict[str, Any], ref: str | None, path: tuple[str, ...]) -> bool:
+        if path and path[-1] not in ("[]", "{}") and "$ref" not in node:  # a field of its own, not a reference
+            values = enum_values(str(node.get("description", "")))
+            target = node.get("items") if "array" in str(node.get("type")) else node
+            if values and isinstance(target, dict) and _is_text(target):
+                found.append(((*path, *(("[]",) if target is not node else ())), values))
+                return True
+        return path[:1] == ("status",)  # the server writes status: nothing to check there
 
-    walk(defs[root], (), (root,))
+    schemas.walk_kind(version, api_version, kind, visit, max_depth=25)
     return tuple(found)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -224,26 +224,29 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@functools.cache
-def quantity_paths(version: str, api_version: str, kind: str) -> tuple[tuple[str, ...], ...]:
-    """Field patterns holding a resource.Quantity: names, ``[]`` for list items, ``{}`` for map values."""
+def walk_kind(version: str, api_version: str, kind: str,
+              visit: Callable[[dict[str, Any], str | None, tuple[str, ...]], bool], max_depth: int) -> None:
+    """Depth-first over ``kind``'s schema down to ``max_depth`` fields, following ``$ref`` (each definition
+    once per branch: JSONSchemaProps recurses).  ``visit(node, ref, path)`` sees every node at its field
+    pattern (``[]`` list items, ``{}`` map values; ``ref`` the definition it points to) and returns True to
+    stop below it (a definition a ``$ref`` leads to is the same field: not visited again).  The one walker
+    behind quantity and enum field patterns."""
     version = schema_version_for(version)
     root = _gvk_index(version).get((api_version, kind))
     if root is None:
-        return ()
+        return
     defs = _definitions(version, True)
-    found: list[tuple[str, ...]] = []
 
-    def walk(node: Any, path: tuple[str, ...], stack: tuple[str, ...]) -> None:
-        if not isinstance(node, dict) or len(path) > 16:
+    def walk(node: Any, path: tuple[str, ...], stack: tuple[str, ...], seen: bool = False) -> None:
+        if not isinstance(node, dict) or len(path) > max_depth:
             return
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_DEF_PREFIX):
-            name = ref[len(_DEF_PREFIX) :]
-            if name == QUANTITY_DEF:
-                found.append(path)
-            elif name not in stack:  # recursive definitions (JSONSchemaProps) end here
-                walk(defs[name], path, (*stack, name))
+        name = ref[len(_DEF_PREFIX) :] if isinstance(ref, str) and ref.startswith(_DEF_PREFIX) else None
+        if not seen and visit(node, name, path):
+            return
+        if name is not None:
+            if name not in stack:
+                walk(defs[name], path, (*stack, name), seen=True)  # the same field: visited already
             return
         for key, sub in (node.get("properties") or {}).items():
             walk(sub, (*path, key), stack)
@@ -253,4 +256,18 @@ def quantity_paths(version: str, api_version: str, kind: str) -> tuple[tuple[str
             walk(node["additionalProperties"], (*path, "{}"), stack)
 
     walk(defs[root], (), (root,))
+
+
+@functools.cache
+def quantity_paths(version: str, api_version: str, kind: str) -> tuple[tuple[str, ...], ...]:
+    """Field patterns holding a resource.Quantity: names, ``[]`` for list items, ``{}`` for map values."""
+    found: list[tuple[str, ...]] = []
+
+    def visit(node: dict[str, Any], ref: str | None, path: tuple[str, ...]) -> bool:
+        if ref == QUANTITY_DEF:
+            found.append(path)
+            return True
+        return False
+
+    walk_kind(version, api_version, kind, visit, max_depth=16)
     return tuple(found)
