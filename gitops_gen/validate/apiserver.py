@@ -29,7 +29,6 @@ from gitops_gen.validate import schemas
 from gitops_gen.validate.fieldwalk import at
 from gitops_gen.validate.schemas import SchemaError
 
-_DEF_PREFIX = "#/$defs/"
 _ITEM = r"""(?:"[A-Za-z][A-Za-z0-9]*"|'[A-Za-z][A-Za-z0-9]*'|`[A-Za-z][A-Za-z0-9]*`|[A-Z][A-Za-z0-9]*)"""
 _SEP = r"(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)"
 _INTRO = (
