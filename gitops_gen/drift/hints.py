@@ -65,11 +65,9 @@ def _modified(ref: ObjectRef, changes: Sequence[Change], owner: Owner | None, so
                 f"{changes[0].path}; otherwise " + (f"sync: {_sync(owner, ref)}" if owner and owner.rendered
                                                     else "re-apply the file from Git"))
     if owner is None or not owner.rendered:
-        apply = f"`kubectl{f' --context {context}' if context else ''} apply -f {file}`" if file else "re-apply it"
-        return f"no Application syncs this object: {apply}"
+        return f"no Application syncs this object: {_apply(file, context, 're-apply it')}"
     if not owner.automated:
-        why = " (production: automated sync is off by design)" if production else ""
-        return f"sync Application {owner.name}{why}: {_sync(owner, ref)}"
+        return f"sync Application {owner.name}{_by_design(production)}: {_sync(owner, ref)}"
     if not owner.self_heal:
         return (f"Application {owner.name} syncs automatically but selfHeal is off, so hand edits stay until "
                 f"the next change in Git: {_sync(owner, ref)}, or turn on selfHeal")
@@ -81,11 +79,9 @@ def _modified(ref: ObjectRef, changes: Sequence[Change], owner: Owner | None, so
 
 def _missing(ref: ObjectRef, owner: Owner | None, file: str, production: bool, context: str | None) -> str:
     if owner is None or not owner.rendered:
-        apply = f"`kubectl{f' --context {context}' if context else ''} apply -f {file}`" if file else "apply it"
-        return f"not deployed and no Application syncs it: {apply}"
+        return f"not deployed and no Application syncs it: {_apply(file, context, 'apply it')}"
     if not owner.automated:
-        why = " (production: automated sync is off by design)" if production else ""
-        return f"sync Application {owner.name} to create it{why}: {_sync(owner, ref)}"
+        return f"sync Application {owner.name} to create it{_by_design(production)}: {_sync(owner, ref)}"
     return (f"Application {owner.name} syncs automatically, yet this is missing: check `argocd app get "
             f"{owner.name}` for a failed sync or a sync window, and that its root Application is synced")
 
@@ -105,3 +101,12 @@ def _extra(ref: ObjectRef, owner: Owner | None, production: bool, context: str |
     delete = kubectl_target(ref, context)
     return (f"no Application owns it{gone}: check that nothing uses it, then `{delete} "
             f"--dry-run=server` and, if that shows only this object, run it without --dry-run.{cascade}")
+
+
+def _apply(file: str, context: str | None, otherwise: str) -> str:
+    """The command that puts a file from Git on the cluster by hand (no Application will)."""
+    return f"`kubectl{f' --context {context}' if context else ''} apply -f {file}`" if file else otherwise
+
+
+def _by_design(production: bool) -> str:
+    return " (production: automated sync is off by design)" if production else ""
