@@ -12,7 +12,9 @@ from ruamel.yaml import YAML
 from gitops_gen.emit import dump_document
 from gitops_gen.yamlio import load_plain
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+# kubectl (and our reader) read integers past 64 bits as floats, so the round trip holds for int64 only
+INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+scalars = st.one_of(st.none(), st.booleans(), INT64, st.floats(allow_nan=False, allow_infinity=False),
                     st.text(), st.sampled_from(["yes", "no", "on", "off", "y", "n", "~", "null", "1e3", "0x1F",
                                                 "2024-01-01", "1:20", "-1", "+1", ".5", "128Gi", "500m", "a: b",
                                                 "a #b", "- x", "*x", "&x", "!x", "%x", "@x", "`x", "'x'", '"x"',
