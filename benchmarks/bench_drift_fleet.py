@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.drift import run as drift_run
 from gitops_gen.drift.config import DriftConfig
-from gitops_gen.emit import dump_document
-from gitops_gen.manifest import Manifest
+from gitops_gen.yamlio.emit import dump_document
 
 SIZES = (10_000, 100_000)
 TARGET_RATIO = 10.0

@@ -8,8 +8,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.kube import read_live
-from gitops_gen.manifest import ObjectRef
 from tests.kubeapi import TOKEN, KubeApiServer
 
 OBJECTS = 10_000
@@ -45,7 +45,7 @@ def run(report: Callable[[str, str], None]) -> None:
 
 def given_up(report: Callable[[str, str], None], deadline: float = 1.0) -> None:
     """How long a misbehaving server keeps drift waiting: the deadline, whatever the server does."""
-    from gitops_gen.errors import ExternalError
+    from gitops_gen.base.errors import ExternalError
     from tests.kubeapi.misbehaving import MODES, MisbehavingServer
 
     for mode in MODES:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from benchmarks.fleet import scratch, write_fleet
-from gitops_gen.load import load_repo
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.promote import promote
 from gitops_gen.render import render
 from gitops_gen.validate.policy import RULES, PolicyContext

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.fleet import scratch, write_fleet
-from gitops_gen import yamlio
+from gitops_gen.blueprint.load import blueprint_files, load_repo
 from gitops_gen.cli import run as cli
-from gitops_gen.load import blueprint_files, load_repo
 from gitops_gen.render import render
+from gitops_gen.yamlio import reader
 
 FUZZ_MUTANTS = 150
 CORPUS_DOCUMENTS = 5_000  # of the fleet's rendered documents, for --strict against default
@@ -54,7 +54,7 @@ def blueprints(report: Callable[[str, str], None], root: Path) -> None:
     texts = [(p.relative_to(root).as_posix(), p.read_text()) for _, p in blueprint_files(root)]
     texts.append(("gitops.yaml", (root / "gitops.yaml").read_text()))
     size = sum(len(t) for _, t in texts)
-    ours = _best(lambda: [yamlio.load_positioned(t, n) for n, t in texts])
+    ours = _best(lambda: [reader.load_positioned(t, n) for n, t in texts])
     theirs = _best(lambda: [_ruamel_positioned(t) for _, t in texts], repeat=1)
     report("reader: blueprint files (bench fleet)", f"{len(texts)} files, {size / 1024:,.0f} KiB")
     report("reader: blueprints positioned: libyaml events / ruamel",
@@ -72,7 +72,7 @@ def strict_vs_default(report: Callable[[str, str], None], root: Path) -> None:
             target = corpus / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(f.content)
-            docs += len(yamlio.load_plain(f.content.decode()))
+            docs += len(reader.load_plain(f.content.decode()))
 
     def validate(*flags: str) -> float:
         args = ["validate", "--kubernetes-version", "1.31", *flags, "-o", "json", str(corpus)]
@@ -88,12 +88,12 @@ def strict_vs_default(report: Callable[[str, str], None], root: Path) -> None:
     from ruamel.yaml import YAML
 
     texts = [p.read_text() for p in corpus.rglob("*.yaml")]
-    plain = _best(lambda: [yamlio.load_plain(t) for t in texts])
+    plain = _best(lambda: [reader.load_plain(t) for t in texts])
     old = _best(lambda: [list(yaml.load_all(t, Loader=yaml.CSafeLoader)) for t in texts])
     report("reader: manifests, ours / yaml.CSafeLoader (old)",
            f"{docs / plain:,.0f} / {docs / old:,.0f} docs/s ({old / plain:.1f}x faster)")
     sample = texts[: max(1, len(texts) // 10)]
-    ours = _best(lambda: [yamlio.load_plain(t, strict=True) for t in sample])
+    ours = _best(lambda: [reader.load_plain(t, strict=True) for t in sample])
     pure = _best(lambda: [list(YAML(typ="safe", pure=True).load_all(t)) for t in sample], repeat=1)
     report("reader: --strict reading, ours / ruamel pure (old)",
            f"{len(sample)} files: {ours * 1000:,.0f} ms / {pure * 1000:,.0f} ms ({pure / ours:,.0f}x faster)")
@@ -111,15 +111,15 @@ BOMBS = {
 def bombs(report: Callable[[str, str], None], root: Path) -> None:
     slowest = 0.0
     for name, text in BOMBS.items():
-        for load in (yamlio.load_plain, yamlio.load_positioned):
+        for load in (reader.load_plain, reader.load_positioned):
             start = time.perf_counter()
-            with contextlib.suppress(yamlio.YamlError):
+            with contextlib.suppress(reader.YamlError):
                 load(text, "bomb.yaml")
             slowest = max(slowest, time.perf_counter() - start)
         report(f"reader: refusing {name}", f"{_refusal_ms(text):.1f} ms (target < 100 ms)")
     start = time.perf_counter()
-    with contextlib.suppress(yamlio.YamlError):
-        yamlio.load_json("[" * 100_000 + "]" * 100_000, "deep.json")
+    with contextlib.suppress(reader.YamlError):
+        reader.load_json("[" * 100_000 + "]" * 100_000, "deep.json")
     report("reader: refusing JSON 100,000 deep", f"{(time.perf_counter() - start) * 1000:.1f} ms (target < 100 ms)")
     path = root / "lol.yaml"
     path.write_text(BOMBS["billion laughs"])
@@ -133,8 +133,8 @@ def bombs(report: Callable[[str, str], None], root: Path) -> None:
 def _refusal_ms(text: str) -> float:
     start = time.perf_counter()
     try:
-        yamlio.load_plain(text, "bomb.yaml")
-    except yamlio.YamlError:
+        reader.load_plain(text, "bomb.yaml")
+    except reader.YamlError:
         return (time.perf_counter() - start) * 1000
     raise AssertionError("a bomb was accepted")
 

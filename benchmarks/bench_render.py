@@ -49,9 +49,9 @@ def _emitter_ratio(repo: Path, report: Callable[[str, str], None]) -> None:
 
     from ruamel.yaml import YAML
 
-    from gitops_gen.emit import dump_document
-    from gitops_gen.load import load_repo
+    from gitops_gen.blueprint.load import load_repo
     from gitops_gen.render import render
+    from gitops_gen.yamlio.emit import dump_document
 
     docs = json.loads(json.dumps([m.body for f in render(load_repo(repo)).files[:3000] for m in f.manifests][:2000]))
     _emitter_round_trip(docs, report)
@@ -70,10 +70,10 @@ def _emitter_ratio(repo: Path, report: Callable[[str, str], None]) -> None:
 
 def _split(repo: Path, report: Callable[[str, str], None]) -> None:
     """Where a full render's time goes, in one process: load (read + check each file), resolve, render, write."""
-    from gitops_gen import writer
-    from gitops_gen.load import load_blueprints
+    from gitops_gen.blueprint.load import load_blueprints
+    from gitops_gen.blueprint.resolve import resolve
     from gitops_gen.render import render
-    from gitops_gen.resolve import resolve
+    from gitops_gen.write import writer
 
     errors: list[Any] = []
     started = time.perf_counter()
@@ -104,7 +104,7 @@ def _emitter_round_trip(docs: list[object], report: Callable[[str, str], None]) 
     import yaml as pyyaml
     from ruamel.yaml import YAML
 
-    from gitops_gen.emit import dump_document
+    from gitops_gen.yamlio.emit import dump_document
 
     loader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
     special = {key: key for key in _SPECIAL} | {"k" * 1100 + str(n): n for n in range(3)}

@@ -21,7 +21,7 @@ from typing import Any
 import kubernetes_validate
 
 from benchmarks.fleet import scratch, write_fleet
-from gitops_gen.load import load_repo
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.render import render
 from gitops_gen.validate.engine import Document, Options, validate_documents
 
@@ -188,7 +188,7 @@ def path_mode(report: Callable[[str, str], None], copies: int = COPIES) -> None:
     ``--strict`` parses with ruamel (pure Python, to catch duplicate keys): most of its time is parsing.
     """
     from gitops_gen.validate import paths
-    from gitops_gen.yamlio import load_plain
+    from gitops_gen.yamlio.reader import load_plain
 
     files = sorted(p for p in BUNDLES.glob("*.yaml") if p.name != "old-chart.yaml")
     with tempfile.TemporaryDirectory(prefix="validate-paths-", dir=scratch()) as tmp:

@@ -40,8 +40,8 @@ def _validate(repo: Path, *args: str) -> tuple[float, int]:
 def run(report: Callable[[str, str], None]) -> None:
     import kubernetes_validate
 
+    from gitops_gen.blueprint.load import load_repo
     from gitops_gen.cli import run as cli
-    from gitops_gen.load import load_repo
     from gitops_gen.render import render
 
     with tempfile.TemporaryDirectory(prefix="validate-repo-", dir=scratch()) as tmp:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import click
 
-from gitops_gen import __version__, colour
-from gitops_gen.errors import ExitCode, GitopsGenError, InputErrors
+from gitops_gen import __version__
+from gitops_gen.base import colour
+from gitops_gen.base.errors import ExitCode, GitopsGenError, InputErrors
 
 PROG = "gitops-gen"
 COMPLETE_VAR = "_GITOPS_GEN_COMPLETE"

@@ -60,7 +60,7 @@ def upstream_argocd_validators() -> dict[str, ArgoValidator]:
     import jsonschema_rs
 
     from gitops_gen.validate.crds import schema_from_crd, strict
-    from gitops_gen.yamlio import load_plain
+    from gitops_gen.yamlio.reader import load_plain
 
     require_shared(f"upstream Argo CD CRDs not found at {ARGOCD_CRDS}")
     validators: dict[str, ArgoValidator] = {}

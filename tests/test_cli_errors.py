@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import gitops_gen.commands.render as render_command
+from gitops_gen.base.errors import ExitCode, InputError, Location
 from gitops_gen.cli import run
-from gitops_gen.errors import ExitCode, InputError, Location
 
 
 def _raise(exc: BaseException) -> Any:

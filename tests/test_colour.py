@@ -1,4 +1,4 @@
-"""Colour on a terminal only: one decision (gitops_gen.colour) that every text output follows."""
+"""Colour on a terminal only: one decision (gitops_gen.base.colour) that every text output follows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitops_gen import colour
+from gitops_gen.base import colour
 from gitops_gen.cli import run
 
 

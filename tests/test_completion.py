@@ -12,7 +12,7 @@ from click.shell_completion import ShellComplete
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitops_gen import catalogue
+from gitops_gen.blueprint import catalogue
 from gitops_gen.cli import COMPLETE_VAR, PROG, main
 
 ENVS = ["dev", "prod", "stage"]

@@ -18,9 +18,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from gitops_gen import kustomize
-from gitops_gen.emit import MAX_IMPLICIT_KEY, dump_document, json_key
-from gitops_gen.yamlio import load_plain
+from gitops_gen.tools import kustomize
+from gitops_gen.yamlio.emit import MAX_IMPLICIT_KEY, dump_document, json_key
+from gitops_gen.yamlio.reader import load_plain
 from tests.conftest import require_tool
 
 # Keys every YAML reader would turn into something else when written plain.
@@ -158,7 +158,7 @@ def test_yaml_special_helm_values_keys_reach_the_rendered_file_as_written(exampl
 def test_every_file_of_a_render_reads_back_the_same_in_every_reader(example_repo: Path) -> None:
     """Each rendered file, values with long keys included, parses in PyYAML, ruamel and our reader
     alike, and each single-object file holds exactly the object the render computed."""
-    from gitops_gen.load import load_repo
+    from gitops_gen.blueprint.load import load_repo
     from gitops_gen.render import render
 
     _render_with_values(example_repo, [f"? {'k' * 1500}", ": long", "plain: [1, 2.5, true, null, '~']"])

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
-from gitops_gen import kustomize, scaffold
+from gitops_gen.base.manifest import ref_of
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.cli import COMMANDS
-from gitops_gen.load import load_repo
-from gitops_gen.manifest import ref_of
 from gitops_gen.render import render
-from gitops_gen.yamlio import load_plain
+from gitops_gen.tools import kustomize
+from gitops_gen.write import scaffold
+from gitops_gen.yamlio.reader import load_plain
 from tests.conftest import PROJECT, copy_example, require_tool, tree_digest
 from tests.validate.conftest import run_cli
 

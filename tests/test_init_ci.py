@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gitops_gen.cli import run
-from gitops_gen.yamlio import load_plain
+from gitops_gen.yamlio.reader import load_plain
 from tests.diff.conftest import commit_all, edit, git, pull_request_clone
 from tests.diff.test_ci_templates import CommentApi, api, base_env, expand, shell
 from tests.validate.conftest import run_cli

@@ -1,7 +1,7 @@
 """Inputs that are not regular files, or not text, or too big: refused in bounded time, one located line.
 
 Named pipes would block forever, /dev/zero would fill memory, sockets and directories cannot be read:
-every file a command reads goes through ``gitops_gen.inputs`` (stat before open, non-blocking open,
+every file a command reads goes through ``gitops_gen.base.inputs`` (stat before open, non-blocking open,
 byte cap), so each is an error naming the file, whichever command meets it.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from gitops_gen.base.errors import InputError
+from gitops_gen.base.inputs import decode, read_input, read_text
 from gitops_gen.cli import run
-from gitops_gen.errors import InputError
-from gitops_gen.inputs import decode, read_input, read_text
 from tests.conftest import copy_example
 
 VALID = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: b}\ndata: {k: v}\n"

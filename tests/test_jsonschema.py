@@ -16,11 +16,11 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
+from gitops_gen.base.errors import InputError
+from gitops_gen.blueprint.jsonschema import SCHEMA_KINDS, json_schema
+from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE, check_document
 from gitops_gen.cli import run
-from gitops_gen.errors import InputError
-from gitops_gen.jsonschema import SCHEMA_KINDS, json_schema
-from gitops_gen.load import FOLDERS, SETTINGS_FILE, check_document
-from gitops_gen.yamlio import load_positioned, to_json
+from gitops_gen.yamlio.reader import load_positioned, to_json
 from tests.test_load_errors import BASE, CASES, Edit
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -115,15 +115,15 @@ def test_a_value_ending_in_a_newline_is_refused_by_both() -> None:
 
 
 def test_the_committed_field_reference_is_current() -> None:
-    from gitops_gen.reference import markdown
+    from gitops_gen.blueprint.fielddocs import markdown
 
     committed = (PROJECT / "docs" / "blueprint-reference.md").read_text(encoding="utf-8")
     assert committed == markdown(), "docs/blueprint-reference.md is stale: run `make docs` and commit it"
 
 
 def test_every_field_the_loader_accepts_is_documented() -> None:
-    from gitops_gen import blueprints as bp
-    from gitops_gen.reference import rows
+    from gitops_gen.blueprint import v1 as bp
+    from gitops_gen.blueprint.fielddocs import rows
 
     undocumented = [path for kind in SCHEMA_KINDS for path, fld in rows(bp.SPEC_OF_KIND[kind], "spec") if not fld.doc]
     assert undocumented == []

@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
+from gitops_gen.blueprint.load import load_repo
+from gitops_gen.blueprint.model import Addon, ClusterPlan, Repo, Tenant
 from gitops_gen.cli import run
-from gitops_gen.load import load_repo
-from gitops_gen.model import Addon, ClusterPlan, Repo, Tenant
 
 BASE = Path(__file__).resolve().parent / "corpus" / "base"
 

@@ -18,13 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitops_gen import writer
+from gitops_gen.base.errors import InputError
+from gitops_gen.base.ownership import is_generated_header
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.cli import run
-from gitops_gen.errors import InputError
-from gitops_gen.load import load_repo
-from gitops_gen.ownership import is_generated_header
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import header
+from gitops_gen.write import writer
 from tests.conftest import copy_example, tree_digest
 
 LOOK_ALIKE = [

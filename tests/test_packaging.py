@@ -38,7 +38,7 @@ def test_every_floor_is_pinned_in_the_floors_constraints() -> None:
 
 def test_the_kubernetes_validate_floor_ships_every_version_we_accept() -> None:
     """kubernetes-validate X.Y.* ships the schemas up to Kubernetes X.Y: the floor must reach our newest."""
-    from gitops_gen.kubeversions import SUPPORTED_VERSIONS
+    from gitops_gen.base.kubeversions import SUPPORTED_VERSIONS
 
     major, minor, *_ = (int(p) for p in _floors()["kubernetes-validate"].split("."))
     newest = tuple(int(p) for p in SUPPORTED_VERSIONS[-1].split("."))

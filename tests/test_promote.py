@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.cli import run
-from gitops_gen.load import load_repo
 from gitops_gen.promote import Promotion, overrides_reader
 from gitops_gen.promote import plan as make_plan
 from gitops_gen.render import render
-from gitops_gen.yamlio import load_plain
+from gitops_gen.yamlio.reader import load_plain
 from tests.conftest import PROJECT, tree_digest
 from tests.validate.conftest import run_cli
 

@@ -16,10 +16,10 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from gitops_gen.load import load_repo
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.promote import overrides_reader, plan, promote
 from gitops_gen.promote.plan import leaf_differences, merged, sets, stack_fields
-from gitops_gen.roundtrip import read_mapping
+from gitops_gen.yamlio.roundtrip import read_mapping
 
 STACK = """\
 apiVersion: gitops-gen/v1

@@ -1,4 +1,4 @@
-"""The one YAML reader: kubectl's YAML 1.1, positions, and every refusal located (gitops_gen.yamlio)."""
+"""The one YAML reader: kubectl's YAML 1.1, positions, and every refusal located (gitops_gen.yamlio.reader)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitops_gen.emit import dump_document
-from gitops_gen.errors import show
-from gitops_gen.yamlio import (
+from gitops_gen.base.errors import show
+from gitops_gen.yamlio.emit import dump_document
+from gitops_gen.yamlio.reader import (
     ALIAS_BUDGET,
     LocDict,
     LocList,
@@ -212,21 +212,21 @@ def test_what_the_emitter_writes_reads_back_equal_in_both_profiles(value: Any) -
 
 
 def test_without_libyaml_the_pure_python_events_give_the_same_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    from gitops_gen import yamlio
+    from gitops_gen.yamlio import reader
 
     text = "".join(f"k{i}: {t}\n" for i, (t, _) in enumerate(KUBECTL_READS) if t != "1e999")
     with_libyaml = load_plain(text)
-    monkeypatch.setattr(yamlio, "_CParser", None)
+    monkeypatch.setattr(reader, "_CParser", None)
     assert load_plain(text) == with_libyaml
     with pytest.raises(YamlError, match="nested more than 200 levels deep"):
         load_plain("[" * 100_000)
 
 
 def test_a_manifest_namespace_that_would_leave_its_folder_is_refused_where_it_is_written() -> None:
-    from gitops_gen import blueprints
+    from gitops_gen.blueprint import v1
 
     body = load_positioned("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ../../x}\n", "b.yaml")[0]
     errors: list[Any] = []
-    blueprints._check_manifest(body, "spec.addons[0].manifests[0]", errors)
+    v1._check_manifest(body, "spec.addons[0].manifests[0]", errors)
     assert [str(e) for e in errors] == [
         "b.yaml:3:32: spec.addons[0].manifests[0].metadata.namespace: '../../x' is not a DNS-1123 label"]

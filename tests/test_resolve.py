@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.load import load_repo
-from gitops_gen.yamlio import LocDict, LocList
+from gitops_gen.blueprint.load import load_repo
+from gitops_gen.yamlio.reader import LocDict, LocList
 from tests.test_load_errors import BASE
 
 PROJECT = Path(__file__).resolve().parents[1]

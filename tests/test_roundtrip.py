@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from gitops_gen.errors import InputError
-from gitops_gen.roundtrip import Edit, apply_edits, guess_indent, transplant
-from gitops_gen.yamlio import load_plain
+from gitops_gen.base.errors import InputError
+from gitops_gen.yamlio.reader import load_plain
+from gitops_gen.yamlio.roundtrip import Edit, apply_edits, guess_indent, transplant
 from tests.conftest import PROJECT
 
 BLUEPRINTS = sorted(p for pattern in ("environments/*.yaml", "blueprints/*/*.yaml", "gitops.yaml",

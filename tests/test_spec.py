@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitops_gen import blueprints as bp
-from gitops_gen.errors import InputError, Location
-from gitops_gen.spec import Either, ListOf, MapOf, Name, Obj, Spec, Str, Typed
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.blueprint import v1 as bp
+from gitops_gen.blueprint.spec import Either, ListOf, MapOf, Name, Obj, Spec, Str, Typed
 
 HERE = Location("x.yaml", 1, 1)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from gitops_gen.base.errors import InputErrors
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.cli import run
-from gitops_gen.errors import InputErrors
-from gitops_gen.load import load_repo
 from gitops_gen.render import render
 from tests.conftest import copy_example
 from tests.test_load_errors import BASE

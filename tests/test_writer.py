@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gitops_gen import writer
 from gitops_gen.cli import run
 from gitops_gen.render.common import header
+from gitops_gen.write import writer
 from tests.conftest import tree_digest
 
 OURS = header("blueprints/tenants/gone.yaml")  # exactly what a render writes first

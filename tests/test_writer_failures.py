@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from gitops_gen import writer
 from gitops_gen.cli import run
+from gitops_gen.write import writer
 from tests.conftest import require_tool, tree_digest
 
 ROOT = os.geteuid() == 0

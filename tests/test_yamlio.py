@@ -9,8 +9,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from gitops_gen.emit import dump_document
-from gitops_gen.yamlio import load_plain
+from gitops_gen.yamlio.emit import dump_document
+from gitops_gen.yamlio.reader import load_plain
 
 # kubectl (and our reader) read integers past 64 bits as floats, so the round trip holds for int64 only
 INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.base.errors import ExitCode, InputError
+from gitops_gen.blueprint.load import find_repo_root
 from gitops_gen.commands.options import (
     complete_clusters,
     complete_environments,
@@ -16,8 +18,6 @@ from gitops_gen.commands.options import (
 )
 from gitops_gen.diff.formats import DEFAULT_MAX_LENGTH, EXTENSIONS, FORMATS
 from gitops_gen.diff.formats.comment import MIN_MAX_LENGTH
-from gitops_gen.errors import ExitCode, InputError
-from gitops_gen.load import find_repo_root
 
 
 @click.command("diff")

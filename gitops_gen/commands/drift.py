@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.base.errors import InputError
 from gitops_gen.commands.options import (
     complete_clusters,
     complete_environments,
@@ -17,7 +18,6 @@ from gitops_gen.commands.options import (
 )
 from gitops_gen.drift import run as drift_run
 from gitops_gen.drift.output import EXTENSIONS, FORMATS
-from gitops_gen.errors import InputError
 
 
 @click.command("drift")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.errors import ExitCode
+from gitops_gen.base.errors import ExitCode
 from gitops_gen.render.common import RENDERED_DIR
-from gitops_gen.scaffold import PLACEHOLDER_URL, init
+from gitops_gen.write.scaffold import PLACEHOLDER_URL, init
 
 
 @click.command("init")

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gitops_gen import colour
+from gitops_gen.base import colour
 
 if TYPE_CHECKING:
-    from gitops_gen.catalogue import Catalogue
+    from gitops_gen.blueprint.catalogue import Catalogue
 
 repo_option = click.option(
     "--repo", "repo", type=click.Path(file_okay=False, path_type=Path),
@@ -33,7 +33,7 @@ def use_colour() -> bool:
     return colour.wanted("auto", sys.stdout, os.environ)
 
 
-# --- shell completion: names read from the repository (gitops_gen.catalogue), offered as the user types ---
+# --- shell completion: names read from the repository (gitops_gen.blueprint.catalogue), offered as the user types ---
 
 Completer = Callable[[click.Context, click.Parameter, str], list[str]]
 
@@ -41,7 +41,7 @@ Completer = Callable[[click.Context, click.Parameter, str], list[str]]
 def _completer(pick: Callable[[Catalogue, click.Context], Iterable[str]]) -> Completer:
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
         try:  # a TAB must never print a traceback into the user's prompt
-            from gitops_gen import catalogue
+            from gitops_gen.blueprint import catalogue
 
             repo = ctx.params.get("repo")
             names = pick(catalogue.read(Path(repo) if repo else None), ctx)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.base.errors import ExitCode
+from gitops_gen.blueprint.load import find_repo_root
 from gitops_gen.commands.options import complete_addons, complete_environments, repo_option
-from gitops_gen.errors import ExitCode
-from gitops_gen.load import find_repo_root
 from gitops_gen.promote import promote
 
 

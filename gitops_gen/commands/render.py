@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from gitops_gen import cache, writer
-from gitops_gen.colour import paint
+from gitops_gen.base.colour import paint
+from gitops_gen.base.errors import ExitCode, InputError
+from gitops_gen.blueprint.load import find_repo_root, load_repo
 from gitops_gen.commands.options import complete_environments, repo_option, use_colour
-from gitops_gen.errors import ExitCode, InputError
-from gitops_gen.load import find_repo_root, load_repo
 from gitops_gen.render import render
 from gitops_gen.render.common import RENDERED_DIR
+from gitops_gen.write import cache, writer
 
 env_option = click.option("--env", "envs", multiple=True, metavar="ENV", help="Only this environment (repeatable).",
                           shell_complete=complete_environments)

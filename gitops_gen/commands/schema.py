@@ -6,9 +6,9 @@ import json
 
 import click
 
-from gitops_gen.errors import ExitCode
-from gitops_gen.jsonschema import SCHEMA_KINDS, json_schema
-from gitops_gen.reference import markdown
+from gitops_gen.base.errors import ExitCode
+from gitops_gen.blueprint.fielddocs import markdown
+from gitops_gen.blueprint.jsonschema import SCHEMA_KINDS, json_schema
 
 
 @click.command("schema")

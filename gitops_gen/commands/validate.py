@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from gitops_gen.base.errors import ExitCode, InputError
+from gitops_gen.base.kubeversions import SUPPORTED_VERSIONS
+from gitops_gen.blueprint.load import find_repo_root
 from gitops_gen.commands.options import complete_environments, output_option, repo_option, use_colour
-from gitops_gen.errors import ExitCode, InputError
-from gitops_gen.kubeversions import SUPPORTED_VERSIONS
-from gitops_gen.load import find_repo_root
 from gitops_gen.validate.findings import Report, Severity
 from gitops_gen.validate.output import FORMATS
 

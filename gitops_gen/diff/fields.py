@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.diff.model import REDACTED, FieldChange
-from gitops_gen.manifest import ObjectRef
 
 _SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 SECRET_FIELDS = ("data", "stringData")

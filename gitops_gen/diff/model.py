@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.manifest import ObjectRef
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.validate.findings import Finding
 
 JSON_VERSION = 1

@@ -14,19 +14,20 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from gitops_gen import gitrev, writer
+from gitops_gen.base.errors import InputError, InputErrors, Location
+from gitops_gen.base.gcpause import paused_gc
+from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE, load_repo
+from gitops_gen.blueprint.model import Repo
 from gitops_gen.diff.clusters import Side, compare_cluster, pairs
 from gitops_gen.diff.findings import Validated, compare_findings
 from gitops_gen.diff.model import WORKTREE, ChangeReport
 from gitops_gen.diff.risks import assess
-from gitops_gen.errors import InputError, InputErrors, Location
-from gitops_gen.gcpause import paused_gc
-from gitops_gen.load import FOLDERS, SETTINGS_FILE, load_repo
-from gitops_gen.model import Repo
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
+from gitops_gen.tools import gitrev
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.paths import load_crd_dirs
+from gitops_gen.write import writer
 
 INPUTS = (SETTINGS_FILE, *FOLDERS.values())
 

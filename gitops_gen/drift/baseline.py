@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.drift.model import DRIFT_STATUSES, DriftReport, Resolved, Status
-from gitops_gen.errors import InputError, Location
-from gitops_gen.manifest import ObjectRef
 
 SUPPORTED_VERSIONS = (1,)
 Key = tuple[str, str, str, str, str]  # cluster, group, kind, namespace, name

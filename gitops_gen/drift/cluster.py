@@ -7,6 +7,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gitops_gen.base.errors import InputError
+from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
+from gitops_gen.base.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE, SCOPE_LABELS
 from gitops_gen.drift.compare import compare
 from gitops_gen.drift.config import DriftConfig
 from gitops_gen.drift.hints import hint
@@ -14,9 +17,6 @@ from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_poi
 from gitops_gen.drift.model import DRIFT_STATUSES, ClusterReport, DriftItem, Status
 from gitops_gen.drift.owners import Owner, Owners
 from gitops_gen.drift.status import applications, is_application
-from gitops_gen.errors import InputError
-from gitops_gen.manifest import Manifest, ObjectRef, ref_of
-from gitops_gen.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE, SCOPE_LABELS
 
 Identity = tuple[str, str, str, str]  # group, kind, namespace, name: versions do not matter
 AUTOSCALERS = {("autoscaling", "HorizontalPodAutoscaler"), ("keda.sh", "ScaledObject")}

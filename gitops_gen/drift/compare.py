@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from gitops_gen.base.manifest import ObjectRef, ref_of
 from gitops_gen.drift.ignore import Step, strip
 from gitops_gen.drift.model import Change
 from gitops_gen.drift.normalize import SET_LIKE, Keyed, canonical, plain, project
 from gitops_gen.drift.secrets import mask
-from gitops_gen.manifest import ObjectRef, ref_of
 
 _ABSENT = object()
 _SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")

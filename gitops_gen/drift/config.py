@@ -18,10 +18,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gitops_gen.base.errors import InputError, InputErrors, Location
+from gitops_gen.blueprint.spec import Bool, Errors, Field, Int, ListOf, Obj, Str, Typed
 from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_jq, parse_pointer, rule_from_argo
-from gitops_gen.errors import InputError, InputErrors, Location
-from gitops_gen.spec import Bool, Errors, Field, Int, ListOf, Obj, Str, Typed
-from gitops_gen.yamlio import loc_of
+from gitops_gen.yamlio.reader import loc_of
 
 DEFAULT_IGNORES = (
     # cert-manager's cainjector and friends write caBundle after every sync.

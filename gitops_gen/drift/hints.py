@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.drift.model import Change, Status
 from gitops_gen.drift.owners import Owner
-from gitops_gen.manifest import ObjectRef
 
 RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.manifest import ObjectRef
+from gitops_gen.base.manifest import ObjectRef
 
 EVERY = object()  # the jq ``[]`` step: every item of a list (or every value of a mapping)
 Step = str | int | object

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.errors import InputError, Location
-from gitops_gen.inputs import read_text
-from gitops_gen.manifest import Manifest
-from gitops_gen.yamlio import YamlError, load_documents, load_json
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.base.inputs import read_text
+from gitops_gen.base.manifest import Manifest
+from gitops_gen.yamlio.reader import YamlError, load_documents, load_json
 
 SUFFIXES = (".yaml", ".yml", ".json")
 _CLUSTER_MARK = re.compile(r"^(?:---[ \t]*)?#[ \t]*cluster:[ \t]*([^\s#]+)[ \t]*$", re.MULTILINE)

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from gitops_gen.errors import ExitCode
-from gitops_gen.manifest import ObjectRef
+from gitops_gen.base.errors import ExitCode
+from gitops_gen.base.manifest import ObjectRef
 
 REDACTED = "<redacted>"
 

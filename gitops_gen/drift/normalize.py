@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from gitops_gen.quantity import same_duration, same_quantity
+from gitops_gen.base.quantity import same_duration, same_quantity
 
 # Set by the API server or controllers, never by the author of a manifest.
 SERVER_METADATA = frozenset(

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.base.errors import ExternalError, InputError
+from gitops_gen.base.gcpause import paused_gc
+from gitops_gen.base.manifest import Manifest
+from gitops_gen.base.ownership import CLUSTER_LABEL, OWNER_SELECTOR
 from gitops_gen.drift import sources
 from gitops_gen.drift.baseline import apply as apply_baseline
 from gitops_gen.drift.baseline import load as load_baseline
@@ -23,10 +27,6 @@ from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DriftConfig, parse_config
 from gitops_gen.drift.live_dump import load_objects
 from gitops_gen.drift.model import ClusterReport, DriftReport
-from gitops_gen.errors import ExternalError, InputError
-from gitops_gen.gcpause import paused_gc
-from gitops_gen.manifest import Manifest
-from gitops_gen.ownership import CLUSTER_LABEL, OWNER_SELECTOR
 
 TIMEOUT_SECONDS = 30.0  # one deadline per cluster for the whole read (drift.timeoutSeconds, --timeout)
 WORKERS = 8
@@ -51,7 +51,7 @@ def is_control_plane(m: Manifest) -> bool:
 
 def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[list[Target], DriftConfig]:
     """The environment's clusters (or the one named) with what the render produces for each."""
-    from gitops_gen.load import find_repo_root, load_repo
+    from gitops_gen.blueprint.load import find_repo_root, load_repo
     from gitops_gen.render import render
 
     repo = load_repo(repo_dir if repo_dir is not None else find_repo_root(Path.cwd()))
@@ -79,7 +79,7 @@ def from_path(path: Path, context: str | None, repo_dir: Path | None) -> tuple[l
     """Arbitrary manifests as the desired state of one cluster (``--desired``)."""
     config = DriftConfig()
     if repo_dir is not None:
-        from gitops_gen.load import load_repo
+        from gitops_gen.blueprint.load import load_repo
 
         config = parse_config(getattr(load_repo(repo_dir).settings, "drift", None))
     desired = load_objects(path)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.drift.model import REDACTED, Change
-from gitops_gen.manifest import ObjectRef
 
 
 def is_secret(ref: ObjectRef) -> bool:

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.drift.live_dump import SUFFIXES, cluster_marks, cluster_sections, load_objects
-from gitops_gen.errors import InputError, Location
-from gitops_gen.manifest import Manifest
 
 _NAMED = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)=(.+)$")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.drift.config import DriftConfig
 from gitops_gen.drift.model import AppStatus
-from gitops_gen.manifest import Manifest
 
 ARGO_GROUP = "argoproj.io"
 

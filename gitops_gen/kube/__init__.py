@@ -17,11 +17,11 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gitops_gen.errors import ExternalError
+from gitops_gen.base.errors import ExternalError
+from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.ownership import OWNER_SELECTOR
 from gitops_gen.kube.client import ApiResource, Cluster, RequestFailed, in_cluster_only
 from gitops_gen.kube.reader import LiveState, Reader
-from gitops_gen.manifest import ObjectRef
-from gitops_gen.ownership import OWNER_SELECTOR
 
 __all__ = ["ApiResource", "LiveState", "RequestFailed", "in_cluster_only", "read_applications", "read_live"]
 

@@ -16,7 +16,7 @@ from kubernetes import config as _k8s_config
 from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 
-from gitops_gen.errors import ExternalError, InputError, Location
+from gitops_gen.base.errors import ExternalError, InputError, Location
 from gitops_gen.kube.deadline import Deadline, DeadlineExceeded
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from gitops_gen.errors import ExternalError
+from gitops_gen.base.errors import ExternalError
 
 
 class DeadlineExceeded(ExternalError):

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.kube.client import ApiResource, Cluster, RequestFailed
-from gitops_gen.manifest import ObjectRef
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops_gen import roundtrip
-from gitops_gen.errors import InputError, Location
-from gitops_gen.load import load_repo
-from gitops_gen.model import Environment
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.blueprint.load import load_repo
+from gitops_gen.blueprint.model import Environment
 from gitops_gen.promote.plan import Change, Overrides, Promotion, plan
+from gitops_gen.yamlio import roundtrip
 
 __all__ = ["Change", "Overrides", "Promotion", "Result", "edits", "overrides_reader", "plan", "promote"]
 

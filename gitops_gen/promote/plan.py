@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.errors import InputError
-from gitops_gen.model import Addon, Environment, Repo
-from gitops_gen.spec import did_you_mean
+from gitops_gen.base.errors import InputError
+from gitops_gen.blueprint.model import Addon, Environment, Repo
+from gitops_gen.blueprint.spec import did_you_mean
 
 SOURCE_KINDS = ("chart", "source")  # where a version or revision lives; carried field by field
 

@@ -14,15 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.emit import dump_document
-from gitops_gen.errors import InputError, InputErrors, Location
-from gitops_gen.manifest import Manifest, ObjectRef
-from gitops_gen.model import ClusterPlan, Repo
+from gitops_gen.base.errors import InputError, InputErrors, Location
+from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.blueprint.model import ClusterPlan, Repo
 from gitops_gen.render import argocd, bundles
 from gitops_gen.render.bootstrap import bootstrap_files
 from gitops_gen.render.common import ADDON_LABEL, CLUSTER_LABEL, RENDERED_DIR, TENANT_LABEL, file_name, header
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
+from gitops_gen.yamlio.emit import dump_document
 
 
 @dataclass(frozen=True)

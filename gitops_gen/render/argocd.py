@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gitops_gen.model import Addon, Cluster, Environment, Settings, SyncPolicy, Tenant, TenantApp
+from gitops_gen.blueprint.model import Addon, Cluster, Environment, Settings, SyncPolicy, Tenant, TenantApp
 from gitops_gen.render.common import (
     ARGOCD_API,
     CLUSTER_LABEL,

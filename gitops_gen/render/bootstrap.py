@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gitops_gen.manifest import Manifest
-from gitops_gen.model import Repo, Settings
+from gitops_gen.base.manifest import Manifest
+from gitops_gen.blueprint.model import Repo, Settings
 from gitops_gen.render import argocd
 from gitops_gen.render.common import ARGOCD_API, RENDERED_DIR, ROLE_LABEL, SYNC_WAVE, file_name, labels
 from gitops_gen.render.layers import LayerFile

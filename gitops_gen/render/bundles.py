@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gitops_gen.kinds import is_cluster_scoped
-from gitops_gen.manifest import Manifest
-from gitops_gen.model import Addon, ClusterPlan, Repo, Tenant
+from gitops_gen.base.kinds import is_cluster_scoped
+from gitops_gen.base.manifest import Manifest
+from gitops_gen.blueprint.model import Addon, ClusterPlan, Repo, Tenant
 from gitops_gen.render.common import ADDON_LABEL, labels, with_labels
 from gitops_gen.render.layers import LayerFile, layered
 from gitops_gen.render.tenants import tenant_objects
-from gitops_gen.yamlio import to_json
+from gitops_gen.yamlio.reader import to_json
 
 READER_NAMESPACE = "gitops-gen"
 READER_NAME = "gitops-gen-drift-reader"

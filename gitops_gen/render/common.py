@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gitops_gen.errors import InputError
-from gitops_gen.manifest import ObjectRef
-from gitops_gen.naming import dns1123_subdomain
-from gitops_gen.ownership import (
+from gitops_gen.base.errors import InputError
+from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.naming import dns1123_subdomain
+from gitops_gen.base.ownership import (
     ADDON_LABEL,
     CLUSTER_LABEL,
     DEPENDS_ON_ANNOTATION,

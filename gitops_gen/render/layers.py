@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.errors import Location
-from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.base.errors import Location
+from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.render.common import file_name
 
 

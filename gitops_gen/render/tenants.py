@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gitops_gen.manifest import Manifest
-from gitops_gen.model import Settings, Tenant
+from gitops_gen.base.manifest import Manifest
+from gitops_gen.blueprint.model import Settings, Tenant
 from gitops_gen.render.common import TENANT_LABEL, TIER_ANNOTATION, labels
 
 RBAC_GROUP = "rbac.authorization.k8s.io"

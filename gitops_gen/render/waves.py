@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from gitops_gen.model import ClusterPlan
+from gitops_gen.blueprint.model import ClusterPlan
 
 
 def depths(graph: Mapping[str, Iterable[str]]) -> dict[str, int]:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gitops_gen.kinds import POD_SPECS
+from gitops_gen.base.kinds import POD_SPECS
 from gitops_gen.validate import schemas
 from gitops_gen.validate.fieldwalk import at
 from gitops_gen.validate.schemas import SchemaError

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gitops_gen.errors import Location
-from gitops_gen.manifest import ObjectRef
+from gitops_gen.base.errors import Location
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.validate import apiserver, argocd, fieldwalk, names, removed_apis, schemas
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.findings import (

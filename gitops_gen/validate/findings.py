@@ -13,8 +13,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.errors import Location
-from gitops_gen.manifest import ObjectRef
+from gitops_gen.base.errors import Location
+from gitops_gen.base.manifest import ObjectRef
 
 JSON_VERSION = 1
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from gitops_gen.naming import (
+from gitops_gen.base.naming import (
     dns1035_label,
     dns1123_label,
     dns1123_subdomain,
@@ -20,7 +20,7 @@ from gitops_gen.naming import (
     path_segment,
     qualified_name,
 )
-from gitops_gen.quantity import QUANTITY
+from gitops_gen.base.quantity import QUANTITY
 from gitops_gen.validate.fieldwalk import at
 from gitops_gen.validate.schemas import SchemaError
 

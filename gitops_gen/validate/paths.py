@@ -22,12 +22,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from gitops_gen import yamlio
-from gitops_gen.errors import InputError
-from gitops_gen.inputs import read_stream, read_text
+from gitops_gen.base.errors import InputError
+from gitops_gen.base.inputs import read_stream, read_text
 from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document
 from gitops_gen.validate.findings import INVALID_DOCUMENT, Finding, Severity
+from gitops_gen.yamlio import reader
 
 SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -86,14 +86,14 @@ def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) ->
     """Documents of a YAML (or JSON) stream, each with the line its content starts on."""
     if name.endswith(".json") or text.lstrip().startswith(("{", "[")):
         try:
-            yield Document(yamlio.load_json(text, name), name, _first_content_line(text, 1), text=text)
+            yield Document(reader.load_json(text, name), name, _first_content_line(text, 1), text=text)
             return
-        except yamlio.YamlError:
+        except reader.YamlError:
             pass  # YAML is a superset of JSON: let the YAML parser report where it breaks
     chunks = list(_chunks(text))
     try:
-        whole: list[yamlio.Parsed] | None = yamlio.load_documents(text, name, strict)  # one parser run: fast
-    except yamlio.YamlError:
+        whole: list[reader.Parsed] | None = reader.load_documents(text, name, strict)  # one parser run: fast
+    except reader.YamlError:
         whole = None
     parts = [(start, c) for start, c in chunks if _holds_document(c)]
     if whole is not None and len(whole) == len(parts):
@@ -103,8 +103,8 @@ def parse_stream(text: str, name: str, strict: bool, problems: list[Finding]) ->
         return
     for start, chunk in chunks:  # parse part by part: exact lines, and one bad part hides nothing
         try:
-            parsed_docs = yamlio.load_documents(chunk, name, strict)
-        except yamlio.YamlError as err:
+            parsed_docs = reader.load_documents(chunk, name, strict)
+        except reader.YamlError as err:
             problems.append(_located(err, start))
             continue
         for parsed in parsed_docs:

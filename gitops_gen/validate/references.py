@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.validate.findings import Finding, Severity
 from gitops_gen.validate.policy.argocd import destination_permitted, same_repo, source_permitted
 from gitops_gen.validate.policy.context import CLUSTER_LABEL, DEPENDS_ON, SYNC_WAVE, PolicyContext

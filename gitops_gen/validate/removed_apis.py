@@ -16,8 +16,8 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from gitops_gen.errors import Location
-from gitops_gen.manifest import ObjectRef
+from gitops_gen.base.errors import Location
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.validate import builtin_apis
 from gitops_gen.validate.findings import DEPRECATED_API, REMOVED_API, Finding, Severity
 

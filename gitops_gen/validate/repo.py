@@ -19,12 +19,11 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gitops_gen import writer, yamlio
-from gitops_gen.errors import Location
-from gitops_gen.inputs import read_input
-from gitops_gen.load import load_repo
-from gitops_gen.manifest import Manifest, ObjectRef
-from gitops_gen.model import Repo
+from gitops_gen.base.errors import Location
+from gitops_gen.base.inputs import read_input
+from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.blueprint.load import load_repo
+from gitops_gen.blueprint.model import Repo
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
@@ -44,6 +43,8 @@ from gitops_gen.validate.written import (
     foreign_finding,
     read_written,
 )
+from gitops_gen.write import writer
+from gitops_gen.yamlio import reader
 
 
 def validate_repo(
@@ -217,7 +218,7 @@ def _committed_body(m: Manifest, stale: set[str], committed: Mapping[str, bytes]
     if m.path not in stale or m.path not in committed or m.path.endswith("kustomization.yaml"):
         return None
     try:
-        docs = [d for d in yamlio.load_plain(committed[m.path].decode("utf-8")) if d is not None]
+        docs = [d for d in reader.load_plain(committed[m.path].decode("utf-8")) if d is not None]
     except Exception:  # an unparsable committed file is already reported as stale
         return None
     return docs[0] if len(docs) == 1 and isinstance(docs[0], Mapping) else None

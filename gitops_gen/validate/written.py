@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.errors import InputError
-from gitops_gen.inputs import read_text
+from gitops_gen.base.errors import InputError
+from gitops_gen.base.inputs import read_text
 from gitops_gen.render import ClusterTarget
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate.engine import Document

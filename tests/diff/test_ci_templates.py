@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import pytest
 
 from gitops_gen.cli import run
-from gitops_gen.yamlio import load_plain
+from gitops_gen.yamlio.reader import load_plain
 from tests.conftest import PROJECT
 from tests.diff.conftest import commit_all, edit, git, new_repo, pull_request_clone
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.diff.formats import comment
 from gitops_gen.diff.model import (
     AppChange,
@@ -16,7 +17,6 @@ from gitops_gen.diff.model import (
     Severity,
     Status,
 )
-from gitops_gen.manifest import ObjectRef
 from gitops_gen.validate.findings import Finding
 from gitops_gen.validate.findings import Severity as FindingSeverity
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gitops_gen.base.manifest import ObjectRef, ref_of
 from gitops_gen.diff.clusters import ClusterPair, compare_cluster
 from gitops_gen.diff.fields import field_changes
 from gitops_gen.diff.model import REDACTED, FieldChange
 from gitops_gen.diff.risks import RULES, assess, renames
-from gitops_gen.manifest import ObjectRef, ref_of
 
 
 def test_paths_name_keys_lists_by_name_and_odd_keys() -> None:

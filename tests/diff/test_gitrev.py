@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gitops_gen import gitrev
+from gitops_gen.base.errors import InputError
 from gitops_gen.cli import run
-from gitops_gen.errors import InputError
+from gitops_gen.tools import gitrev
 from tests.diff.conftest import GLOBEX, commit_all, edit, git, new_repo
 
 pytestmark = pytest.mark.tools

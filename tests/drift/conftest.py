@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from drift_support import FIXTURES
 
-from gitops_gen.yamlio import load_plain
+from gitops_gen.yamlio.reader import load_plain
 
 
 @pytest.fixture()

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.emit import dump_document
-from gitops_gen.yamlio import load_plain
+from gitops_gen.yamlio.emit import dump_document
+from gitops_gen.yamlio.reader import load_plain
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -151,10 +151,10 @@ def test_reports_chained_day_after_day_keep_the_age_of_each_drift(days: list[set
     current unbroken run; resolved is exactly what drifted yesterday and not today."""
     import datetime
 
+    from gitops_gen.base.manifest import ObjectRef
     from gitops_gen.drift import baseline as baseline_mod
     from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport, Status
     from gitops_gen.drift.output import json_
-    from gitops_gen.manifest import ObjectRef
 
     folder = tmp_path_factory.mktemp("chain")
     previous = None

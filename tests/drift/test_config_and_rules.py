@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DEFAULT_IGNORES, DriftConfig, parse_config
 from gitops_gen.drift.model import Status
-from gitops_gen.errors import InputError, Location
-from gitops_gen.manifest import Manifest
-from gitops_gen.yamlio import load_positioned
+from gitops_gen.yamlio.reader import load_positioned
 
 DEPLOY = {
     "apiVersion": "apps/v1",

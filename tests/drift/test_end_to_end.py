@@ -10,14 +10,14 @@ import pytest
 from drift_support import serverize
 
 from gitops_gen.cli import run
-from gitops_gen.emit import dump_documents
+from gitops_gen.yamlio.emit import dump_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not (ROOT / "gitops.yaml").exists(), reason="example repository not present")
 
 
 def _desired() -> dict[str, list[dict[str, Any]]]:
-    from gitops_gen.load import load_repo
+    from gitops_gen.blueprint.load import load_repo
     from gitops_gen.render import render
 
     rendering = render(load_repo(ROOT), ["prod"])

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.drift import live_dump
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DriftConfig
 from gitops_gen.drift.model import Status
-from gitops_gen.manifest import Manifest
 
 
 class CountingText(str):

@@ -19,7 +19,7 @@ import pytest
 from drift_support import serverize
 
 from gitops_gen.cli import run
-from gitops_gen.emit import dump_document
+from gitops_gen.yamlio.emit import dump_document
 from tests.conftest import PROJECT
 
 CORPUS = PROJECT / "tests" / "corpus" / "globex"
@@ -40,7 +40,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def live(repo: Path) -> dict[str, list[dict[str, Any]]]:
     """Each production cluster as its API server returns it: in sync, noisy, with objects not ours."""
-    from gitops_gen.load import load_repo
+    from gitops_gen.blueprint.load import load_repo
     from gitops_gen.render import render
 
     rendering = render(load_repo(repo), ["production"])

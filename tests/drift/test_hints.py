@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.drift.hints import hint, live_only
 from gitops_gen.drift.model import Change, Status
 from gitops_gen.drift.owners import Owner, Owners, unit_of
-from gitops_gen.manifest import Manifest, ObjectRef
 
 DEPLOY = ObjectRef("apps/v1", "Deployment", "shop", "web")
 MANUAL = Owner("prod-eu1-shop")

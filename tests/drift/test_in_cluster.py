@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from gitops_gen import kube
+from gitops_gen.base.errors import InputError
 from gitops_gen.drift import run as drift_run
-from gitops_gen.errors import InputError
 
 
 @pytest.fixture

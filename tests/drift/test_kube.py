@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from gitops_gen.errors import ExitCode, ExternalError, InputError
+from gitops_gen.base.errors import ExitCode, ExternalError, InputError
+from gitops_gen.base.manifest import ObjectRef, ref_of
 from gitops_gen.kube import LiveState, read_applications, read_live
-from gitops_gen.manifest import ObjectRef, ref_of
 from tests.kubeapi import KubeApi, load_objects
 
 pytest_plugins = ["tests.kubeapi.fixture"]  # the kube_api and kube_api_empty fixtures

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from gitops_gen.base.errors import InputError, Location
 from gitops_gen.drift.live_dump import load_objects
-from gitops_gen.errors import InputError, Location
 
 CM = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "ns"}}
 

@@ -18,9 +18,9 @@ from typing import Any, NamedTuple
 import pytest
 from drift_support import serverize
 
+from gitops_gen.base.manifest import ref_of
 from gitops_gen.cli import run
 from gitops_gen.drift import run as drift_run
-from gitops_gen.manifest import ref_of
 from tests.conftest import copy_example
 from tests.kubeapi import DEFAULT_RESOURCES, KubeApiServer, Resource
 
@@ -44,7 +44,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def rendered(repo: Path) -> dict[str, list[dict[str, Any]]]:
-    from gitops_gen.load import load_repo
+    from gitops_gen.blueprint.load import load_repo
     from gitops_gen.render import render
 
     rendering = render(load_repo(repo), ["prod"])

@@ -10,7 +10,7 @@ import pytest
 from drift_support import serverize
 
 from gitops_gen.cli import run
-from gitops_gen.emit import dump_document
+from gitops_gen.yamlio.emit import dump_document
 from tests.conftest import copy_example
 
 CLUSTERS = ("prod-eu1", "prod-us1")
@@ -24,7 +24,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def live(repo: Path) -> dict[str, list[dict[str, Any]]]:
     """Each prod cluster's render as the API server would return it (in sync)."""
-    from gitops_gen.load import load_repo
+    from gitops_gen.blueprint.load import load_repo
     from gitops_gen.render import render
 
     rendering = render(load_repo(repo), ["prod"])

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from gitops_gen.load import load_repo
-from gitops_gen.manifest import MANAGED_BY_LABEL, Manifest
+from gitops_gen.base.manifest import MANAGED_BY_LABEL, Manifest
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.render import Rendering, render
-from gitops_gen.yamlio import load_plain
+from gitops_gen.yamlio.reader import load_plain
 from tests.conftest import PROJECT
 
 

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from gitops_gen import kustomize
+from gitops_gen.base.manifest import ObjectRef, ref_of
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.cli import run
-from gitops_gen.load import load_repo
-from gitops_gen.manifest import ObjectRef, ref_of
 from gitops_gen.render import Rendering, render
-from gitops_gen.yamlio import load_plain
+from gitops_gen.tools import kustomize
+from gitops_gen.yamlio.reader import load_plain
 from tests.conftest import PROJECT, ArgoValidator, require_tool, tree_digest
 
 CORPUS = PROJECT / "tests" / "corpus" / "globex"

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from gitops_gen import kustomize
-from gitops_gen.load import load_repo
-from gitops_gen.manifest import ref_of
+from gitops_gen.base.manifest import ref_of
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.render import Rendering, render
+from gitops_gen.tools import kustomize
 from tests.conftest import PROJECT, ArgoValidator, require_tool
 
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from gitops_gen import emit
 from gitops_gen.validate import apiserver, names
+from gitops_gen.yamlio import emit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BUNDLES = FIXTURES / "bundles"
@@ -139,7 +139,7 @@ CLASSES: dict[str, tuple[Callable[[dict[str, Any]], tuple[dict[str, Any], str, s
 
 
 def valid_documents() -> list[dict[str, Any]]:
-    from gitops_gen.yamlio import load_plain
+    from gitops_gen.yamlio.reader import load_plain
 
     return [d for name in VALID_FILES for d in load_plain((BUNDLES / name).read_text()) if d and "items" not in d]
 

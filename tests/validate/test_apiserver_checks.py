@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitops_gen import emit
 from gitops_gen.validate import apiserver
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.lines import field_lines
+from gitops_gen.yamlio import emit
 from tests.validate.conftest import run_cli
 
 PULL = "IfNotPresent"

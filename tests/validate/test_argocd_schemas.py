@@ -8,9 +8,9 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from gitops_gen import yamlio
 from gitops_gen.validate import argocd
 from gitops_gen.validate.crds import crd_versions, schema_from_crd, strict
+from gitops_gen.yamlio import reader
 from tests.conftest import ARGOCD_CRDS, require_shared
 
 UPSTREAM = {
@@ -24,7 +24,7 @@ UPSTREAM = {
 def upstream() -> dict[str, dict[str, Any]]:
     require_shared(f"upstream Argo CD CRDs not found in {ARGOCD_CRDS}")
     return {
-        kind: yamlio.load_plain((ARGOCD_CRDS / name).read_text(encoding="utf-8"))[0]
+        kind: reader.load_plain((ARGOCD_CRDS / name).read_text(encoding="utf-8"))[0]
         for kind, name in UPSTREAM.items()
     }
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from gitops_gen.errors import InputError
+from gitops_gen.base.errors import InputError
 from gitops_gen.validate.crds import schema_from_crd, strict
 from gitops_gen.validate.paths import load_crd_dirs
 

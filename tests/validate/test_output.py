@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree as ET
 
-from gitops_gen.errors import Location
-from gitops_gen.manifest import ObjectRef
+from gitops_gen.base.errors import Location
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.validate.findings import Finding, Report, Severity
 from gitops_gen.validate.output import FORMATS, github, junit, sarif, text
 

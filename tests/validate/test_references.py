@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.validate.policy import PolicyContext
 from gitops_gen.validate.policy.argocd import (
     destination_permitted,

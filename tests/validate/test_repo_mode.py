@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gitops_gen import kustomize
-from gitops_gen.load import load_repo
+from gitops_gen.blueprint.load import load_repo
 from gitops_gen.render import render
+from gitops_gen.tools import kustomize
 from gitops_gen.validate.engine import Document, Options, validate_documents
 from tests.conftest import require_tool
 

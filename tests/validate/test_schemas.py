@@ -5,7 +5,7 @@ from __future__ import annotations
 import kubernetes_validate
 import pytest
 
-from gitops_gen import kubeversions
+from gitops_gen.base import kubeversions
 from gitops_gen.validate import schemas
 
 DEPLOYMENT = {

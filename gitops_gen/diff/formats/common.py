@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ChangeReport, Risk
-from gitops_gen.manifest import ObjectRef
 
 MAX_VALUE = 160  # characters of one value in human formats; JSON carries them whole
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gitops_gen.colour import paint
+from gitops_gen.base.colour import paint
 from gitops_gen.diff.formats.common import app_title, headline, object_name, short, show, sorted_risks
 from gitops_gen.diff.model import ChangeReport, FieldChange, Status
 from gitops_gen.validate.findings import Finding

@@ -5,11 +5,11 @@ Nothing drifted: one line.  In-sync objects and Applications are only counted, n
 
 from __future__ import annotations
 
-from gitops_gen.colour import paint
+from gitops_gen.base.colour import paint
 from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport, Status
 from gitops_gen.drift.output.common import by_status, counts_line, object_name, quiet, show
 
-# status -> colour role (gitops_gen.colour.PALETTE); colour only when the CLI decided so (a terminal)
+# status -> colour role (gitops_gen.base.colour.PALETTE); colour only when the CLI decided so (a terminal)
 ROLES = {Status.IN_SYNC: "ok", Status.MODIFIED: "changed", Status.MISSING: "removed", Status.EXTRA: "warning",
          Status.UNKNOWN: "info"}
 VERDICT_ROLES = {0: "ok", 1: "changed"}

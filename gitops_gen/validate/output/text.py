@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from gitops_gen.colour import paint
+from gitops_gen.base.colour import paint
 from gitops_gen.validate.findings import Finding, Report
 
 

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from gitops_gen.manifest import Manifest, ObjectRef
+from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.validate.findings import Finding, Severity
 from gitops_gen.validate.policy import images, network, promotion, sources, tenancy
 from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy

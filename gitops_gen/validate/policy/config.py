@@ -14,7 +14,7 @@ policy:
   expiryWarningDays: 14      # warn (GG001) this many days before an exception lapses; 0 turns it off
 ```
 
-The section is declared with ``gitops_gen.spec`` (``POLICY_SPEC``) and checked when gitops.yaml is
+The section is declared with ``gitops_gen.blueprint.spec`` (``POLICY_SPEC``) and checked when gitops.yaml is
 loaded, so every command rejects the same mistakes: ``InputError`` s naming ``file:line:col``, all of
 them at once.  An exception that
 has expired is not an input error but an error *finding* (rule ``GG000``) so CI fails on the day
@@ -29,12 +29,12 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen import naming
-from gitops_gen.errors import InputError, InputErrors, Location
-from gitops_gen.manifest import ObjectRef
-from gitops_gen.spec import Bool, Date, Errors, Field, Int, ListOf, MapOf, Obj, Str, Typed
+from gitops_gen.base import naming
+from gitops_gen.base.errors import InputError, InputErrors, Location
+from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.blueprint.spec import Bool, Date, Errors, Field, Int, ListOf, MapOf, Obj, Str, Typed
 from gitops_gen.validate.findings import Severity
-from gitops_gen.yamlio import LocDict, loc_of
+from gitops_gen.yamlio.reader import LocDict, loc_of
 
 SELECTOR_KEYS = ("apiVersion", "kind", "namespace", "name")
 EXPIRY_WARNING_DAYS = 14  # an exception lapsing within this many days is a warning (GG001); 0: never

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-# Labels and annotations the render writes and the rules read (the contract lives in gitops_gen.ownership).
-from gitops_gen.ownership import ADDON_LABEL, CLUSTER_LABEL, ENV_LABEL, ROLE_LABEL, SYNC_WAVE, TENANT_LABEL
-from gitops_gen.ownership import DEPENDS_ON_ANNOTATION as DEPENDS_ON
-from gitops_gen.ownership import PROD_PRUNE_ANNOTATION as ALLOW_PROD_PRUNE
+# Labels and annotations the render writes and the rules read (the contract lives in gitops_gen.base.ownership).
+from gitops_gen.base.ownership import ADDON_LABEL, CLUSTER_LABEL, ENV_LABEL, ROLE_LABEL, SYNC_WAVE, TENANT_LABEL
+from gitops_gen.base.ownership import DEPENDS_ON_ANNOTATION as DEPENDS_ON
+from gitops_gen.base.ownership import PROD_PRUNE_ANNOTATION as ALLOW_PROD_PRUNE
 
 __all__ = ["ADDON_LABEL", "ALLOW_PROD_PRUNE", "CLUSTER_LABEL", "DEPENDS_ON", "ENV_LABEL", "ROLE_LABEL", "SYNC_WAVE",
            "TENANT_LABEL", "PolicyContext"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from gitops_gen.kinds import POD_SPECS
-from gitops_gen.manifest import Manifest
+from gitops_gen.base.kinds import POD_SPECS
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.validate.policy.context import ENV_LABEL, TENANT_LABEL, PolicyContext
 
 ARGOCD_GROUP = "argoproj.io"

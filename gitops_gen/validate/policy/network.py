@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from gitops_gen.manifest import Manifest
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.kube import Violation, dig, is_kind, mapping, sequence
 

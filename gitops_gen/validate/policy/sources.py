@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from gitops_gen.manifest import Manifest
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.context import ALLOW_PROD_PRUNE, ROLE_LABEL, PolicyContext
 from gitops_gen.validate.policy.kube import (

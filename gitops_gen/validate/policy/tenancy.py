@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from gitops_gen.manifest import Manifest
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.validate.policy.argocd import has_glob, is_deny
 from gitops_gen.validate.policy.context import ROLE_LABEL, TENANT_LABEL, PolicyContext
 from gitops_gen.validate.policy.kube import (

@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.yamlio import load_plain
+from gitops_gen.yamlio.reader import load_plain
 
 OBJECTS_DIR = Path(__file__).parent
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from gitops_gen.errors import InputError, InputErrors
-from gitops_gen.manifest import Manifest
+from gitops_gen.base.errors import InputError, InputErrors
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.validate.findings import Severity
 from gitops_gen.validate.policy import (
     EXPIRED_EXCEPTION,
@@ -18,7 +18,7 @@ from gitops_gen.validate.policy import (
     load_config,
     run_rules,
 )
-from gitops_gen.yamlio import load_plain, load_positioned
+from gitops_gen.yamlio.reader import load_plain, load_positioned
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = datetime.date(2026, 1, 15)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from gitops_gen.manifest import Manifest
+from gitops_gen.base.manifest import Manifest
 from gitops_gen.validate.findings import Severity
 from gitops_gen.validate.policy import RULES, PolicyContext, run_rules
-from gitops_gen.yamlio import load_plain
+from gitops_gen.yamlio.reader import load_plain
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONTEXT = PolicyContext(env="prod", production=True, kubernetes_version="1.31", cluster="prod-eu1",

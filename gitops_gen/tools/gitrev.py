@@ -24,7 +24,7 @@ from pathlib import Path
 import git
 from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-from gitops_gen.errors import InputError, Location
+from gitops_gen.base.errors import InputError, Location
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 _SYMLINK_MODE = 0o120000

@@ -10,14 +10,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from gitops_gen import blueprints as bp
-from gitops_gen import construct
-from gitops_gen.errors import InputError, InputErrors, Location
-from gitops_gen.inputs import MAX_BLUEPRINT_BYTES, read_text
-from gitops_gen.model import Repo, Settings
-from gitops_gen.resolve import Blueprints, Document, resolve
-from gitops_gen.spec import Errors, did_you_mean, key_text, shown, type_name
-from gitops_gen.yamlio import LocDict, load_positioned
+from gitops_gen.base.errors import InputError, InputErrors, Location
+from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, read_text
+from gitops_gen.blueprint import construct
+from gitops_gen.blueprint import v1 as bp
+from gitops_gen.blueprint.model import Repo, Settings
+from gitops_gen.blueprint.resolve import Blueprints, Document, resolve
+from gitops_gen.blueprint.spec import Errors, did_you_mean, key_text, shown, type_name
+from gitops_gen.yamlio.reader import LocDict, load_positioned
 
 # Warnings (a blueprint no environment uses ...) go to this logger, one line each: `file:line:col: warning: ...`.
 # The CLI prints them on stderr; as a library, Python's last-resort handler does the same.

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gitops_gen import __version__
-from gitops_gen.errors import InputError
-from gitops_gen.inputs import MAX_BLUEPRINT_BYTES, read_input
-from gitops_gen.load import SETTINGS_FILE, blueprint_files
+from gitops_gen.base.errors import InputError
+from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, read_input
+from gitops_gen.blueprint.load import SETTINGS_FILE, blueprint_files
 
 CACHE_DIR = ".gitops-gen"
 CACHE_FILE = "render-cache.json"

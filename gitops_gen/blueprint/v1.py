@@ -1,7 +1,7 @@
 """Blueprint format v1: the field specs of each kind, the one declaration of the format.
 
-The loader checks every document against these specs; ``gitops_gen.jsonschema`` and
-``gitops_gen.reference`` turn the same specs into JSON Schema and the field reference.  The
+The loader checks every document against these specs; ``gitops_gen.blueprint.jsonschema`` and
+``gitops_gen.blueprint.fielddocs`` turn the same specs into JSON Schema and the field reference.  The
 ``policy`` and ``drift`` sections of gitops.yaml are declared by their own packages and checked here
 with everything else, so every command rejects the same bad config.  ``construct.py`` turns checked
 documents into the typed model.
@@ -13,12 +13,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from gitops_gen import naming
-from gitops_gen.drift.config import DRIFT_SPEC
-from gitops_gen.errors import InputError, Location
-from gitops_gen.kubeversions import SUPPORTED_VERSIONS
-from gitops_gen.quantity import QUANTITY
-from gitops_gen.spec import (
+from gitops_gen.base import naming
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.base.kubeversions import SUPPORTED_VERSIONS
+from gitops_gen.base.quantity import QUANTITY
+from gitops_gen.blueprint.spec import (
     Bool,
     Either,
     Errors,
@@ -32,8 +31,9 @@ from gitops_gen.spec import (
     Str,
     shown,
 )
+from gitops_gen.drift.config import DRIFT_SPEC
 from gitops_gen.validate.policy.config import POLICY_SPEC
-from gitops_gen.yamlio import LocDict, LocList
+from gitops_gen.yamlio.reader import LocDict, LocList
 
 API_VERSION = "gitops-gen/v1"
 KINDS = ("Settings", "AddonStack", "Tenant", "Environment")

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.errors import ExternalError
-from gitops_gen.yamlio import load_plain
+from gitops_gen.base.errors import ExternalError
+from gitops_gen.yamlio.reader import load_plain
 
 
 def command() -> list[str] | None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops_gen import blueprints as bp
-from gitops_gen.jsonschema import SCHEMA_KINDS
-from gitops_gen.spec import Bool, Date, Either, Field, Free, Int, ListOf, MapOf, Name, Obj, Spec, Str, Typed
+from gitops_gen.blueprint import v1 as bp
+from gitops_gen.blueprint.jsonschema import SCHEMA_KINDS
+from gitops_gen.blueprint.spec import Bool, Date, Either, Field, Free, Int, ListOf, MapOf, Name, Obj, Spec, Str, Typed
 
 FILES = {"Settings": "`gitops.yaml`", "AddonStack": "`blueprints/addons/*.yaml`",
          "Tenant": "`blueprints/tenants/*.yaml`", "Environment": "`environments/*.yaml`"}

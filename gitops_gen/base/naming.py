@@ -4,14 +4,14 @@ Each rule mirrors k8s.io/apimachinery/pkg/util/validation and returns ``None`` w
 valid, else why not.  Patterns are written without anchors and always applied with
 ``re.fullmatch``: ``$`` also matches before a final newline, so ``re.match("...$")`` would let
 ``"search\\n"`` through and put a newline into a file name (issue 12).  The unanchored text of each
-pattern is what ``gitops_gen.jsonschema`` anchors for editors.
+pattern is what ``gitops_gen.blueprint.jsonschema`` anchors for editors.
 """
 
 from __future__ import annotations
 
 import re
 
-from gitops_gen.errors import show
+from gitops_gen.base.errors import show
 
 LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 LABEL_1035 = r"[a-z]([-a-z0-9]*[a-z0-9])?"

@@ -18,7 +18,7 @@ import math
 import re
 from typing import Any
 
-from gitops_gen.errors import show
+from gitops_gen.base.errors import show
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (TAG + t for t in ("str", "int", "float", "bool", "null"))

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 from typing import IO
 
-from gitops_gen.errors import InputError, Location
+from gitops_gen.base.errors import InputError, Location
 
 MAX_BLUEPRINT_BYTES = 1 << 20  # a blueprint is a page of YAML; a megabyte is a mistake, not a blueprint
 MAX_INPUT_BYTES = 256 << 20  # manifests and cluster dumps: a 10,000-pod `kubectl get -o yaml` is ~100 MB

@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops_gen import ownership
-from gitops_gen.errors import GitopsGenError, InputError, InputErrors
+from gitops_gen.base import ownership
+from gitops_gen.base.errors import GitopsGenError, InputError, InputErrors
 from gitops_gen.render import Rendering
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gitops_gen.errors import Location
-from gitops_gen.model import (
+from gitops_gen.base.errors import Location
+from gitops_gen.blueprint.model import (
     Addon,
     AddonStack,
     Chart,
@@ -22,7 +22,7 @@ from gitops_gen.model import (
     TenantSelector,
     Tier,
 )
-from gitops_gen.yamlio import LocDict, LocList, to_json
+from gitops_gen.yamlio.reader import LocDict, LocList, to_json
 
 
 def ignore_differences(raw: Any) -> tuple[Mapping[str, Any], ...]:

@@ -12,12 +12,12 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gitops_gen import blueprints as bp
-from gitops_gen import construct
-from gitops_gen.errors import Location
-from gitops_gen.model import Addon, Tenant
-from gitops_gen.spec import Errors
-from gitops_gen.yamlio import LocDict
+from gitops_gen.base.errors import Location
+from gitops_gen.blueprint import construct
+from gitops_gen.blueprint import v1 as bp
+from gitops_gen.blueprint.model import Addon, Tenant
+from gitops_gen.blueprint.spec import Errors
+from gitops_gen.yamlio.reader import LocDict
 
 Override = Mapping[str, Any] | None  # an environment's or cluster's override of one add-on or tenant
 

@@ -18,13 +18,14 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from gitops_gen import __version__, writer
-from gitops_gen.blueprints import REPO_URL
-from gitops_gen.errors import InputError
-from gitops_gen.jsonschema import SCHEMA_KINDS, json_schema
-from gitops_gen.load import SETTINGS_FILE, load_repo
+from gitops_gen import __version__
+from gitops_gen.base.errors import InputError
+from gitops_gen.blueprint.jsonschema import SCHEMA_KINDS, json_schema
+from gitops_gen.blueprint.load import SETTINGS_FILE, load_repo
+from gitops_gen.blueprint.v1 import REPO_URL
 from gitops_gen.render import render
 from gitops_gen.render.common import RENDERED_DIR
+from gitops_gen.write import writer
 
 PLACEHOLDER_URL = "https://github.com/example-org/platform-gitops.git"
 VERSION_TOKEN = "@GITOPS_GEN_VERSION@"

@@ -1,7 +1,7 @@
 """JSON Schema (draft 2020-12) of every blueprint kind, generated from the specs the loader checks with.
 
 ``json_schema(kind)`` is what ``gitops-gen schema`` prints and what editors (yaml-language-server)
-use to complete and check blueprints as they are typed.  It is a visitor over ``gitops_gen.spec``:
+use to complete and check blueprints as they are typed.  It is a visitor over ``gitops_gen.blueprint.spec``:
 a new field in ``blueprints.py`` appears here by itself, and a test proves that the schema and the
 loader agree on every example and on every broken document the loader rejects for its shape.
 
@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gitops_gen import blueprints as bp
-from gitops_gen import naming
-from gitops_gen.spec import Bool, Date, Either, Field, Free, Int, ListOf, MapOf, Name, Obj, Spec, Str, Typed
+from gitops_gen.base import naming
+from gitops_gen.blueprint import v1 as bp
+from gitops_gen.blueprint.spec import Bool, Date, Either, Field, Free, Int, ListOf, MapOf, Name, Obj, Spec, Str, Typed
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_KINDS: tuple[str, ...] = bp.KINDS

@@ -24,8 +24,8 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from gitops_gen.errors import InputError, Location
-from gitops_gen.yamlio import load_plain
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.yamlio.reader import load_plain
 
 KeyPath = tuple[str, ...]  # keys from the top of the document
 

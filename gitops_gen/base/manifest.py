@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from gitops_gen.errors import Location
-from gitops_gen.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE
+from gitops_gen.base.errors import Location
+from gitops_gen.base.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE
 
 __all__ = ["MANAGED_BY_LABEL", "MANAGED_BY_VALUE", "Manifest", "ObjectRef", "ref_of"]
 

@@ -15,9 +15,9 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gitops_gen import naming
-from gitops_gen.errors import InputError, Location
-from gitops_gen.yamlio import LocDict, LocList
+from gitops_gen.base import naming
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.yamlio.reader import LocDict, LocList
 
 Errors = list[InputError]
 
@@ -62,8 +62,8 @@ def label_problem(name: str) -> str | None:
 class Spec:
     """Base: ``check`` returns the checked value, or None after appending errors.
 
-    Every spec is also data: ``gitops_gen.jsonschema`` turns it into JSON Schema and
-    ``gitops_gen.reference`` into the field reference, so the three never disagree."""
+    Every spec is also data: ``gitops_gen.blueprint.jsonschema`` turns it into JSON Schema and
+    ``gitops_gen.blueprint.fielddocs`` into the field reference, so the three never disagree."""
 
     def check(self, value: Any, loc: Location, path: str, errors: Errors) -> Any:
         raise NotImplementedError

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from gitops_gen import construct
-from gitops_gen.errors import InputError, Location
-from gitops_gen.model import Addon, AddonStack, ClusterPlan, Environment, LoadWarning, Repo, Settings, Tenant
-from gitops_gen.overrides import Override, addon_with, switched_on, tenant_with
-from gitops_gen.spec import Errors, did_you_mean
-from gitops_gen.yamlio import LocDict, LocList
+from gitops_gen.base.errors import InputError, Location
+from gitops_gen.blueprint import construct
+from gitops_gen.blueprint.model import Addon, AddonStack, ClusterPlan, Environment, LoadWarning, Repo, Settings, Tenant
+from gitops_gen.blueprint.overrides import Override, addon_with, switched_on, tenant_with
+from gitops_gen.blueprint.spec import Errors, did_you_mean
+from gitops_gen.yamlio.reader import LocDict, LocList
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,14 @@
 
 ``LocDict`` / ``LocList`` are plain ``dict`` / ``list`` subclasses that carry the ``Location`` of
 themselves, of every key, every value and every item, so that errors found long after reading can still
-name ``file:line:col``.  Import them from ``gitops_gen.yamlio``, which builds them.
+name ``file:line:col``.  Import them from ``gitops_gen.yamlio.reader``, which builds them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gitops_gen.errors import Location
+from gitops_gen.base.errors import Location
 
 
 class LocDict(dict[str, Any]):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gitops_gen.errors import Location
+from gitops_gen.base.errors import Location
 
 if TYPE_CHECKING:  # the sections' own packages own their types; loading only builds them
     from gitops_gen.drift.config import DriftConfig

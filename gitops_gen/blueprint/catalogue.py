@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.load import blueprint_files, find_repo_root
-from gitops_gen.yamlio import load_plain
+from gitops_gen.blueprint.load import blueprint_files, find_repo_root
+from gitops_gen.yamlio.reader import load_plain
 
 MAX_FILE_BYTES = 1 << 20  # as the loader: a bigger file is not a blueprint
 

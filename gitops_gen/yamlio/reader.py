@@ -4,7 +4,7 @@ libyaml (PyYAML's C parser) turns the text into events; ``_Composer`` builds the
 in one pass and without recursion, so that every guard holds *before* its cost is paid: nesting depth,
 alias expansion and document count, keys that are not text, tags, ``%YAML`` versions and merge keys are
 refused at the event that breaks the rule, with its ``file:line:col``.  Scalars mean what they mean to
-kubectl (``gitops_gen.yamlscalar``).
+kubectl (``gitops_gen.yamlio.scalars``).
 
 Two profiles.  Blueprints come back positioned (``LocDict``/``LocList`` remember where every key, value
 and item was written; keys are the text as written; aliases and ``<<`` are refused).  Everything else
@@ -24,9 +24,9 @@ import yaml
 from yaml import YAMLError
 from yaml import events as ev
 
-from gitops_gen import yamlscalar as ys
-from gitops_gen.errors import InputError, Location, show
-from gitops_gen.positions import LocDict, LocList, loc_of
+from gitops_gen.base.errors import InputError, Location, show
+from gitops_gen.yamlio import scalars as ys
+from gitops_gen.yamlio.positions import LocDict, LocList, loc_of
 
 _CParser: Any
 try:

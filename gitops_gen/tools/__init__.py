@@ -1,0 +1,1 @@
+"""The external programs and stores gitops-gen drives: git revisions (gitpython) and kustomize."""

@@ -1,0 +1,1 @@
+"""Writing to disk: the atomic swap of rendered/, the no-op cache, and `init`'s new repository."""
