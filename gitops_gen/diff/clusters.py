@@ -20,7 +20,7 @@ from gitops_gen.diff.fields import field_changes, leaves
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange
 from gitops_gen.render import ClusterTarget, Rendering
 from gitops_gen.render.common import RENDERED_DIR
-from gitops_gen.validate.policy.argocd import same_repo
+from gitops_gen.validate.projects import same_repo
 
 APPLICATION = ("argoproj.io", "Application")
 Objects = Mapping[ObjectRef, Mapping[str, Any]]

@@ -36,10 +36,10 @@ from gitops_gen.validate.findings import STALE, Finding, Report
 from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
-from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.config import compile_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.network import namespaces_in
+from gitops_gen.validate.projects import same_repo
 from gitops_gen.validate.written import (
     app_paths_of,
     as_is_folders,

@@ -16,10 +16,10 @@ from typing import NamedTuple
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding
+from gitops_gen.validate.objects import Violation
 from gitops_gen.validate.policy import images, network, promotion, sources, tenancy
 from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy
 from gitops_gen.validate.policy.context import PolicyContext
-from gitops_gen.validate.policy.kube import Violation
 
 __all__ = ["EXPIRED_EXCEPTION", "EXPIRING_EXCEPTION", "RULES", "PolicyConfig", "PolicyContext", "Rule", "apply_config",
            "evaluate", "exception_findings", "parse_policy", "run_rules"]
