@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from gitops_gen import __version__
-from gitops_gen.base import colour
+from gitops_gen.base import colour, escape
 from gitops_gen.base.errors import ExitCode, GitopsGenError, InputErrors
 
 PROG = "gitops-gen"
@@ -97,7 +97,7 @@ class _WarningLines(logging.Handler):
         line = record.getMessage()
         if line not in self.seen:
             self.seen.add(line)
-            click.echo(line, err=True)
+            click.echo(escape.lines(line), err=True)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -122,7 +122,7 @@ def _run(argv: Sequence[str] | None) -> int:
         _traceback_if(session)
         # Located errors read as `file:line:col: message`, the form editors and CI annotations parse.
         located = err.location is not None or isinstance(err, InputErrors)
-        click.echo(str(err) if located else f"{PROG}: {err}", err=True)
+        click.echo(escape.lines(str(err) if located else f"{PROG}: {err}"), err=True)
         return int(err.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         click.echo(f"{PROG}: interrupted", err=True)
@@ -132,15 +132,15 @@ def _run(argv: Sequence[str] | None) -> int:
         return int(ExitCode.USAGE)
     except ConnectionError as err:
         _traceback_if(session)
-        click.echo(f"{PROG}: cannot connect: {_oneline(err)}", err=True)
+        click.echo(f"{PROG}: cannot connect: {escape.text(_oneline(err))}", err=True)
         return int(ExitCode.EXTERNAL)
     except OSError as err:  # the user's environment refused: disk full, read-only, permissions
         _traceback_if(session)
-        click.echo(f"{PROG}: {_os_error(err)}", err=True)
+        click.echo(f"{PROG}: {escape.text(_os_error(err))}", err=True)
         return int(ExitCode.USAGE)
     except Exception as err:  # a bug: one line for the user, the traceback on request
         _traceback_if(session)
-        click.echo(f"{PROG}: internal error: {type(err).__name__}: {_oneline(err)} "
+        click.echo(f"{PROG}: internal error: {type(err).__name__}: {escape.text(_oneline(err))} "
                    "(a bug; re-run with --debug for the traceback)", err=True)
         return int(ExitCode.INTERNAL)
     return int(result) if isinstance(result, int) else 0

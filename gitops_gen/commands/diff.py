@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.base import escape
 from gitops_gen.base.errors import ExitCode, InputError
 from gitops_gen.blueprint.load import find_repo_root
 from gitops_gen.commands.options import (
@@ -56,7 +57,7 @@ def command(repo: Path | None, base: str | None, head: str | None, envs: Sequenc
             raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
     click.echo(FORMATS[output](report, max_length, use_colour()), nl=False)
     for warning in report.warnings:
-        click.echo(f"gitops-gen: warning: {warning}", err=True)
+        click.echo(f"gitops-gen: warning: {escape.text(warning)}", err=True)
     return int(ExitCode.FINDINGS if exit_code and report.changed else ExitCode.OK)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.base import escape
 from gitops_gen.base.errors import InputError
 from gitops_gen.commands.options import (
     complete_clusters,
@@ -109,12 +110,11 @@ def command(
     click.echo(FORMATS[output](report, use_colour()), nl=False)
     for item in report.clusters:
         for warning in item.warnings:
-            click.echo(f"gitops-gen: warning: cluster {item.cluster}: {warning}", err=True)
+            click.echo(f"gitops-gen: warning: cluster {escape.text(item.cluster)}: {escape.text(warning)}",
+                       err=True)
         if item.error:
-            click.echo(
-                f"gitops-gen: cluster {item.cluster} (context {item.context}) unreadable: {item.error}",
-                err=True,
-            )
+            click.echo(escape.text(f"gitops-gen: cluster {item.cluster} (context {item.context}) unreadable: "
+                                   f"{item.error}"), err=True)
     return int(report.exit_code)
 
 
