@@ -136,7 +136,7 @@ def _app_fields(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) 
     whole = base if base is not None else head
     assert whole is not None
     return tuple(FieldChange(path, None if base is None else value, value if base is None else None)
-                 for path, value in leaves(whole.get("spec"), "spec"))
+                 for path, value in leaves(whole.get("spec"), ("spec",)))
 
 
 def _owning(pair: ClusterPair) -> list[ObjectRef]:

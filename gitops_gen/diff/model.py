@@ -10,7 +10,6 @@ from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.validate.findings import Finding
 
 JSON_VERSION = 1
-REDACTED = "<redacted>"
 WORKTREE = "worktree"
 BOOTSTRAP = "bootstrap"  # objects no Application owns: applied once by hand (rendered/bootstrap)
 

@@ -17,8 +17,6 @@ from typing import Any, NamedTuple
 from gitops_gen.base.errors import ExitCode
 from gitops_gen.base.manifest import ObjectRef
 
-REDACTED = "<redacted>"
-
 
 class Status(enum.StrEnum):
     IN_SYNC = "in_sync"
