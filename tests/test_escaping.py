@@ -27,16 +27,15 @@ from hypothesis import strategies as st
 from gitops_gen.base import escape
 from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
+from gitops_gen.base.status import ChangeStatus, DriftStatus
 from gitops_gen.diff.formats import FORMATS as DIFF_FORMATS
 from gitops_gen.diff.model import AppChange, ChangeReport, ClusterChange, FieldChange, ObjectChange, Risk
-from gitops_gen.diff.model import Severity as RiskSeverity
-from gitops_gen.diff.model import Status as ChangeStatus
+from gitops_gen.drift.formats import FORMATS as DRIFT_FORMATS
 from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport, Resolved
 from gitops_gen.drift.model import Change as DriftChange
-from gitops_gen.drift.model import Status as DriftStatus
-from gitops_gen.drift.output import FORMATS as DRIFT_FORMATS
-from gitops_gen.validate.findings import Finding, Report, Severity
-from gitops_gen.validate.output import FORMATS as VALIDATE_FORMATS
+from gitops_gen.validate.findings import Finding, Report
+from gitops_gen.validate.formats import FORMATS as VALIDATE_FORMATS
 
 FRAGMENTS = ["<img src=x onerror=alert(1)>", "</details>", "<!--", "-->", "@team", "@org/team", "#123", "`", "``",
              "```", "\n", "\r\n", "\r", "\x1b[31m", "\x1b]8;;https://example.com\x07", "\x07", "\x00", "\x85",
@@ -68,7 +67,7 @@ def diff_report(s: Strings) -> ChangeReport:
     apps = (AppChange(s(), ChangeStatus.MODIFIED, fields, (ObjectChange(ChangeStatus.ADDED, _ref(s), fields),)),
             AppChange("bootstrap", ChangeStatus.ADDED, (), (ObjectChange(ChangeStatus.REMOVED, _ref(s)),)))
     return ChangeReport(s(), s(), (ClusterChange(s(), s(), True, apps),),
-                        (Risk(s(), RiskSeverity.ERROR, s(), s(), _ref(s), s()),),
+                        (Risk(s(), Severity.ERROR, s(), s(), _ref(s), s()),),
                         (_finding(s, Severity.ERROR),), (_finding(s, Severity.WARNING),), (s(),))
 
 

@@ -1,8 +1,14 @@
-"""Field paths as every report spells them: ``spec.source.targetRevision``, ``spec.hard["limits.cpu"]``,
-``spec.template.spec.containers[name=app].image``, ``items[0].data``.
+"""Paths into JSON-like objects: JSON pointers and the small jq subset Argo CD's ignoreDifferences uses
+(parsed), and field paths as every report spells them (formatted).
 
-A key that is a plain identifier joins with a dot; any other key is a JSON string in brackets, so a key
-holding dots, brackets or quotes reads back unambiguously.  One home for diff, drift and validate.
+A path is a tuple of steps: a key (``str``), an index (``int``), ``EVERY`` (jq's ``[]``: every item
+of a list, every value of a mapping) or a ``Named`` item of a keyed list.  The blueprint layer checks the
+syntax when gitops.yaml loads; drift follows the same parsed steps.
+
+Reports write ``spec.source.targetRevision``, ``spec.hard["limits.cpu"]``,
+``spec.template.spec.containers[name=app].image``, ``items[0].data``: a key that is a plain identifier
+joins with a dot; any other key is a JSON string in brackets, so a key holding dots, brackets or quotes
+reads back unambiguously.  One home for diff, drift and validate.
 """
 
 from __future__ import annotations
@@ -12,7 +18,52 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+EVERY = object()  # the jq ``[]`` step: every item of a list (or every value of a mapping)
+Step = str | int | object
+_JQ_STEP = re.compile(
+    r'\.([A-Za-z_][A-Za-z0-9_-]*)|\.?\["((?:[^"\\]|\\.)*)"\]|\.?\[(\d*)\]|\.?"((?:[^"\\]|\\.)*)"'
+)
+# The same subset as one pattern, for editors (JSON Schema); ``parse_jq`` decides.
+_JQ_SCHEMA_STEP = r'(\.[A-Za-z_][A-Za-z0-9_-]*|\.?\["([^"\\]|\\.)*"\]|\.?\[[0-9]*\]|\.?"([^"\\]|\\.)*")\??'
+JQ_PATH = rf"\s*({_JQ_SCHEMA_STEP})+\s*"
 SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class PathSyntaxError(ValueError):
+    pass
+
+
+def parse_pointer(pointer: str) -> tuple[Step, ...]:
+    if not pointer.startswith("/"):
+        raise PathSyntaxError(f"JSON pointer {pointer!r} must start with '/'")
+    steps: list[Step] = []
+    for raw in pointer[1:].split("/"):
+        text = raw.replace("~1", "/").replace("~0", "~")
+        steps.append(int(text) if text.isdigit() else text)
+    return tuple(steps)
+
+
+def parse_jq(expression: str) -> tuple[Step, ...]:
+    text = expression.strip().replace("[]?", "[]").replace("?", "")
+    steps: list[Step] = []
+    pos = 0
+    while pos < len(text):
+        match = _JQ_STEP.match(text, pos)
+        if not match:
+            raise PathSyntaxError(
+                f'unsupported jq path {expression!r}: only .field, ["key"], [N] and [] steps'
+            )
+        field, quoted, index, dotted_quote = match.groups()
+        if field is not None:
+            steps.append(field)
+        elif quoted is not None or dotted_quote is not None:
+            steps.append((quoted if quoted is not None else dotted_quote).replace('\\"', '"'))
+        else:
+            steps.append(int(index) if index else EVERY)
+        pos = match.end()
+    if not steps:
+        raise PathSyntaxError(f"empty jq path {expression!r}")
+    return tuple(steps)
 
 
 class Named(NamedTuple):
@@ -24,9 +75,6 @@ class Named(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.field}={self.value}" if self.field else self.value
-
-
-Step = str | int | Named
 
 
 def key_step(path: str, key: object) -> str:

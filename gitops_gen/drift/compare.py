@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from gitops_gen.base.jsonpath import Named
+from gitops_gen.base.jsonpath import Named, Step
 from gitops_gen.base.jsonpath import format_path as join_path
 from gitops_gen.base.manifest import ObjectRef, ref_of
 from gitops_gen.base.redact import is_secret, redact
-from gitops_gen.drift.ignore import Step, strip
+from gitops_gen.drift.ignore import strip
 from gitops_gen.drift.model import Change
 from gitops_gen.drift.normalize import SET_LIKE, Keyed, canonical, plain, project
 

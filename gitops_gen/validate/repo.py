@@ -16,12 +16,15 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.base.errors import Location
+from gitops_gen.base import clock
+from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.inputs import read_input
 from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.render import Rendering, render
@@ -29,13 +32,14 @@ from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
-from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.findings import STALE, Finding, Report
 from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
-from gitops_gen.validate.policy.argocd import same_repo
+from gitops_gen.validate.policy.config import compile_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.network import namespaces_in
+from gitops_gen.validate.projects import same_repo
 from gitops_gen.validate.written import (
     app_paths_of,
     as_is_folders,
@@ -62,37 +66,53 @@ def validate_repo(
     written = read_written(tree, the_plan.stale)  # only files that differ: the others are the render's bytes
     findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
     committed = {p: read_input(tree / p) for p in the_plan.stale}  # regular files only: a pipe must not block
-    stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
     texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
-    checked, documents = check_rendering(repo, rendering, crds, strict=strict, rendered_files=rendered_files,
-                                         lines=lines, stale=stale, committed=committed, texts=texts)
+    disk = OnDisk(rendered_files, lines, texts, committed)
+    checked, documents = check_rendering(repo, rendering, crds, strict=strict, disk=disk)
     findings.extend(checked)
     foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
     return Report(documents + foreign.documents, tuple(findings)).sorted()
 
 
-def check_rendering(
-    repo: Repo, rendering: Rendering, crds: CrdRegistry, *, strict: bool = True,
-    rendered_files: frozenset[str] | None = None, lines: Mapping[str, int] | None = None,
-    stale: set[str] | None = None, committed: Mapping[str, bytes] | None = None,
-    clusters: Collection[str] | None = None, document: Callable[[str, Manifest], bool] | None = None,
-    related: Callable[[str, Manifest], bool] | None = None, texts: Mapping[str, str] | None = None,
-) -> tuple[list[Finding], int]:
-    """Validate a render in memory: (findings, documents validated).  ``clusters`` limits the clusters
-    checked; ``document(cluster, manifest)`` which objects get the per-document checks, ``related`` which
-    take part in the cluster-wide ones (policy, references); default: all."""
+@dataclass(frozen=True)
+class OnDisk:
+    """What the committed rendered/ holds, where it differs from the render being checked."""
+
+    files: frozenset[str]  # every path under rendered/ (for Applications' paths)
+    lines: Mapping[str, int]  # path -> line of its first document
+    texts: Mapping[str, str]  # path -> text (for the line of a failing field)
+    committed: Mapping[str, bytes] = field(default_factory=dict)  # stale paths -> the bytes on disk
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of a render to check (default: all of it)."""
+
+    clusters: Collection[str] | None = None
+    document: Callable[[str, Manifest], bool] | None = None  # which objects get the per-document checks
+    related: Callable[[str, Manifest], bool] | None = None  # which take part in the cluster-wide ones
+
+
+def in_memory(rendering: Rendering) -> OnDisk:
+    """A render checked as if it were what rendered/ holds."""
+    return OnDisk(frozenset(f.path for f in rendering.files),
+                  {f.path: _first_line(f.content) for f in rendering.files},
+                  {f.path: f.content.decode("utf-8") for f in rendering.files})
+
+
+def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, strict: bool = True,
+                    disk: OnDisk | None = None, scope: Scope = Scope()) -> tuple[list[Finding], int]:
+    """Validate a render: (findings, documents validated); per-document checks, policy and references."""
     findings: list[Finding] = []
-    config = policy.load_config(repo.settings.policy)
-    stale, committed = stale or set(), committed or {}
-    if texts is None:  # the text of each file, for the line of a failing field
-        texts = {f.path: f.content.decode("utf-8") for f in rendering.files}
-    lines = lines if lines is not None else {f.path: _first_line(f.content) for f in rendering.files}
-    if rendered_files is None:
-        rendered_files = frozenset(f.path for f in rendering.files)
+    config = compile_policy(repo.settings.policy)
+    disk = disk or in_memory(rendering)
+    stale, committed, lines, texts = set(disk.committed), disk.committed, disk.lines, disk.texts
+    clusters, document, related = scope.clusters, scope.document, scope.related
+    rendered_files = disk.files
     validated: set[tuple[str, ObjectRef, int, str]] = set()
     known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
@@ -134,15 +154,10 @@ def check_rendering(
         )
         if related is not None:
             objects = [m for m in objects if related(target.cluster, m)]
-        checked = [
-            *policy.run_rules(objects, context, config),
-            *policy.apply_config(
-                references.check(objects, context, ownership(objects, repo.settings.repo_url)),
-                config,
-                context,
-            ),
-        ]
-        findings.extend(_in_rendered(f, lines, texts) for f in checked)
+        raw = [*policy.evaluate(objects, context, config),
+               *references.check(objects, context, ownership(objects, repo.settings.repo_url))]
+        findings.extend(_in_rendered(f, lines, texts) for f in policy.apply_config(raw, config, context))
+    findings.extend(policy.exception_findings(config, clock.today()))  # about gitops.yaml: once, not per cluster
     documents = len({(path, ref) for path, ref, _, _ in validated})
     return findings, documents
 
@@ -220,7 +235,7 @@ def _committed_body(m: Manifest, stale: set[str], committed: Mapping[str, bytes]
         return None
     try:
         docs = [d for d in reader.load_plain(committed[m.path].decode("utf-8")) if d is not None]
-    except Exception:  # an unparsable committed file is already reported as stale
+    except (InputError, UnicodeDecodeError):  # an unparsable committed file is already reported as stale
         return None
     return docs[0] if len(docs) == 1 and isinstance(docs[0], Mapping) else None
 

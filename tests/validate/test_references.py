@@ -8,7 +8,7 @@ import pytest
 
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.validate.policy import PolicyContext
-from gitops_gen.validate.policy.argocd import (
+from gitops_gen.validate.projects import (
     destination_permitted,
     glob_match,
     normalize_git_url,

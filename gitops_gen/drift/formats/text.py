@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from gitops_gen.base.colour import paint
 from gitops_gen.base.escape import text as esc
-from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport, Status
-from gitops_gen.drift.output.common import by_status, counts_line, object_name, quiet, show
+from gitops_gen.base.status import DriftStatus
+from gitops_gen.drift.formats.common import by_status, counts_line, object_name, quiet, show
+from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport
 
 # status -> colour role (gitops_gen.base.colour.PALETTE); colour only when the CLI decided so (a terminal)
-ROLES = {Status.IN_SYNC: "ok", Status.MODIFIED: "changed", Status.MISSING: "removed", Status.EXTRA: "warning",
-         Status.UNKNOWN: "info"}
+ROLES = {DriftStatus.IN_SYNC: "ok", DriftStatus.MODIFIED: "changed", DriftStatus.MISSING: "removed",
+         DriftStatus.EXTRA: "warning", DriftStatus.UNKNOWN: "info"}
 VERDICT_ROLES = {0: "ok", 1: "changed"}
 
 
@@ -60,7 +61,7 @@ def _cluster(cluster: ClusterReport, color: bool = False) -> list[str]:
 
 def _item(item: DriftItem) -> list[str]:
     head = f"    {esc(item.ref.kind)} {esc(object_name(item))} ({esc(item.ref.api_version)})"
-    if item.status is Status.UNKNOWN:
+    if item.status is DriftStatus.UNKNOWN:
         return [f"{head}: {esc(item.reason)}"]
     if item.baseline:
         head += f"  [{item.baseline}{f' since {esc(item.first_seen)}' if item.baseline == 'known' else ''}]"

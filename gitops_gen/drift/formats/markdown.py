@@ -8,8 +8,9 @@ are only counted.
 from __future__ import annotations
 
 from gitops_gen.base.escape import md
-from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport, Status
-from gitops_gen.drift.output.common import by_status, object_name, show
+from gitops_gen.base.status import DriftStatus
+from gitops_gen.drift.formats.common import by_status, object_name, show
+from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport
 
 
 def render(report: DriftReport, color: bool = False) -> str:
@@ -71,7 +72,7 @@ def _details(cluster: ClusterReport) -> list[str]:
         lines.append("All objects in sync.")
     for status, items in groups:
         lines.extend([f"#### {status.value.replace('_', ' ').capitalize()} ({len(items)})", ""])
-        if status is Status.UNKNOWN:
+        if status is DriftStatus.UNKNOWN:
             lines.extend(["| Kind | Object | API version | Why |", "|---|---|---|---|"])
             lines.extend(f"| {md(i.ref.kind)} | {md(object_name(i))} | {md(i.ref.api_version)} "
                          f"| {md(i.reason)} |" for i in items)
