@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_gen.base.errors import Location
-from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.manifest import ObjectRef, ref_of
 from gitops_gen.validate import apiserver, argocd, fieldwalk, names, removed_apis, schemas
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.findings import (
@@ -28,6 +28,7 @@ from gitops_gen.validate.findings import (
     QUANTITY,
     REQUIRED_FIELD,
     SCHEMA,
+    Checked,
     Finding,
     Report,
     Severity,
@@ -64,13 +65,17 @@ class Options:
 
 def validate_documents(documents: Iterable[Document], options: Options) -> Report:
     findings: list[Finding] = []
-    count = 0
+    checked: list[Checked] = []
     for doc in documents:
         if doc.body is None:  # empty documents are allowed
             continue
-        count += 1
+        checked.append(Checked(doc.file, _ref_of(doc.body), doc.line))
         findings.extend(validate_document(doc, options))
-    return Report(count, tuple(findings)).sorted()
+    return Report(len(checked), tuple(findings), tuple(checked)).sorted()
+
+
+def _ref_of(body: Any) -> ObjectRef:
+    return ref_of(body) if isinstance(body, Mapping) else ObjectRef("", "", "", "")
 
 
 def validate_document(doc: Document, options: Options) -> list[Finding]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from gitops_gen.base.errors import Location
 from gitops_gen.base.inputs import read_input
-from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.render import Rendering, render
@@ -29,7 +29,7 @@ from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
-from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.findings import STALE, Checked, Finding, Report, Severity
 from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
@@ -66,12 +66,12 @@ def validate_repo(
     texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
-    checked, documents = check_rendering(repo, rendering, crds, strict=strict, rendered_files=rendered_files,
-                                         lines=lines, stale=stale, committed=committed, texts=texts)
+    checked, objects = check_rendering(repo, rendering, crds, strict=strict, rendered_files=rendered_files,
+                                       lines=lines, stale=stale, committed=committed, texts=texts)
     findings.extend(checked)
     foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
-    return Report(documents + foreign.documents, tuple(findings)).sorted()
+    return Report(len(objects) + foreign.documents, tuple(findings), (*objects, *foreign.objects)).sorted()
 
 
 def check_rendering(
@@ -80,8 +80,8 @@ def check_rendering(
     stale: set[str] | None = None, committed: Mapping[str, bytes] | None = None,
     clusters: Collection[str] | None = None, document: Callable[[str, Manifest], bool] | None = None,
     related: Callable[[str, Manifest], bool] | None = None, texts: Mapping[str, str] | None = None,
-) -> tuple[list[Finding], int]:
-    """Validate a render in memory: (findings, documents validated).  ``clusters`` limits the clusters
+) -> tuple[list[Finding], tuple[Checked, ...]]:
+    """Validate a render in memory: (findings, the objects validated).  ``clusters`` limits the clusters
     checked; ``document(cluster, manifest)`` which objects get the per-document checks, ``related`` which
     take part in the cluster-wide ones (policy, references); default: all."""
     findings: list[Finding] = []
@@ -142,8 +142,8 @@ def check_rendering(
             ),
         ]
         findings.extend(_in_rendered(f, lines, texts) for f in checked)
-    documents = len({(path, ref) for path, ref, _, _ in validated})
-    return findings, documents
+    checked_objects = {Checked(f"{RENDERED_DIR}/{path}" if path else "", ref) for path, ref, _, _ in validated}
+    return findings, tuple(sorted(checked_objects))
 
 
 def _foreign(
@@ -164,14 +164,16 @@ def _foreign(
     foreign = list(foreign_files(out_dir, folders, produced, set(the_plan.extra)))
     written = read_written(out_dir, (rel for rel, _ in foreign))
     findings: list[Finding] = list(written.problems)
-    documents = 0
+    objects: list[Checked] = []
     for rel, target in foreign:
         findings.append(foreign_finding(rel, target))
         options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
         for doc in written.documents.get(rel, ()):
-            documents += doc.body is not None
-            findings.extend(validate_document(doc, options) if doc.body is not None else ())
-    return Report(documents, tuple(findings))
+            if doc.body is not None:
+                objects.append(Checked(doc.file, ref_of(doc.body) if isinstance(doc.body, Mapping) else
+                                       ObjectRef("", "", "", "")))
+                findings.extend(validate_document(doc, options))
+    return Report(len(objects), tuple(findings), tuple(objects))
 
 
 def upstream_of(repo: Repo, env: str) -> dict[str, Any]:
