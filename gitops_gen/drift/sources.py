@@ -19,7 +19,7 @@ from pathlib import Path
 
 from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.drift.live_dump import SUFFIXES, cluster_marks, cluster_sections, load_objects
+from gitops_gen.drift.live_dump import SUFFIXES, Kind, cluster_marks, cluster_sections, load_objects
 
 _NAMED = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)=(.+)$")
 
@@ -112,14 +112,18 @@ def _entry_for(folder: Path, cluster: str, several: bool) -> Path:
     return folder
 
 
-def load(source: Source) -> tuple[Manifest, ...]:
+def load(source: Source) -> tuple[tuple[Manifest, ...], frozenset[Kind]]:
+    """A cluster's objects in its dump, and the kinds the dump holds a list of (``live_dump.load_objects``)."""
     if source.section is None:
-        return load_objects(source.path)
+        listed: set[Kind] = set()
+        return load_objects(source.path, listed), frozenset(listed)
     stat = source.path.stat()
-    return _sections(source.path, stat.st_mtime_ns, stat.st_size).get(source.section, ())
+    objects, kinds = _sections(source.path, stat.st_mtime_ns, stat.st_size)
+    return objects.get(source.section, ()), frozenset(kinds.get(source.section, ()))
 
 
 @functools.lru_cache(maxsize=1)
-def _sections(path: Path, mtime_ns: int, size: int) -> dict[str, tuple[Manifest, ...]]:
+def _sections(path: Path, mtime_ns: int, size: int) -> tuple[dict[str, tuple[Manifest, ...]], dict[str, set[Kind]]]:
     """One parse of a several-cluster file, however many of its clusters are read (one after the other)."""
-    return cluster_sections(path) or {}
+    listed: dict[str, set[Kind]] = {}
+    return cluster_sections(path, listed) or {}, listed
