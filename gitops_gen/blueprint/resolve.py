@@ -280,8 +280,22 @@ def resolve(blueprints: Blueprints, errors: Errors, broken: Broken = frozenset()
         for raw in spec["clusters"]:
             _check_override_targets(raw.get("overrides") or {}, addons, env.tenants, settings, errors, partial)
         plans.extend(r.plans(env, spec, addons, clusters))
+    _check_promotion_cycle(blueprints, envs, errors)
     _unused(r, envs)
     return Repo(blueprints.root, settings, r.stacks, r.tenants, envs, tuple(plans), tuple(r.warnings))
+
+
+def _check_promotion_cycle(blueprints: Blueprints, envs: Mapping[str, Environment], errors: Errors) -> None:
+    """``promotesFrom`` is a pipeline: a loop (dev from itself, dev -> qa -> dev) has no first environment,
+    and `promote` would carry prod back into dev.  Reported once, at the first environment of the loop."""
+    cycle = find_cycle({name: [env.promotes_from] if env.promotes_from in envs else []
+                        for name, env in envs.items()})
+    if cycle:
+        first = envs[cycle[0]]
+        loop = " -> ".join(reversed(cycle))  # in promotion order: each promotes into the next
+        errors.append(InputError(f"spec.promotesFrom: promotion cycle {loop}: the pipeline needs a first "
+                                 "environment that promotes from none",
+                                 _loc(blueprints.environments[first.name].spec, "promotesFrom", first.origin)))
 
 
 def _unused(r: _Resolver, envs: Mapping[str, Environment]) -> None:
