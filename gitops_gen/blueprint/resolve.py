@@ -288,7 +288,7 @@ def resolve(blueprints: Blueprints, errors: Errors, broken: Broken = frozenset()
 def _check_promotion_cycle(blueprints: Blueprints, envs: Mapping[str, Environment], errors: Errors) -> None:
     """``promotesFrom`` is a pipeline: a loop (dev from itself, dev -> qa -> dev) has no first environment,
     and `promote` would carry prod back into dev.  Reported once, at the first environment of the loop."""
-    cycle = find_cycle({name: [env.promotes_from] if env.promotes_from in envs else []
+    cycle = find_cycle({name: [env.promotes_from] if env.promotes_from and env.promotes_from in envs else []
                         for name, env in envs.items()})
     if cycle:
         first = envs[cycle[0]]
