@@ -22,6 +22,7 @@ from typing import Any
 from gitops_gen.base.errors import Location
 from gitops_gen.base.inputs import read_input
 from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
+from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.render import Rendering, render
@@ -29,7 +30,7 @@ from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
-from gitops_gen.validate.findings import STALE, Checked, Finding, Report, Severity
+from gitops_gen.validate.findings import STALE, Checked, Finding, Report
 from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion

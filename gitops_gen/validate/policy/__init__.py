@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from gitops_gen.base.manifest import Manifest, ObjectRef
-from gitops_gen.validate.findings import Finding, Severity
+from gitops_gen.base.severity import Severity
+from gitops_gen.validate.findings import Finding
 from gitops_gen.validate.policy import images, network, promotion, sources, tenancy
 from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy
 from gitops_gen.validate.policy.context import PolicyContext

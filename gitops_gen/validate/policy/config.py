@@ -32,8 +32,8 @@ from typing import Any
 from gitops_gen.base import naming
 from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.spec import Bool, Date, Errors, Field, Int, ListOf, MapOf, Obj, Str, Typed
-from gitops_gen.validate.findings import Severity
 from gitops_gen.yamlio.reader import LocDict, loc_of
 
 SELECTOR_KEYS = ("apiVersion", "kind", "namespace", "name")

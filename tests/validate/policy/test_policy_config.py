@@ -10,7 +10,7 @@ import pytest
 
 from gitops_gen.base.errors import InputError, InputErrors
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.validate.findings import Severity
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate.policy import (
     EXPIRED_EXCEPTION,
     EXPIRING_EXCEPTION,
