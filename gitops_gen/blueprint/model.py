@@ -220,6 +220,8 @@ class Repo:
     environments: Mapping[str, Environment]
     plans: tuple[ClusterPlan, ...] = ()
     warnings: tuple[LoadWarning, ...] = ()
+    # (API group, kind) -> cluster-scoped, from the CRDs in crdDirs (render also reads the add-ons' own CRDs)
+    crd_scopes: Mapping[tuple[str, str], bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

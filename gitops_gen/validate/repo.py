@@ -28,7 +28,7 @@ from gitops_gen.blueprint.model import Repo
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry
+from gitops_gen.validate.crds import CrdRegistry, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Checked, Finding, Report
 from gitops_gen.validate.lines import field_lines
@@ -87,6 +87,7 @@ def check_rendering(
     take part in the cluster-wide ones (policy, references); default: all."""
     findings: list[Finding] = []
     config = policy.load_config(repo.settings.policy)
+    crds = with_deployed_crds(crds, rendering)
     stale, committed = stale or set(), committed or {}
     if texts is None:  # the text of each file, for the line of a failing field
         texts = {f.path: f.content.decode("utf-8") for f in rendering.files}
@@ -145,6 +146,16 @@ def check_rendering(
         findings.extend(_in_rendered(f, lines, texts) for f in checked)
     checked_objects = {Checked(f"{RENDERED_DIR}/{path}" if path else "", ref) for path, ref, _, _ in validated}
     return findings, tuple(sorted(checked_objects))
+
+
+def with_deployed_crds(crds: CrdRegistry, rendering: Rendering) -> CrdRegistry:
+    """The CRDs an add-on of this repository deploys are known schemas too (crdDirs win for a kind both have):
+    a kind the repository itself deploys is validated, not a missing schema."""
+    deployed = {id(m.body): m.body for objects in rendering.desired.values() for m in objects if is_crd(m.body)}
+    if not deployed:
+        return crds
+    own = registry_from_crds(deployed.values())
+    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings)
 
 
 def _foreign(
