@@ -190,11 +190,24 @@ def test_ci_templates_run_only_commands_that_exist(made: Path) -> None:
         assert isinstance(load_plain(text)[0], dict)
         used = set(re.findall(r"\bgitops-gen ([a-z]+)", text))
         assert used and used <= set(COMMANDS), (rel, used - set(COMMANDS))
-        assert "pip install \"gitops-gen==" in text and ".venv/bin" not in text and "make install" not in text
-    hooks = load_plain((made / ".pre-commit-config.yaml").read_text())[0]["repos"][0]["hooks"]
+        assert 'pip install "$GITOPS_GEN_INSTALL"' in text and ".venv/bin" not in text and "make install" not in text
+        assert "@GITOPS_GEN_INSTALL@" not in text
+    (repo,) = load_plain((made / ".pre-commit-config.yaml").read_text())[0]["repos"]
     published = load_plain((PROJECT / ".pre-commit-hooks.yaml").read_text())[0]  # what gitops-gen offers
-    assert [h["id"] for h in hooks] == [h["id"] for h in published] == ["gitops-gen-render-check",
-                                                                       "gitops-gen-validate"]
+    assert repo["repo"] == "local" and "rev" not in repo  # no tag to guess: the hooks install what CI installs
+    assert [h["id"] for h in repo["hooks"]] == [h["id"] for h in published] == ["gitops-gen-render-check",
+                                                                               "gitops-gen-validate"]
+    for hook, offered in zip(repo["hooks"], published, strict=True):
+        assert hook["entry"] == offered["entry"] and hook["language"] == offered["language"] == "python"
+        assert hook["additional_dependencies"] == [scaffold.install_spec()]
+
+
+def test_init_writes_the_install_requirement_it_is_given(tmp_path: Path) -> None:
+    wheel = "https://artifacts.example.internal/gitops_gen-0.1.0-py3-none-any.whl"
+    assert run_cli("init", str(tmp_path / "r"), "--install", wheel).code == 0
+    for rel in [*CI_FILES, ".pre-commit-config.yaml", "README.md"]:
+        assert wheel in (tmp_path / "r" / rel).read_text(), rel
+    assert run_cli("init", str(tmp_path / "s"), "--install", "gitops-gen==1.0; echo $HOME").code == 2
 
 
 def test_the_readme_tells_how_to_do_the_everyday_things(made: Path) -> None:
