@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_gen.base.errors import InputError
+from gitops_gen.base.jsonpath import PathSyntaxError, Step, parse_pointer
 from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.base.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE, SCOPE_LABELS
 from gitops_gen.base.status import DRIFTED, DriftStatus
 from gitops_gen.drift.compare import compare
 from gitops_gen.drift.config import DriftConfig
 from gitops_gen.drift.hints import hint
-from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_pointer, rule_from_argo
+from gitops_gen.drift.ignore import IgnoreRule, rule_from_argo
 from gitops_gen.drift.model import ClusterReport, DriftItem
 from gitops_gen.drift.owners import Owner, Owners
 from gitops_gen.drift.status import applications, is_application

@@ -9,26 +9,24 @@ while the other clusters of the environment are still reported.
 from __future__ import annotations
 
 import datetime
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.base import clock
 from gitops_gen.base.errors import ExternalError, InputError
-from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.base.ownership import CLUSTER_LABEL, OWNER_SELECTOR
 from gitops_gen.drift import sources
 from gitops_gen.drift.baseline import apply as apply_baseline
 from gitops_gen.drift.baseline import load as load_baseline
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
-from gitops_gen.drift.config import DriftConfig, parse_config
+from gitops_gen.drift.config import DriftConfig, compile_drift
 from gitops_gen.drift.live_dump import kind_of, load_objects
 from gitops_gen.drift.model import ClusterReport, DriftReport
 
-TIMEOUT_SECONDS = 30.0  # one deadline per cluster for the whole read (drift.timeoutSeconds, --timeout)
 WORKERS = 8
 RETRIES = 3
 
@@ -55,7 +53,7 @@ def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[lis
     from gitops_gen.render import render
 
     repo = load_repo(repo_dir if repo_dir is not None else find_repo_root(Path.cwd()))
-    config = parse_config(getattr(repo.settings, "drift", None))
+    config = compile_drift(repo.settings.drift)
     rendering = render(repo, [env])
     clusters = [t for t in rendering.targets if t.env == env]
     if not clusters:
@@ -81,7 +79,7 @@ def from_path(path: Path, context: str | None, repo_dir: Path | None) -> tuple[l
     if repo_dir is not None:
         from gitops_gen.blueprint.load import load_repo
 
-        config = parse_config(getattr(load_repo(repo_dir).settings, "drift", None))
+        config = compile_drift(load_repo(repo_dir).settings.drift)
     desired = load_objects(path)
     return [Target(context or "live", context, desired)], config
 
@@ -96,12 +94,13 @@ def check_in_cluster(targets: Sequence[Target], offline: bool) -> None:
                          f"choose one of {names} with --cluster")
 
 
-def offline(source: sources.Source, target: Target | None = None) -> LiveSnapshot:
+def offline(source: sources.Source, parsed: sources.Parsed, target: Target | None = None) -> LiveSnapshot:
     """A cluster's dump.  A desired object of a kind the dump holds no list of is unknown, not missing:
     `kubectl get ns,resourcequota -o yaml` says nothing about the Applications it did not ask for."""
-    objects, listed = sources.load(source)
+    objects, listed = sources.load(source, parsed)
     unknown: dict[Any, str] = {}
-    for m in target.desired if target is not None else ():
+    # A dump of nothing but empty `List`s names no kind at all: that is how an empty cluster is written.
+    for m in target.desired if target is not None and listed else ():
         if kind_of(m.body) not in listed:
             unknown[m.ref] = _unlisted(m, target)
     return LiveSnapshot(tuple(m.body for m in objects), unknown)
@@ -143,15 +142,6 @@ def online(target: Target, timeout: float) -> LiveSnapshot:
                         warnings=tuple(w for s in states for w in s.warnings))
 
 
-def utc_now() -> datetime.datetime:
-    """The report's clock: now, or SOURCE_DATE_EPOCH when set (reproducible reports, tests)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-    return datetime.datetime.now(datetime.UTC)
-
-
-@paused_gc()  # 100,000 live objects: collection passes made reading and comparing more than linear
 def run(
     targets: Sequence[Target],
     config: DriftConfig,
@@ -161,19 +151,20 @@ def run(
     baseline: Path | None = None,
     only_drifted: bool = False,
     timeout: float | None = None,
-    now: Callable[[], datetime.datetime] = utc_now,
+    now: Callable[[], datetime.datetime] = clock.now,
 ) -> DriftReport:
     previous = load_baseline(baseline) if baseline is not None else None  # a bad one fails before slow reads
     values = [str(live_from)] if isinstance(live_from, Path) else list(live_from or ())
     dumps = sources.plan(values, [t.cluster for t in targets]) if values else {}
     check_in_cluster(targets, bool(values))
+    parsed: sources.Parsed = {}  # a file holding several clusters is parsed once for all of them
     reports = []
     for target in targets:
         shown = target.context or "current-context"
         dump = dumps.get(target.cluster)
         try:
-            live = offline(dump, target) if dump is not None else online(
-                target, timeout or config.timeout_seconds or TIMEOUT_SECONDS)
+            live = offline(dump, parsed, target) if dump is not None else online(
+                target, timeout or config.timeout_seconds)
         except ExternalError as err:
             reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))
             continue

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -112,18 +111,18 @@ def _entry_for(folder: Path, cluster: str, several: bool) -> Path:
     return folder
 
 
-def load(source: Source) -> tuple[tuple[Manifest, ...], frozenset[Kind]]:
-    """A cluster's objects in its dump, and the kinds the dump holds a list of (``live_dump.load_objects``)."""
+# A run's several-cluster files, each parsed once: the objects and the listed kinds of each part.
+Parsed = dict[Path, tuple[dict[str, tuple[Manifest, ...]], dict[str, set[Kind]]]]
+
+
+def load(source: Source, parsed: Parsed) -> tuple[tuple[Manifest, ...], frozenset[Kind]]:
+    """The objects of ``source`` and the kinds it holds a list of (``live_dump.load_objects``); a file with
+    ``# cluster:`` parts is parsed into ``parsed`` the first time."""
     if source.section is None:
         listed: set[Kind] = set()
         return load_objects(source.path, listed), frozenset(listed)
-    stat = source.path.stat()
-    objects, kinds = _sections(source.path, stat.st_mtime_ns, stat.st_size)
+    if source.path not in parsed:
+        by_section: dict[str, set[Kind]] = {}
+        parsed[source.path] = (cluster_sections(source.path, by_section) or {}, by_section)
+    objects, kinds = parsed[source.path]
     return objects.get(source.section, ()), frozenset(kinds.get(source.section, ()))
-
-
-@functools.lru_cache(maxsize=1)
-def _sections(path: Path, mtime_ns: int, size: int) -> tuple[dict[str, tuple[Manifest, ...]], dict[str, set[Kind]]]:
-    """One parse of a several-cluster file, however many of its clusters are read (one after the other)."""
-    listed: dict[str, set[Kind]] = {}
-    return cluster_sections(path, listed) or {}, listed

@@ -35,6 +35,7 @@ from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
 from gitops_gen.validate.policy.argocd import same_repo
+from gitops_gen.validate.policy.config import compile_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.network import namespaces_in
 from gitops_gen.validate.written import (
@@ -86,7 +87,7 @@ def check_rendering(
     checked; ``document(cluster, manifest)`` which objects get the per-document checks, ``related`` which
     take part in the cluster-wide ones (policy, references); default: all."""
     findings: list[Finding] = []
-    config = policy.load_config(repo.settings.policy)
+    config = compile_policy(repo.settings.policy)
     crds = with_deployed_crds(crds, rendering)
     stale, committed = stale or set(), committed or {}
     if texts is None:  # the text of each file, for the line of a failing field
