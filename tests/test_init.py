@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import shutil
@@ -35,7 +36,7 @@ def made(tmp_path: Path) -> Path:
 
 def test_init_writes_the_golden_path_and_renders_it(made: Path) -> None:
     files = {p.relative_to(made).as_posix() for p in made.rglob("*") if p.is_file()}
-    expected = {*BLUEPRINTS, *CI_FILES, "README.md", ".gitignore", ".pre-commit-config.yaml",
+    expected = {*BLUEPRINTS, *CI_FILES, "README.md", ".gitignore", ".pre-commit-config.yaml", ".vscode/settings.json",
                 ".schemas/settings.json", ".schemas/addonstack.json", ".schemas/tenant.json",
                 ".schemas/environment.json"}
     assert {f for f in files if not f.startswith("rendered/")} == expected
@@ -186,19 +187,29 @@ def test_init_refuses_a_render_whose_inputs_changed_mid_run(tmp_path: Path, monk
 
 
 def test_each_blueprint_points_its_editor_at_a_schema_that_accepts_it(made: Path) -> None:
+    """The editor settings map globs (not a relative modeline, which breaks when a blueprint moves into a
+    subfolder) to schemas that accept each blueprint, and say YAML 1.1."""
     import jsonschema_rs
 
-    for rel in BLUEPRINTS:
+    settings = json.loads((made / ".vscode" / "settings.json").read_text())
+    assert settings["yaml.yamlVersion"] == "1.1"
+    moved = made / "blueprints" / "tenants" / "payments" / "team-a.yaml"  # a team folder, as the README allows
+    moved.parent.mkdir()
+    (made / "blueprints" / "tenants" / "team-a.yaml").rename(moved)
+    for rel in [*(r.replace("tenants/team-a", "tenants/payments/team-a") for r in BLUEPRINTS)]:
         text = (made / rel).read_text()
-        hint = re.match(r"# yaml-language-server: \$schema=(\S+)\n", text)
-        assert hint, f"{rel}: no schema hint on its first line"
-        schema_path = ((made / rel).parent / hint.group(1)).resolve()
+        assert "yaml-language-server" not in text
+        matching = [schema for schema, globs in settings["yaml.schemas"].items()
+                    if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g.replace("**/", "")) for g in globs)]
+        assert len(matching) == 1, (rel, matching)
+        schema_path = (made / matching[0]).resolve()
         assert schema_path.is_relative_to(made.resolve()) and schema_path.is_file()
         validator = jsonschema_rs.validator_for(json.loads(schema_path.read_text()))
         doc = load_plain(text)[0]
         assert validator.is_valid(json.loads(json.dumps(doc))), list(validator.iter_errors(doc))
         misspelt = {**doc, "spec": {**doc["spec"], "tennants": []}}
         assert not validator.is_valid(json.loads(json.dumps(misspelt, default=str))), rel
+    assert "team-a" in load_repo(made).tenants  # the loader reads the team folder too
 
 
 def test_ci_templates_run_only_commands_that_exist(made: Path) -> None:

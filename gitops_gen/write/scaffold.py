@@ -22,7 +22,7 @@ from pathlib import Path
 from gitops_gen import __version__
 from gitops_gen.base.errors import InputError, show
 from gitops_gen.blueprint.jsonschema import SCHEMA_KINDS, json_schema
-from gitops_gen.blueprint.load import SETTINGS_FILE
+from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE
 from gitops_gen.blueprint.v1 import REPO_URL
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.write.build import build
@@ -33,6 +33,8 @@ INSTALL_TOKEN = "@GITOPS_GEN_INSTALL@"  # the pip requirement CI and pre-commit 
 # Written between quotes in YAML and shell: these characters could break out of them.
 _UNSAFE_IN_SPEC = re.compile(r"[\s\"'`$\\]")
 SCHEMA_DIR = ".schemas"
+EDITOR_SETTINGS = ".vscode/settings.json"
+SETTINGS_FILE_KIND = "Settings"
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,19 @@ def scaffold_files(repo_url: str | None = None, install: str | None = None) -> d
         out[rel] = text.replace(PLACEHOLDER_URL, repo_url) if repo_url else text
     for kind in SCHEMA_KINDS:
         out[f"{SCHEMA_DIR}/{kind.lower()}.json"] = json.dumps(json_schema(kind), indent=2) + "\n"
+    out[EDITOR_SETTINGS] = json.dumps(editor_settings(), indent=2) + "\n"
     return dict(sorted(out.items()))
+
+
+def editor_settings() -> dict[str, object]:
+    """yaml-language-server settings (VS Code's YAML extension reads them from .vscode/settings.json): each
+    kind's schema mapped to the globs of the folders the loader reads it from, subfolders included, so a
+    blueprint moved into a team folder keeps its schema (a relative ``$schema`` modeline would break).  The
+    files are YAML 1.1, as kubectl and gitops-gen read them (``on``/``no`` are booleans)."""
+    globs = {SETTINGS_FILE_KIND: [SETTINGS_FILE]}
+    globs.update({kind: [f"{folder}/**/*.yaml", f"{folder}/**/*.yml"] for kind, folder in FOLDERS.items()})
+    return {"yaml.yamlVersion": "1.1",
+            "yaml.schemas": {f"./{SCHEMA_DIR}/{kind.lower()}.json": patterns for kind, patterns in globs.items()}}
 
 
 def _templates(folder: Traversable, parts: tuple[str, ...]) -> Iterator[tuple[str, Traversable]]:
