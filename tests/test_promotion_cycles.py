@@ -30,7 +30,7 @@ def test_an_environment_promoting_from_itself(repo: Path) -> None:
     environment(repo, "dev", "dev")
     done = run_cli("render", "--repo", str(repo))
     assert done.code == 2
-    assert "environments/dev.yaml:7:17: spec.promotesFrom: promotion cycle dev -> dev" in done.err
+    assert "environments/dev.yaml:6:17: spec.promotesFrom: promotion cycle dev -> dev" in done.err
     assert "Traceback" not in done.err
 
 
@@ -43,7 +43,7 @@ def test_a_four_step_loop(repo: Path) -> None:
     done = run_cli("promote", "--repo", str(repo), "--to", "dev", "--dry-run")
     assert done.code == 2
     assert "promotion cycle dev -> qa -> stage -> prod -> dev" in done.err
-    assert done.err.startswith("environments/dev.yaml:7:17:")
+    assert done.err.startswith("environments/dev.yaml:6:17:")
 
 
 def test_a_pipeline_loads(repo: Path) -> None:

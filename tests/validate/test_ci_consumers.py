@@ -110,10 +110,10 @@ def test_a_blueprint_error_reaches_every_ci_format(new_repo: Path, output: str) 
     break_blueprint(new_repo)
     done = run_cli("validate", "--repo", str(new_repo), "-o", output)
     assert done.code == 2
-    assert "environments/dev.yaml:10:3: spec.addonStakcs: unknown field" in done.err
+    assert "environments/dev.yaml:9:3: spec.addonStakcs: unknown field" in done.err
     if output == "json":
         (finding,) = json.loads(done.out)["findings"]
-        assert (finding["file"], finding["line"], finding["column"]) == ("environments/dev.yaml", 10, 3)
+        assert (finding["file"], finding["line"], finding["column"]) == ("environments/dev.yaml", 9, 3)
         assert finding["rule"] == "blueprint" and finding["severity"] == "error"
     elif output == "junit":
         assert junit_problems(done.out) == []
@@ -126,9 +126,9 @@ def test_a_blueprint_error_reaches_every_ci_format(new_repo: Path, output: str) 
         (result,) = doc["runs"][0]["results"]
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == "environments/dev.yaml"
-        assert location["region"] == {"startLine": 10, "startColumn": 3}
+        assert location["region"] == {"startLine": 9, "startColumn": 3}
     else:
-        assert done.out.startswith("::error file=environments/dev.yaml,line=10,col=3,title=blueprint::")
+        assert done.out.startswith("::error file=environments/dev.yaml,line=9,col=3,title=blueprint::")
 
 
 def test_junit_lists_every_validated_object(new_repo: Path) -> None:
