@@ -119,6 +119,7 @@ class TenantApp:
     depends_on: tuple[str, ...] = ()
     ignore_differences: tuple[Mapping[str, Any], ...] = ()
     origin: Location = Location("")
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)  # "dependsOn[i]" -> where the item is
 
 
 @dataclass(frozen=True)

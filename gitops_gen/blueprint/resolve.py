@@ -100,10 +100,11 @@ def _check_tenants(tenants: Mapping[str, Tenant], settings: Settings, errors: Er
             if app.namespace not in tenant.namespaces:
                 errors.append(InputError(f"app {app.name!r}: namespace {app.namespace!r} is not one of the tenant's"
                                          f" namespaces ({', '.join(tenant.namespaces)})", app.origin))
-            for dep in app.depends_on:
+            for index, dep in enumerate(app.depends_on):
                 if dep not in app_names:
                     errors.append(InputError(f"app {app.name!r}: dependsOn names unknown app {dep!r}"
-                                             f"{did_you_mean(dep, app_names)}", app.origin))
+                                             f"{did_you_mean(dep, app_names)}",
+                                             app.locs.get(f"dependsOn[{index}]", app.origin)))
         cycle = find_cycle({app.name: app.depends_on for app in tenant.apps})
         if cycle:
             errors.append(InputError(f"dependency cycle between apps: {' -> '.join(cycle)}", tenant.origin))
@@ -138,12 +139,13 @@ def _env_addons(stacks: Mapping[str, AddonStack], env: Environment, spec: LocDic
                                          f" and stack {name!r}", loc))
             addons.setdefault(addon.name, addon)
     for addon in addons.values():
-        for dep in addon.depends_on:
+        for index, dep in enumerate(addon.depends_on):
             if dep not in addons and not partial:
                 where = ("no stack defines it" if not any(dep in {a.name for a in s.addons} for s in stacks.values())
                          else f"its stack is not in environment {env.name!r}")
                 errors.append(InputError(f"add-on {addon.name!r} depends on {dep!r}, but {where}"
-                                         f"{did_you_mean(dep, set(addons))}", addon.loc("dependsOn")))
+                                         f"{did_you_mean(dep, set(addons))}",
+                                         addon.locs.get(f"dependsOn[{index}]", addon.loc("dependsOn"))))
     cycle = find_cycle({a.name: a.depends_on for a in addons.values()})
     if cycle:
         first = addons[cycle[0]]

@@ -7,6 +7,7 @@ resolved in the plan -- and ``layers.layered`` turns the differences into overla
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,7 +69,7 @@ def addon_objects(addon: Addon, scopes: Scopes | None = None) -> list[Manifest]:
 
 
 def _freeze(objects: Sequence[Manifest]) -> list[Manifest]:
-    return [Manifest(to_json(m.body), m.origin) for m in objects]
+    return [dataclasses.replace(m, body=to_json(m.body)) for m in objects]
 
 
 def _tenant_key(tenant: Tenant) -> tuple[Any, ...]:

@@ -120,6 +120,7 @@ def check_rendering(
                 lines.get(m.path, 0),
                 m.origin,
                 text=texts.get(m.path, ""),
+                field_sources=m.field_origins,
             )
             findings.extend(validate_document(doc, options))
         context = PolicyContext(
@@ -132,7 +133,7 @@ def check_rendering(
             rendered_files=rendered_files,
             rendered_root=RENDERED_DIR,
             known_namespaces=known_namespaces,
-            **upstream_of(repo, target.env),
+            **upstream_of(repo, target.env, target.cluster),
         )
         if related is not None:
             objects = [m for m in objects if related(target.cluster, m)]
@@ -189,12 +190,15 @@ def _foreign(
     return Report(len(objects), tuple(findings), tuple(objects))
 
 
-def upstream_of(repo: Repo, env: str) -> dict[str, Any]:
-    """The promotion facts of an environment's context (GG112): its promotesFrom and what that runs."""
+def upstream_of(repo: Repo, env: str, cluster: str = "") -> dict[str, Any]:
+    """The promotion facts of a cluster's context (GG112): its promotesFrom, what that runs, and where the
+    cluster's own versions were written (the finding points at the line that pins it)."""
     source = repo.environments[env].promotes_from if env in repo.environments else None
     if not source:
         return {}
-    return {"promotes_from": source, "upstream_revisions": promotion.upstream_revisions(repo.plans, source)}
+    plan = next((p for p in repo.plans if p.cluster.name == cluster), None)
+    return {"promotes_from": source, "upstream_revisions": promotion.upstream_revisions(repo.plans, source),
+            "revision_origins": promotion.revision_origins(plan) if plan else {}}
 
 
 def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding]:

@@ -94,7 +94,7 @@ def run_rules(objects: Sequence[Manifest], context: PolicyContext,
             continue
         for v in rule.check(objects, context):
             findings.append(Finding(rule.id, rule.severity, v.obj.ref, v.message, path=v.path,
-                                    file=v.obj.path, source=v.obj.origin))
+                                    file=v.obj.path, source=v.source or v.obj.origin_at(v.path)))
     return apply_config(findings, config, context)
 
 
