@@ -9,7 +9,7 @@ ENV    ?=
 install:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,helm]'
 
 test:
 	$(BIN)/python -m pytest -n 2 -q

@@ -40,6 +40,7 @@ KINDS = ("Settings", "AddonStack", "Tenant", "Environment")
 # Patterns are unanchored and applied with re.fullmatch (a trailing newline never slips through).
 HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[!-~]*)?")
 REPO_URL = re.compile(r"(https://|ssh://|oci://|git@[A-Za-z0-9.-]+:)[!-~]+")
+CHART_REPO_URL = re.compile(r"(https?://|oci://)[!-~]+")  # plain http:// too: internal mirrors, loopback
 EXACT_VERSION = re.compile(r"v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?")
 GROUP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9:._@-]*")
 PATH = re.compile(r"(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9._/{}-]+")
@@ -63,7 +64,8 @@ metadata_spec = Obj({
 })
 settings_metadata_spec = Obj({k: Field(f.spec, doc=f.doc) for k, f in metadata_spec.fields.items() if k != "name"})
 chart_spec = Obj({
-    "repoURL": Field(repo_url, True, doc="Helm repository URL"),
+    "repoURL": Field(Str(CHART_REPO_URL, "a Helm repository URL (https://, http:// or oci://)"), True,
+                     doc="Helm repository URL (https://, http:// or oci://)"),
     "name": Field(Str(GROUP_NAME, "a chart name"), True, doc="chart name in that repository"),
     "version": Field(Str(EXACT_VERSION, "an exact chart version (x.y.z, no ranges)"), True,
                      doc="exact version x.y.z (ranges would upgrade clusters without a reviewed change)"),
