@@ -52,7 +52,7 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
                                lim.get("cpu", defaults.default_cpu), lim.get("memory", defaults.default_memory)),
         policy=spec.get("policy"), drift=spec.get("drift"),
         crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
-        origin=origin)
+        charts_required=bool((spec.get("charts") or {}).get("required", False)), origin=origin)
 
 
 def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:

@@ -53,6 +53,7 @@ class Settings:
     drift: DriftConfig | None = None  # None: the defaults (gitops.yaml has no drift section)
     crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
     argocd_context: str | None = None  # kubeconfig context of the Argo CD cluster, for `drift`
+    charts_required: bool = False  # `charts: {required: true}`: a chart missing from the cache is an error
     origin: Location = Location("gitops.yaml")
 
 

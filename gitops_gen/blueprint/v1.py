@@ -269,6 +269,9 @@ settings_spec = Obj({
     "drift": Field(DRIFT_SPEC, doc="`gitops-gen drift`: what never counts as drift"),
     "crdDirs": Field(ListOf(Str(PATH, "a folder inside the repository"), unique=True),
                      doc="folders of CustomResourceDefinitions `validate` checks custom resources with"),
+    "charts": Field(Obj({"required": Field(Bool(), doc="a chart missing from the cache is an error (exit 2), as "
+                                                       "with --require-charts", default="false")}),
+                    doc="Helm charts `render`, `validate`, `diff` and `drift` expand from the cache"),
 })
 stack_spec = Obj({"addons": Field(ListOf(addon_spec), True, doc="its add-ons")})
 

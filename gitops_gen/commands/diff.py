@@ -14,6 +14,7 @@ from gitops_gen.commands.options import (
     complete_environments,
     output_option,
     repo_option,
+    require_charts_option,
     use_colour,
 )
 from gitops_gen.diff.formats import DEFAULT_MAX_LENGTH, EXTENSIONS, FORMATS
@@ -37,8 +38,9 @@ from gitops_gen.diff.formats.comment import MIN_MAX_LENGTH
 @click.option("--max-length", "max_length", type=int, default=DEFAULT_MAX_LENGTH, show_default=True,
               help="Markdown: never longer than this many characters (a pull-request comment's limit).")
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when any cluster is affected, 0 when none is.")
+@require_charts_option
 def command(repo: Path | None, base: str | None, head: str | None, envs: Sequence[str], clusters: Sequence[str],
-            output: str, reports: Sequence[Path], max_length: int, exit_code: bool) -> int:
+            output: str, reports: Sequence[Path], max_length: int, exit_code: bool, require_charts: bool) -> int:
     """Compare what Argo CD would apply per cluster at two revisions; name the risks.
 
     Exit 0 when compared (with --exit-code: 0 no change, 1 changes), 2 bad input or unknown revision.
@@ -48,7 +50,7 @@ def command(repo: Path | None, base: str | None, head: str | None, envs: Sequenc
     from gitops_gen.diff.review import review  # gitpython and the validation engine: only when a review runs
 
     formats = [_format_of(path) for path in reports]
-    report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters)
+    report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters, require_charts)
     for path, name in zip(reports, formats, strict=True):
         try:
             path.write_text(FORMATS[name](report, max_length), encoding="utf-8")

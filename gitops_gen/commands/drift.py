@@ -14,6 +14,7 @@ from gitops_gen.commands.options import (
     complete_environments,
     output_option,
     repo_option,
+    require_charts_option,
     use_colour,
 )
 from gitops_gen.drift import run as drift_run
@@ -61,6 +62,7 @@ from gitops_gen.drift.output import EXTENSIONS, FORMATS
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the report to FILE, format from its suffix (.json .md .xml .txt). Repeatable.",
 )
+@require_charts_option
 def command(
     repo: Path | None,
     env: str | None,
@@ -74,6 +76,7 @@ def command(
     timeout: float | None,
     output: str,
     reports: Sequence[Path],
+    require_charts: bool,
 ) -> int:
     """Report objects that drifted from Git: modified, missing, extra; and Argo CD's sync and health.
 
@@ -87,7 +90,7 @@ def command(
         raise InputError("--context reads a cluster and --live-from reads a dump: give one of them")
     formats = [_format_of(path) for path in reports]
     if env is not None:
-        targets, config = drift_run.from_repo(repo, env, cluster)
+        targets, config = drift_run.from_repo(repo, env, cluster, require_charts)
         if context is not None:
             if len(targets) > 1:
                 raise InputError(

@@ -12,7 +12,13 @@ import click
 from gitops_gen.base.errors import ExitCode, InputError
 from gitops_gen.base.kubeversions import SUPPORTED_VERSIONS
 from gitops_gen.blueprint.load import find_repo_root
-from gitops_gen.commands.options import complete_environments, output_option, repo_option, use_colour
+from gitops_gen.commands.options import (
+    complete_environments,
+    output_option,
+    repo_option,
+    require_charts_option,
+    use_colour,
+)
 from gitops_gen.validate.findings import Report, Severity
 from gitops_gen.validate.output import FORMATS
 
@@ -54,6 +60,7 @@ if TYPE_CHECKING:
     help="Do not validate this kind (Kind or apiVersion/Kind). Repeatable.",
 )
 @click.option("--ignore-missing-schemas", is_flag=True, help="Custom resources without a schema pass.")
+@require_charts_option
 @output_option(FORMATS)
 def command(
     inputs: Sequence[str],
@@ -64,6 +71,7 @@ def command(
     crd_dirs: Sequence[Path],
     skip: Sequence[str],
     ignore_missing_schemas: bool,
+    require_charts: bool,
     output: str,
 ) -> int:
     """Validate the rendered repository, or any manifests given as PATH (files, folders, - for stdin)."""
@@ -86,7 +94,7 @@ def command(
                 "environment's kubernetesVersion is used"
             )
         root = find_repo_root(repo or Path.cwd())
-        report = validate_repo(root, envs, crd_dirs, strict=strict is not False)
+        report = validate_repo(root, envs, crd_dirs, strict=strict is not False, require_charts=require_charts)
     click.echo(FORMATS[output](report, use_colour()), nl=False)
     return int(ExitCode.OK if report.ok else ExitCode.FINDINGS)
 

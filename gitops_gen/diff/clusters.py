@@ -75,6 +75,8 @@ def _bundles(objects: Mapping[ObjectRef, Manifest], repo_url: str) -> dict[str, 
 
 
 def _owner(m: Manifest, bundles: Mapping[str, str]) -> str | None:
+    if m.owner:  # a chart's object: the Application of its add-on
+        return m.owner
     parts = m.path.split("/")[:-1]
     for depth in range(len(parts), 0, -1):
         app = bundles.get("/".join(parts[:depth]))

@@ -86,7 +86,10 @@ class Owners:
                 self.bootstrap = owner
 
     def of_desired(self, manifest: Manifest, live: Mapping[str, Any] | None = None) -> Owner | None:
-        """The Application that renders ``manifest`` (by its file under rendered/), else what ``live`` says."""
+        """The Application that renders ``manifest`` (by its file under rendered/, or the chart add-on's
+        Application for a chart object), else what ``live`` says."""
+        if manifest.owner and manifest.owner in self.apps:
+            return self.apps[manifest.owner]
         parts = manifest.path.split("/") if manifest.path else []
         found = None
         for end in range(1, len(parts)):

@@ -77,8 +77,12 @@ def _env_of(path: str, env_of_cluster: Mapping[str, str]) -> str | None:
     return None
 
 
-def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
-    """Render ``repo``; with ``envs`` only those environments' clusters and overlays (bases are shared)."""
+def render(repo: Repo, envs: Sequence[str] = (),
+           charts: Mapping[tuple[str, str], Sequence[Manifest]] | None = None) -> Rendering:
+    """Render ``repo``; with ``envs`` only those environments' clusters and overlays (bases are shared).
+
+    ``charts``: the expanded objects of each (cluster, chart add-on), added to that cluster's desired objects
+    under the add-on's Application (``gitops_gen.charts`` expands them; render stays pure)."""
     unknown = [e for e in envs if e not in repo.environments]
     if unknown:
         raise InputError(f"unknown environment {unknown[0]!r} (known: {', '.join(sorted(repo.environments))})")
@@ -92,6 +96,10 @@ def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
         for layer in cluster_files(repo, plan, layers.folder):
             layer_files.append((layer, plan.env.name))
             desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
+        for addon in plan.addons if charts else ():
+            owner = f"{plan.cluster.name}-{addon.name}"
+            desired[plan.cluster.name].extend(dataclasses.replace(m, owner=owner)
+                                              for m in (charts or {}).get((plan.cluster.name, addon.name), ()))
     for layer in bootstrap_files(repo):
         layer_files.append((layer, None))
         for m in layer.manifests:

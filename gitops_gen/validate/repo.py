@@ -24,10 +24,11 @@ from gitops_gen.base.inputs import read_input
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
-from gitops_gen.render import Rendering, render
+from gitops_gen.charts.build import render_repo
+from gitops_gen.render import Rendering
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry
+from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Finding, Report, Severity
 from gitops_gen.validate.lines import field_lines
@@ -48,13 +49,15 @@ from gitops_gen.yamlio import reader
 
 
 def validate_repo(
-    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True
+    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True,
+    require_charts: bool = False,
 ) -> Report:
     """Validate what Argo CD will sync; CRDs come from ``crd_dirs`` and gitops.yaml's ``crdDirs``."""
     repo = load_repo(root)
     dirs = [*crd_dirs, *(root / d for d in repo.settings.crd_dirs)]
     crds = load_crd_dirs(dirs, strict_fields=strict) if dirs else CrdRegistry()
-    rendering = render(repo, envs)
+    rendering = render_repo(repo, envs, require_charts)
+    crds = _with_chart_crds(crds, rendering, strict)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
     tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
@@ -72,6 +75,13 @@ def validate_repo(
     foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
     return Report(documents + foreign.documents, tuple(findings)).sorted()
+
+
+def _with_chart_crds(crds: CrdRegistry, rendering: Rendering, strict: bool) -> CrdRegistry:
+    """The CRDs charts deploy give their custom resources a schema, as ``crdDirs`` do."""
+    chart_crds = {m.body["metadata"].get("name"): CrdSource(m.body, m.template)
+                  for objects in rendering.desired.values() for m in objects if m.template and is_crd(m.body)}
+    return crds.merged(registry_from_crds(chart_crds.values(), strict_fields=strict)) if chart_crds else crds
 
 
 def check_rendering(
@@ -113,7 +123,7 @@ def check_rendering(
             validated.add(key)
             doc = Document(
                 m.body,
-                f"{RENDERED_DIR}/{m.path}" if m.path else "",
+                f"{RENDERED_DIR}/{m.path}" if m.path else m.template,
                 lines.get(m.path, 0),
                 m.origin,
                 text=texts.get(m.path, ""),
