@@ -20,6 +20,7 @@ from gitops_gen.blueprint.model import ClusterPlan, Repo
 from gitops_gen.render import argocd, bundles
 from gitops_gen.render.bootstrap import bootstrap_files
 from gitops_gen.render.common import ADDON_LABEL, CLUSTER_LABEL, RENDERED_DIR, TENANT_LABEL, file_name, header
+from gitops_gen.render.hydrate import hydrated_files
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
 from gitops_gen.yamlio.emit import dump_document
@@ -93,10 +94,17 @@ def render(repo: Repo, envs: Sequence[str] = (),
     desired: dict[str, list[Manifest]] = {p.cluster.name: list(layers.objects.get(p.cluster.name, ()))
                                           for p in plans}
     for plan in plans:
-        for layer in cluster_files(repo, plan, layers.folder):
+        hydrated = hydrated_files(plan, charts or {})
+        folders = {**layers.folder, **{("addon", a, plan.cluster.name): f for a, f in hydrated.folders.items()}}
+        for layer in hydrated.files:
+            layer_files.append((layer, plan.env.name))
+            desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
+        for layer in cluster_files(repo, plan, folders):
             layer_files.append((layer, plan.env.name))
             desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
         for addon in plan.addons if charts else ():
+            if addon.name in hydrated.folders:
+                continue
             owner = f"{plan.cluster.name}-{addon.name}"
             desired[plan.cluster.name].extend(dataclasses.replace(m, owner=owner)
                                               for m in (charts or {}).get((plan.cluster.name, addon.name), ()))

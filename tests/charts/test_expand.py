@@ -175,3 +175,18 @@ def test_a_chart_that_emits_too_much_is_a_bounded_located_error(
         assert run(["validate", "--repo", str(repo)]) == 2
     err = capsys.readouterr().err
     assert "blueprints/addons/platform.yaml:" in err and "refused" in err
+
+
+def test_a_plaintext_secret_a_chart_renders_is_found_at_the_add_on(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    secret = ('apiVersion: v1\nkind: Secret\nmetadata: {name: "{{ .Release.Name }}-db"}\n'
+              'stringData: {password: "{{ .Values.password }}"}\n')
+    web = web_chart(tmp_path / "src", templates={"deployment.yaml": DEPLOYMENT, "secret.yaml": secret})
+    with chart_repo(tmp_path, web=web, web_values={"replicas": 1, "password": "hunter2"}) as (repo, _):
+        capsys.readouterr()
+        assert run(["validate", "--repo", str(repo), "-o", "json"]) == 1
+    out = capsys.readouterr().out
+    found = [f for f in json.loads(out)["findings"] if f["rule"] == "GG120"]
+    assert found and {f["file"] for f in found} == {"web-1.0.0.tgz/web/templates/secret.yaml"}
+    assert all(f["source"].startswith("blueprints/addons/platform.yaml:") for f in found)
+    assert "hunter2" not in out
