@@ -8,17 +8,15 @@ that fetches it (an error with ``--require-charts`` or ``charts: {required: true
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
+from gitops_gen.base import notices
 from gitops_gen.base.errors import InputError
 from gitops_gen.blueprint.model import ClusterPlan, Repo
 from gitops_gen.charts import engine as engines
 from gitops_gen.charts import lock
 from gitops_gen.charts.expand import Expansion, expand
 from gitops_gen.render import Rendering, render
-
-WARNINGS = logging.getLogger("gitops_gen.warnings")
 
 
 def expand_repo(repo: Repo, envs: Sequence[str] = (), require: bool = False) -> Expansion:
@@ -37,16 +35,16 @@ def expand_repo(repo: Repo, envs: Sequence[str] = (), require: bool = False) -> 
                        "(pip install 'gitops-gen[helm]'); chart add-ons are not expanded")
             if require:
                 raise InputError(message)
-            WARNINGS.warning(f"warning: {message}")
+            notices.warn(message)
     try:
         expansion = expand(plans, locked, engine, [repo.root / d for d in repo.settings.crd_dirs], require)
     finally:
         if engine is not None:
             engine.close()
     for missing in expansion.missing:
-        WARNINGS.warning(f"{missing.where}: warning: {missing.message()}")
+        notices.warn(missing.message(), missing.where)
     if expansion.objects:
-        WARNINGS.warning(expansion.summary())
+        notices.note(expansion.summary())
     return expansion
 
 
