@@ -51,7 +51,7 @@ ENVS = {"dev": {"kubernetesVersion": "1.31", "clusters": [
 
 @contextmanager
 def chart_repo(tmp: Path, web_values: Mapping[str, Any] | None = None, envs: Mapping[str, Any] | None = None,
-               pull: bool = True, web: Path | None = None) -> Iterator[tuple[Path, str]]:
+               pull: bool = True, web: Path | None = None, render: bool = True) -> Iterator[tuple[Path, str]]:
     """(repository, chart URL): ``prom-crds`` (a CRD under crds/, off on dev-b) and ``web`` (the test chart)."""
     site = tmp / "site"
     publish(site, web or web_chart(tmp / "src"),
@@ -62,5 +62,6 @@ def chart_repo(tmp: Path, web_values: Mapping[str, Any] | None = None, envs: Map
                           envs=envs or ENVS)
         if pull:
             assert run(["charts", "pull", "--repo", str(repo)]) == 0
-        assert run(["render", "--repo", str(repo)]) == 0
+        if render:  # a chart that fails to expand fails the render too: those tests skip it
+            assert run(["render", "--repo", str(repo)]) == 0
         yield repo, url

@@ -79,7 +79,7 @@ def test_capabilities_kube_version_comes_from_the_environment(tmp_path: Path) ->
 def test_a_kube_version_the_environment_does_not_satisfy_is_a_located_error(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     web = web_chart(tmp_path / "src", kube_version=">=1.32.0-0")
-    with chart_repo(tmp_path, web=web) as (repo, _):
+    with chart_repo(tmp_path, web=web, render=False) as (repo, _):
         capsys.readouterr()
         assert run(["validate", "--repo", str(repo)]) == 2
     err = capsys.readouterr().err
@@ -88,7 +88,7 @@ def test_a_kube_version_the_environment_does_not_satisfy_is_a_located_error(
 
 
 def test_values_the_chart_schema_rejects_quote_helm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with chart_repo(tmp_path, web_values={"replicas": -1}) as (repo, _):
+    with chart_repo(tmp_path, web_values={"replicas": -1}, render=False) as (repo, _):
         capsys.readouterr()
         assert run(["validate", "--repo", str(repo)]) == 2
     err = capsys.readouterr().err
@@ -97,7 +97,7 @@ def test_values_the_chart_schema_rejects_quote_helm(tmp_path: Path, capsys: pyte
 
 def test_a_template_error_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     web = web_chart(tmp_path / "src", templates={"bad.yaml": '{{ fail "the chart refuses these values" }}\n'})
-    with chart_repo(tmp_path, web=web) as (repo, _):
+    with chart_repo(tmp_path, web=web, render=False) as (repo, _):
         capsys.readouterr()
         assert run(["validate", "--repo", str(repo)]) == 2
     err = capsys.readouterr().err
@@ -170,7 +170,7 @@ def test_a_tampered_cache_is_refused_by_every_command_that_reads_it(
 def test_a_chart_that_emits_too_much_is_a_bounded_located_error(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str) -> None:
     web = web_chart(tmp_path / "src", templates={"huge.yaml": template})
-    with chart_repo(tmp_path, web=web) as (repo, _):
+    with chart_repo(tmp_path, web=web, render=False) as (repo, _):
         capsys.readouterr()
         assert run(["validate", "--repo", str(repo)]) == 2
     err = capsys.readouterr().err
@@ -190,3 +190,14 @@ def test_a_plaintext_secret_a_chart_renders_is_found_at_the_add_on(
     assert found and {f["file"] for f in found} == {"web-1.0.0.tgz/web/templates/secret.yaml"}
     assert all(f["source"].startswith("blueprints/addons/platform.yaml:") for f in found)
     assert "hunter2" not in out
+
+
+def test_a_template_that_includes_itself_forever_is_a_located_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    loop = '{{- define "loop" }}{{ include "loop" . }}{{ end }}{{ include "loop" . }}\n'
+    web = web_chart(tmp_path / "src", templates={"loop.yaml": loop})
+    with chart_repo(tmp_path, web=web, render=False) as (repo, _):
+        capsys.readouterr()
+        assert run(["validate", "--repo", str(repo)]) == 2
+    err = capsys.readouterr().err
+    assert "blueprints/addons/platform.yaml:" in err and "Helm says:" in err and "Traceback" not in err
