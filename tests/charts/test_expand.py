@@ -201,3 +201,14 @@ def test_a_template_that_includes_itself_forever_is_a_located_error(
         assert run(["validate", "--repo", str(repo)]) == 2
     err = capsys.readouterr().err
     assert "blueprints/addons/platform.yaml:" in err and "Helm says:" in err and "Traceback" not in err
+
+
+def test_render_refuses_a_missing_chart_when_required(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      chart_cache: Path) -> None:
+    with chart_repo(tmp_path) as (repo, _):
+        shutil.rmtree(chart_cache)
+        capsys.readouterr()
+        assert run(["render", "--repo", str(repo), "--check"]) == 0  # not hydrated: rendered/ does not change
+        assert "gitops-gen charts pull" in capsys.readouterr().err
+        assert run(["render", "--repo", str(repo), "--require-charts"]) == 2
+        assert run(["render", "--repo", str(repo), "--check", "--require-charts"]) == 2
