@@ -23,7 +23,7 @@ from gitops_gen.commands.options import (
     write_reports,
 )
 from gitops_gen.drift import run as drift_run
-from gitops_gen.drift.output import EXTENSIONS, FORMATS
+from gitops_gen.drift.formats import EXTENSIONS, FORMATS
 
 
 @click.command("drift")

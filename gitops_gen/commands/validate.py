@@ -21,7 +21,7 @@ from gitops_gen.commands.options import (
     use_colour,
 )
 from gitops_gen.validate.findings import Report
-from gitops_gen.validate.output import FORMATS
+from gitops_gen.validate.formats import FORMATS
 
 if TYPE_CHECKING:
     from gitops_gen.validate.crds import CrdRegistry

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from gitops_gen.base.manifest import MANAGED_BY_LABEL, MANAGED_BY_VALUE, Manifest
+from gitops_gen.validate.objects import Violation, is_kind, labels, mapping
 from gitops_gen.validate.policy.context import PolicyContext
-from gitops_gen.validate.policy.kube import Violation, is_kind, labels, mapping
 
 SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type"
 
