@@ -174,7 +174,8 @@ def test_a_chart_that_emits_too_much_is_a_bounded_located_error(
         capsys.readouterr()
         assert run(["validate", "--repo", str(repo)]) == 2
     err = capsys.readouterr().err
-    assert "blueprints/addons/platform.yaml:" in err and "refused" in err
+    # the byte cap, or on a loaded machine the deadline first: bounded either way, never a hang
+    assert "blueprints/addons/platform.yaml:" in err and ("refused" in err or "stopped" in err)
 
 
 def test_a_plaintext_secret_a_chart_renders_is_found_at_the_add_on(
