@@ -45,7 +45,10 @@ def pull(repo: Repo, envs: Sequence[str] = (), relock: bool = False) -> list[Pul
     digests = dict(locked.digests)
     done: list[Pulled] = []
     errors: list[InputError] = []
-    for key, where in charts_of(repo, envs):
+    wanted = list(charts_of(repo, envs))
+    if not envs:  # the whole repository: a chart no environment runs any more leaves the lock
+        digests = {k: d for k, d in digests.items() if k in {key for key, _ in wanted}}
+    for key, where in wanted:
         try:
             if cache.archive(key, locked) is not None:
                 done.append(Pulled(key, digests[key], "cached"))

@@ -123,3 +123,17 @@ def test_pull_from_an_oci_registry(tmp_path: Path, oci_registry: str, capsys: py
     capsys.readouterr()
     assert run(["charts", "pull", "--repo", str(missing)]) == 3
     assert "answered 404" in capsys.readouterr().err
+
+
+def test_a_chart_no_environment_runs_leaves_the_lock(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish(site, write_chart(tmp_path / "src", "web", "1.0.0"), write_chart(tmp_path / "src", "api", "1.0.0"))
+    with serve(site) as url:
+        repo = write_repo(tmp_path / "repo", [_addon(url), _addon(url, name="api")])
+        assert run(["charts", "pull", "--repo", str(repo)]) == 0
+        assert len(lock.read(repo).digests) == 2
+        write_repo(repo, [_addon(url)])
+        assert run(["charts", "pull", "--repo", str(repo), "--env", "dev"]) == 0
+        assert len(lock.read(repo).digests) == 2  # one environment pulled: the others' entries stay
+        assert run(["charts", "pull", "--repo", str(repo)]) == 0
+        assert set(lock.read(repo).digests) == {lock.ChartKey(url, "web", "1.0.0")}
