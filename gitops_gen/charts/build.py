@@ -8,6 +8,7 @@ that fetches it (an error with ``--require-charts`` or ``charts: {required: true
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from gitops_gen.base import notices
@@ -55,4 +56,7 @@ def _keys(plans: Sequence[ClusterPlan]) -> list[lock.ChartKey]:
 def render_repo(repo: Repo, envs: Sequence[str] = (), require: bool = False) -> Rendering:
     """``render(repo, envs)`` with every cached chart expanded into each cluster's desired objects."""
     expansion = expand_repo(repo, envs, require)
-    return render(repo, envs, charts=expansion.objects)
+    rendering = render(repo, envs, charts=expansion.objects)
+    if expansion.engine or expansion.missing:
+        rendering = dataclasses.replace(rendering, charts=expansion.as_json())
+    return rendering

@@ -49,6 +49,10 @@ class Expansion:
     renders: int = 0
     hits: int = 0
 
+    def as_json(self) -> dict[str, object]:
+        return {"engine": self.engine, "expanded": len(self.objects), "renders": self.renders,
+                "cache_hits": self.hits, "missing": [str(m.key) for m in self.missing]}
+
     def summary(self) -> str:
         charts = len(self.objects)
         return (f"charts: {charts} chart add-on expansion(s) with {self.engine}: {self.renders} render(s), "

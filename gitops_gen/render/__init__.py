@@ -51,6 +51,7 @@ class Rendering:
     targets: tuple[ClusterTarget, ...]
     desired: Mapping[str, tuple[Manifest, ...]]
     envs: tuple[str, ...] = ()  # the environments asked for; empty means all
+    charts: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # how charts were expanded (engine...)
 
     def owns(self, path: str) -> bool:
         """Whether a file at ``path`` (relative to rendered/) is this render's to replace or remove."""

@@ -9,6 +9,7 @@ DESIGN.md ("version": 1 on top).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,7 @@ def warning(rule: str, ref: ObjectRef | None, message: str, **where: Any) -> Fin
 class Report:
     documents: int
     findings: tuple[Finding, ...]
+    charts: Mapping[str, Any] | None = None  # repo mode with charts: the engine, renders and cache hits
 
     @property
     def errors(self) -> int:
@@ -93,7 +95,7 @@ class Report:
         return self.errors == 0
 
     def sorted(self) -> Report:
-        return Report(self.documents, tuple(sorted(self.findings, key=Finding.sort_key)))
+        return Report(self.documents, tuple(sorted(self.findings, key=Finding.sort_key)), self.charts)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -105,4 +107,5 @@ class Report:
                 "infos": self.infos,
             },
             "findings": [f.as_json() for f in self.findings],
+            **({"charts": dict(self.charts)} if self.charts else {}),
         }

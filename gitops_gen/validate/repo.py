@@ -75,7 +75,7 @@ def validate_repo(
     findings.extend(checked)
     foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
-    return Report(documents + foreign.documents, tuple(findings)).sorted()
+    return Report(documents + foreign.documents, tuple(findings), rendering.charts or None).sorted()
 
 
 def _with_chart_crds(crds: CrdRegistry, rendering: Rendering, strict: bool) -> CrdRegistry:

@@ -117,6 +117,8 @@ def test_a_values_override_that_makes_an_invalid_object_is_found_at_the_add_on(
     assert found and found[0]["file"] == "web-1.0.0.tgz/web/templates/deployment.yaml"
     assert found[0]["source"].startswith("blueprints/addons/platform.yaml:")
     assert found[0]["path"] == "spec.paused"
+    assert "Helm v" in report["charts"]["engine"] and report["charts"]["expanded"] == 7
+    assert report["charts"]["cache_hits"] > 0
 
 
 def test_a_missing_chart_is_a_warning_naming_the_pull_command_and_refused_when_required(
