@@ -38,7 +38,8 @@ def expand_repo(repo: Repo, envs: Sequence[str] = (), require: bool = False) -> 
                 raise InputError(message)
             notices.warn(message)
     try:
-        expansion = expand(plans, locked, engine, [repo.root / d for d in repo.settings.crd_dirs], require)
+        expansion = expand(plans, locked, engine, [repo.root / d for d in repo.settings.crd_dirs], require,
+                           repo.root)
     finally:
         if engine is not None:
             engine.close()

@@ -85,14 +85,16 @@ class _Run:
         return out
 
 
-def _crd_bodies(paths: Iterable[Path]) -> list[Mapping[str, Any]]:
+def _crd_bodies(paths: Iterable[Path], root: Path | None) -> list[Mapping[str, Any]]:
+    """The CRDs of gitops.yaml's ``crdDirs``, read as ``validate`` reads them (guarded, inside the repository)."""
     from gitops_gen.base.inputs import read_text
 
     out: list[Mapping[str, Any]] = []
     for folder in paths:
         files = sorted(folder.rglob("*")) if folder.is_dir() else []
         for path in (p for p in files if p.suffix in {".yaml", ".yml", ".json"} and p.is_file()):
-            for doc in reader.load_plain(read_text(path), str(path)):
+            name = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+            for doc in reader.load_plain(read_text(path, name, root=root), name):
                 if isinstance(doc, dict) and capabilities.is_crd(doc):
                     out.append(doc)
     return out
@@ -128,10 +130,10 @@ def _objects(templates: Mapping[str, str], info: ChartInfo, addon: Addon, cluste
 
 
 def expand(plans: Sequence[ClusterPlan], lock: Lock, engine: Engine | None, crd_dirs: Sequence[Path] = (),
-           require: bool = False) -> Expansion:
+           require: bool = False, root: Path | None = None) -> Expansion:
     """Every chart add-on of ``plans`` expanded; InputErrors for charts that fail (and missing ones if
     ``require``)."""
-    static_crds = _crd_bodies(crd_dirs)
+    static_crds = _crd_bodies(crd_dirs, root)
     missing: dict[ChartKey, Missing] = {}
     archives: dict[ChartKey, tuple[Path, str, ChartInfo]] = {}
     errors: list[InputError] = []
