@@ -75,6 +75,25 @@ def find(prefer: str | None = None) -> Engine | None:
     return SdkEngine.start()
 
 
+def _pipes(proc: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes]]:
+    """The child's stdin and stdout (both opened as pipes by whoever started it)."""
+    if proc.stdin is None or proc.stdout is None:
+        raise ExternalError("the Helm engine's process has no pipes")
+    return proc.stdin, proc.stdout
+
+
+def _finish(proc: subprocess.Popen[bytes]) -> None:
+    """Stop ``proc`` (if it still runs) and close every pipe: nothing is left open behind a render."""
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _read_capped(stream: IO[bytes], proc: subprocess.Popen[bytes], deadline: float, what: str) -> bytes:
     """Read a child's stdout to EOF, killing it past the deadline or the byte cap."""
     chunks: list[bytes] = []
@@ -132,15 +151,18 @@ class BinaryEngine:
                     "--values", str(values), "--include-crds"]
             for api in request.api_versions:
                 args += ["--api-versions", api]
-            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    stdin=subprocess.DEVNULL, env={**os.environ, "HELM_CACHE_HOME": tmp,
-                                                                   "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp})
-            assert proc.stdout is not None and proc.stderr is not None
-            try:
-                raw = _read_capped(proc.stdout, proc, time.monotonic() + RENDER_TIMEOUT, "helm template")
-                err = proc.stderr.read(1 << 16).decode("utf-8", "replace")
-            finally:
-                proc.wait()
+            with tempfile.TemporaryFile() as errors:
+                proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
+                                        env={**os.environ, "HELM_CACHE_HOME": tmp, "HELM_CONFIG_HOME": tmp,
+                                             "HELM_DATA_HOME": tmp})
+                try:
+                    if proc.stdout is None:
+                        raise ExternalError("helm template: no output pipe")
+                    raw = _read_capped(proc.stdout, proc, time.monotonic() + RENDER_TIMEOUT, "helm template")
+                finally:
+                    _finish(proc)
+                errors.seek(0)
+                err = errors.read(1 << 16).decode("utf-8", "replace")
         if proc.returncode != 0:
             raise RenderError(_helm_message(err))
         return Output(split_sources(raw.decode("utf-8", "replace")))
@@ -173,31 +195,27 @@ class SdkEngine:
                 return None
         except (ImportError, ValueError):
             return None
-        proc = subprocess.Popen([sys.executable, "-m", "gitops_gen.charts.sdkworker"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        engine = cls(proc, "")
+        engine = cls(_worker(), "")
         hello = engine._call({"op": "version"})
         engine.version = str(hello.get("version", "unknown"))
         return engine
 
     def _call(self, message: Mapping[str, Any]) -> dict[str, Any]:
-        proc = self.proc
-        assert proc.stdin is not None and proc.stdout is not None
-        if proc.poll() is not None:
+        stdin, _ = _pipes(self.proc)
+        if self.proc.poll() is not None:
             raise ExternalError("the Helm SDK worker stopped")
-        proc.stdin.write(json.dumps(message).encode("utf-8") + b"\n")
-        proc.stdin.flush()
+        stdin.write(json.dumps(message).encode("utf-8") + b"\n")
+        stdin.flush()
         deadline = time.monotonic() + RENDER_TIMEOUT
         line = self._line(deadline)
         answer: dict[str, Any] = json.loads(line)
         return answer
 
     def _line(self, deadline: float) -> bytes:
-        proc = self.proc
-        assert proc.stdout is not None
+        _, stdout = _pipes(self.proc)
         buf = bytearray()
         with selectors.DefaultSelector() as sel:
-            sel.register(proc.stdout, selectors.EVENT_READ)
+            sel.register(stdout, selectors.EVENT_READ)
             while not buf.endswith(b"\n"):
                 left = deadline - time.monotonic()
                 if left <= 0 or len(buf) > MAX_OUTPUT_BYTES * 2:  # JSON escaping may double the text
@@ -208,7 +226,7 @@ class SdkEngine:
                     raise RenderError(f"the chart renders more than {MAX_OUTPUT_BYTES:,} bytes: refused")
                 if not sel.select(min(left, 1.0)):
                     continue
-                chunk = os.read(proc.stdout.fileno(), 1 << 20)
+                chunk = os.read(stdout.fileno(), 1 << 20)
                 if not chunk:
                     raise ExternalError("the Helm SDK worker stopped")
                 buf.extend(chunk)
@@ -216,9 +234,8 @@ class SdkEngine:
 
     def _restart(self) -> None:
         self.proc.kill()
-        self.proc.wait()
-        self.proc = subprocess.Popen([sys.executable, "-m", "gitops_gen.charts.sdkworker"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        _finish(self.proc)
+        self.proc = _worker()
 
     def render(self, request: Request) -> Output:
         answer = self._call({"op": "render", "archive": str(request.archive), "release": request.release,
@@ -233,14 +250,12 @@ class SdkEngine:
         return Output(dict(templates))
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        _finish(self.proc)  # closing stdin ends the worker's loop
+
+
+def _worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "gitops_gen.charts.sdkworker"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
 
 def flags(request: Request) -> Sequence[str]:
