@@ -28,7 +28,7 @@ PURE = ("blueprint.spec", "blueprint.model", "blueprint.v1", "blueprint.construc
         "base.naming", "blueprint.jsonschema", "blueprint.fielddocs", "blueprint.resolve",
         "base.kinds", "render", "drift.normalize", "drift.compare",
         "base.quantity", "validate.policy", "validate.references", "diff.fields", "diff.clusters", "diff.risks",
-        "diff.model", "diff.formats")
+        "diff.model", "diff.formats", "fleet")
 IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops_gen.kube", "gitops_gen.write.writer",
           "gitops_gen.tools.kustomize", "gitops_gen.cli", "gitops_gen.commands"}
 

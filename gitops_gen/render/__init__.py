@@ -17,12 +17,14 @@ from typing import Any
 from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.blueprint.model import ClusterPlan, Repo
-from gitops_gen.render import argocd, bundles
+from gitops_gen.render import appsets, argocd, bundles
 from gitops_gen.render.bootstrap import bootstrap_files
 from gitops_gen.render.common import ADDON_LABEL, CLUSTER_LABEL, RENDERED_DIR, TENANT_LABEL, file_name, header
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
 from gitops_gen.yamlio.emit import dump_document
+
+FLEET_MODE = "applicationsets"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Rendering:
     targets: tuple[ClusterTarget, ...]
     desired: Mapping[str, tuple[Manifest, ...]]
     envs: tuple[str, ...] = ()  # the environments asked for; empty means all
+    fleet: tuple[Manifest, ...] = ()  # applicationsets mode: the ApplicationSets and cluster Secrets written
+    hand_registered: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)  # cluster -> Secret
 
     def owns(self, path: str) -> bool:
         """Whether a file at ``path`` (relative to rendered/) is this render's to replace or remove."""
@@ -83,15 +87,21 @@ def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
     if unknown:
         raise InputError(f"unknown environment {unknown[0]!r} (known: {', '.join(sorted(repo.environments))})")
     plans = [p for p in repo.plans if not envs or p.env.name in envs]
-    layers = bundles.bundle_layers(repo, plans)
-    env_of_cluster = {p.cluster.name: p.env.name for p in plans}
+    fleet_mode = repo.settings.fleet.mode == FLEET_MODE
+    layers = bundles.bundle_layers(repo, repo.plans if fleet_mode else plans)  # fleet files span every env
+    env_of_cluster = {p.cluster.name: p.env.name for p in repo.plans}
     layer_files: list[tuple[LayerFile, str | None]] = [(f, _env_of(f.path, env_of_cluster)) for f in layers.files]
     desired: dict[str, list[Manifest]] = {p.cluster.name: list(layers.objects.get(p.cluster.name, ()))
                                           for p in plans}
-    for plan in plans:
-        for layer in cluster_files(repo, plan, layers.folder):
-            layer_files.append((layer, plan.env.name))
-            desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
+    fleet: tuple[Manifest, ...] = ()
+    hand: dict[str, Mapping[str, Any]] = {}
+    if fleet_mode:
+        fleet, hand = _fleet(repo, layers.folder, layer_files, desired)
+    else:
+        for plan in plans:
+            for layer in cluster_files(repo, plan, layers.folder):
+                layer_files.append((layer, plan.env.name))
+                desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
     for layer in bootstrap_files(repo):
         layer_files.append((layer, None))
         for m in layer.manifests:
@@ -103,7 +113,46 @@ def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
     files = tuple(sorted((_serialise(f, env) for f, env in layer_files), key=lambda f: f.path))
     targets = tuple(ClusterTarget(p.env.name, p.cluster.name, p.cluster.server, p.cluster.context,
                                   p.env.kubernetes_version, p.env.production) for p in plans)
-    return Rendering(files, targets, {c: tuple(ms) for c, ms in desired.items()}, tuple(envs))
+    return Rendering(files, targets, {c: tuple(ms) for c, ms in desired.items()}, tuple(envs), fleet,
+                     {c: m for c, m in hand.items() if c in desired})
+
+
+def _fleet(repo: Repo, folders: Mapping[tuple[str, str, str], str], layer_files: list[tuple[LayerFile, str | None]],
+           desired: dict[str, list[Manifest]]) -> tuple[tuple[Manifest, ...], dict[str, Mapping[str, Any]]]:
+    """applicationsets mode: the fleet files, and each cluster's generated Applications and projects."""
+
+    def objects_of(plan: ClusterPlan, names: argocd.ProjectNames) -> list[Manifest]:
+        return argocd_objects(repo, plan, folders, names)
+
+    def symbolic_of(plan: ClusterPlan) -> list[Manifest]:
+        sym, sym_folders = appsets.symbolic(plan, folders)
+        return argocd_objects(repo, sym, sym_folders, appsets.PROJECTS, check=False)
+
+    def path_of(m: Manifest) -> str:
+        return f"{appsets.APPSETS_DIR}/{file_name(m.ref, namespaced=False)}"
+
+    fl = appsets.layout(repo, repo.plans, objects_of, symbolic_of, path_of)
+    env_of = {p.cluster.name: p.env.name for p in repo.plans}
+    written: list[Manifest] = []
+    for m in fl.appsets:
+        layer_files.append((LayerFile(m.path, m.body, (m,), m.origin), None))
+        written.append(m)
+    for m in fl.projects:
+        path = f"{appsets.PROJECTS_DIR}/{file_name(m.ref, namespaced=False)}"
+        layer_files.append((LayerFile(path, m.body, (m,), m.origin), None))
+    project_paths = {m.ref: f"{appsets.PROJECTS_DIR}/{file_name(m.ref, namespaced=False)}" for m in fl.projects}
+    for m in fl.secrets:
+        cluster = m.body["stringData"]["name"]
+        path = f"{appsets.SECRETS_DIR}/{cluster}/{file_name(m.ref, namespaced=False)}"
+        layer_files.append((LayerFile(path, m.body, (m,), m.origin), env_of[cluster]))
+        written.append(dataclasses.replace(m, path=path))
+    for cluster in desired:
+        desired[cluster].extend(dataclasses.replace(m, path=project_paths[m.ref])
+                                for m in fl.cluster_projects.get(cluster, ()))
+        desired[cluster].extend(fl.applications.get(cluster, ()))
+    declared = {p.cluster.name for p in repo.plans if p.cluster.auth is not None}
+    hand: dict[str, Mapping[str, Any]] = {c: s for c, s in fl.expected_secrets.items() if c not in declared}
+    return tuple(written), hand
 
 
 def _check_unique(layer_files: list[tuple[LayerFile, str | None]]) -> None:
@@ -126,18 +175,21 @@ def cluster_files(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str
     return [LayerFile(f"{folder}/{file_name(m.ref, namespaced=False)}", m.body, (m,), m.origin) for m in objects]
 
 
-def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str]) -> list[Manifest]:
+def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str],
+                   projects: argocd.ProjectNames | None = None, check: bool = True) -> list[Manifest]:
+    """A cluster's Applications, and its AppProjects unless ``projects`` names fleet-wide ones instead."""
     s, env, cluster = repo.settings, plan.env, plan.cluster
     waves = Waves.of(plan)
     common: dict[str, Any] = {"settings": s, "env": env, "cluster": cluster}
-    platform = f"{cluster.name}-platform"
+    names = projects or argocd.ProjectNames(f"{cluster.name}-platform", f"{cluster.name}-{{tenant}}")
+    platform = names.platform
     out: list[Manifest] = []
-    repos = {s.repo_url} | {a.chart.repo_url for a in plan.addons if a.chart} | {
-        a.source.repo_url for a in plan.addons if a.source}
-    out.append(Manifest(argocd.project(
-        platform, **common, description=f"Platform add-ons and tenant namespaces on {cluster.name}",
-        source_repos=sorted(repos), destinations=[{"server": cluster.server, "namespace": "*"}],
-        cluster_resources=[{"group": "*", "kind": "*"}]), env.origin))
+    if projects is None:
+        out.append(Manifest(argocd.project(
+            platform, **common, description=f"Platform add-ons and tenant namespaces on {cluster.name}",
+            source_repos=sorted(argocd.platform_repos(repo, plan)),
+            destinations=[{"server": cluster.server, "namespace": "*"}],
+            cluster_resources=[{"group": "*", "kind": "*"}]), env.origin))
     for addon in plan.addons:
         folder = folders.get(("addon", addon.name, cluster.name))
         out.append(Manifest(argocd.application(
@@ -148,8 +200,9 @@ def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, st
             depends_on=[f"{cluster.name}-{d}" for d in addon.depends_on],
             extra_labels={ADDON_LABEL: addon.name}), addon.origin))
     for tenant in plan.tenants:
-        project_name = f"{cluster.name}-{tenant.name}"
-        out.append(Manifest(argocd.tenant_project(project_name, tenant, s, env, cluster), tenant.origin))
+        project_name = names.tenant(tenant.name)
+        if projects is None:
+            out.append(Manifest(argocd.tenant_project(project_name, tenant, s, env, cluster), tenant.origin))
         out.append(Manifest(argocd.application(
             f"{cluster.name}-{tenant.name}-namespaces", **common, role="tenant-namespaces",
             wave=waves.tenant_bundle, project=platform, namespace=tenant.namespaces[0],
@@ -169,7 +222,8 @@ def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, st
             f"{cluster.name}-gitops-gen-reader", **common, role="addon", wave=0, project=platform,
             source=argocd.git_path_source(s, f"{RENDERED_DIR}/{reader}"), namespace=bundles.READER_NAMESPACE,
             options=["CreateNamespace=true"]), s.origin))
-    _check_names(out)
+    if check:
+        _check_names(out)
     return out
 
 
