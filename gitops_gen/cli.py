@@ -30,6 +30,7 @@ COMMANDS = {
     "diff": "gitops_gen.commands.diff",
     "promote": "gitops_gen.commands.promote",
     "init": "gitops_gen.commands.init",
+    "fleet": "gitops_gen.commands.fleet",
 }
 
 EXAMPLES = """\b

@@ -21,7 +21,8 @@ OWNERS = {
     "deepdiff": {"drift.compare"},
     "git": {"tools.gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
-              "commands.schema", "commands.diff", "commands.promote", "commands.init"},
+              "commands.schema", "commands.diff", "commands.promote", "commands.init",
+              "commands.fleet"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("blueprint.spec", "blueprint.model", "blueprint.v1", "blueprint.construct", "blueprint.overrides",

@@ -201,13 +201,25 @@ def _one(template: Mapping[str, Any], params: Mapping[str, Any], preserve: bool,
         project = app["spec"].get("project")
         app = go_form(strategic_merge(app, patch, ()))
         app["spec"]["project"] = project  # Argo CD refuses to let a patch move an Application to a project
-    if rolling:  # RollingSync syncs the Applications itself: Argo CD turns their auto-sync off
-        policy = app["spec"].get("syncPolicy") or {}
-        policy.pop("automated", None)
-        if not policy:
-            app["spec"].pop("syncPolicy", None)
+    if rolling:
+        app = without_autosync(app)
     app["metadata"]["namespace"] = namespace
     return app
+
+
+def without_autosync(app: Mapping[str, Any]) -> dict[str, Any]:
+    """RollingSync syncs the Applications itself: Argo CD turns their auto-sync off."""
+    spec = dict(app["spec"])
+    policy = {k: v for k, v in (spec.get("syncPolicy") or {}).items() if k != "automated"}
+    if policy:
+        spec["syncPolicy"] = policy
+    else:
+        spec.pop("syncPolicy", None)
+    return {**app, "spec": spec}
+
+
+def is_rolling(appset: Mapping[str, Any]) -> bool:
+    return ((appset.get("spec") or {}).get("strategy") or {}).get("type") == "RollingSync"
 
 
 def _template_spec(spec: Mapping[str, Any], params: Mapping[str, Any]) -> Any:
@@ -321,3 +333,12 @@ def _go(value: Any, path: tuple[str, ...]) -> Any:
 def expand_all(appsets: Sequence[Mapping[str, Any]], secrets: Sequence[Mapping[str, Any]]) -> Iterator[Generated]:
     for appset in appsets:
         yield from expand(appset, secrets)
+
+
+def per_cluster(appsets: Sequence[Mapping[str, Any]],
+                secrets: Sequence[Mapping[str, Any]]) -> dict[str, list[Generated]]:
+    """Cluster name -> the Applications Argo CD generates for it from ``appsets``."""
+    out: dict[str, list[Generated]] = {}
+    for generated in expand_all(appsets, secrets):
+        out.setdefault(generated.cluster, []).append(generated)
+    return out

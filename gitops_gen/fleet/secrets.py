@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gitops_gen.base.ownership import (
@@ -66,17 +66,29 @@ def cluster_secret(plan: ClusterPlan, settings: Settings, switches: Mapping[str,
             "type": "Opaque", "stringData": data}
 
 
-def hand_labels(secret: Mapping[str, Any], namespace: str) -> list[str]:
-    """Commands that put a hand-registered cluster's labels on its Secret: ``argocd`` and ``kubectl``."""
+SWITCH_DOMAINS = ("addon.gitops-gen.io/", "tenant.gitops-gen.io/", "platform.gitops-gen.io/")
+
+
+def switch_keys(secrets: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Every switch label key on ``secrets``."""
+    return {k for s in secrets for k in (s["metadata"].get("labels") or {}) if k.startswith(SWITCH_DOMAINS)}
+
+
+def hand_labels(secret: Mapping[str, Any], namespace: str, switches: Iterable[str] = ()) -> list[str]:
+    """Commands that put a hand-registered cluster's labels on its Secret: ``argocd`` and ``kubectl``
+    (which also removes the ``switches`` that are off there)."""
     data = secret["stringData"]
-    pairs = [f"{k}={v}" for k, v in sorted(secret["metadata"]["labels"].items()) if k != SECRET_TYPE_LABEL]
-    out = ["argocd cluster set " + shlex.quote(data["name"]) + "".join(f" --label {shlex.quote(p)}" for p in pairs)]
+    labels = secret["metadata"]["labels"]
+    pairs = [f"{k}={v}" for k, v in sorted(labels.items()) if k != SECRET_TYPE_LABEL]
+    pairs_off = [f"{k}-" for k in sorted(set(switches) - set(labels))]
+    out = [f"# its Argo CD cluster name must be {data['name']} (argocd cluster set OLD-NAME --name {data['name']})",
+           "argocd cluster set " + shlex.quote(data["name"]) + "".join(f" --label {shlex.quote(p)}" for p in pairs)]
     selector = f"{SECRET_TYPE_LABEL}={SECRET_TYPE_CLUSTER}"
     ns = shlex.quote(namespace)
     out.append(f"kubectl -n {ns} label --overwrite secret \"$(kubectl -n {ns} get "
                f"secret -l {selector} -o go-template='{{{{range .items}}}}{{{{if eq (.data.server | base64decode) "
                f"\"{data['server']}\"}}}}{{{{.metadata.name}}}}{{{{end}}}}{{{{end}}}}')\" "
-               + " ".join(shlex.quote(p) for p in pairs))
+               + " ".join(shlex.quote(p) for p in [*pairs, *pairs_off]))
     if "shard" in data:
         out.append(f"# and shard {data['shard']}: argocd cluster set does not take it; kubectl -n {namespace} patch "
                    f"secret <that secret> -p '{{\"stringData\":{{\"shard\":\"{data['shard']}\"}}}}'")

@@ -290,6 +290,8 @@ def _expand_and_check(appsets: Sequence[Manifest], expected: Mapping[str, dict[s
                                          f" Application {key[1]} on {key[0]}", m.origin))
                 continue
             desired = expand.go_form(e.concrete.body)
+            if expand.is_rolling(m.body):  # chosen in gitops.yaml (progressiveSync), documented there
+                desired = expand.without_autosync(desired)
             if g.body != desired:
                 where = first_difference(desired, g.body)
                 errors.append(InputError(

@@ -111,6 +111,7 @@ def write_fleet(root: Path, clusters: str) -> Path:
         " name: agent, version: 2.0.0}}\n")
     (root / "blueprints/tenants/team.yaml").write_text(
         "apiVersion: gitops-gen/v1\nkind: Tenant\nmetadata: {name: team}\nspec:\n  owners: [team-admins]\n"
+        "  labels: {cost-center: cc-1}\n"
         "  tier: small\n  apps:\n    - {name: team-web, namespace: team, source: {repoURL: "
         "https://github.com/acme/team.git, path: \"deploy/{env}\", targetRevision: main}}\n")
     (root / "environments/dev.yaml").write_text(
