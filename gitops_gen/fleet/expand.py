@@ -27,7 +27,7 @@ import base64
 import binascii
 import copy
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type"
 SECRET_TYPE_CLUSTER = "cluster"
 RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 _JSON_FIELDS = (("spec", "source", "helm", "valuesObject"),)  # RawExtension fields of the Application
+_RAW = set(_JSON_FIELDS)
 _INVALID_DNS = re.compile(r"[^-a-z0-9.]")
 _FLOAT_EXACT = 2**53
 
@@ -113,7 +114,37 @@ def selects(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
     return True
 
 
-def _cluster_generator(spec: Mapping[str, Any], secrets: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+class Inventory:
+    """The cluster Secrets, read once: their generator parameters, found by label (a fleet has hundreds)."""
+
+    def __init__(self, secrets: Sequence[Mapping[str, Any]]) -> None:
+        self.entries: list[tuple[Mapping[str, str], dict[str, Any]]] = []
+        self.by_label: dict[tuple[str, str], list[int]] = {}
+        for secret in secrets:
+            labels = (secret.get("metadata") or {}).get("labels") or {}
+            if labels.get(SECRET_TYPE_LABEL) != SECRET_TYPE_CLUSTER:
+                continue
+            index = len(self.entries)
+            self.entries.append((labels, cluster_params(secret)))
+            for pair in labels.items():
+                self.by_label.setdefault(pair, []).append(index)
+
+    def select(self, selector: Mapping[str, Any], only: Collection[str] | None = None) -> list[dict[str, Any]]:
+        match = selector.get("matchLabels") or {}
+        candidates: Iterable[int] = range(len(self.entries))
+        if match:
+            key, value = next(iter(match.items()))
+            candidates = self.by_label.get((key, value), [])
+        by_name: dict[str, dict[str, Any]] = {}
+        for index in candidates:  # Argo CD keys the matching Secrets by cluster name: the last one wins
+            labels, params = self.entries[index]
+            if (only is None or params["name"] in only) and selects(selector, labels):
+                by_name[params["name"]] = params
+        return [by_name[n] for n in sorted(by_name)]
+
+
+def _cluster_generator(spec: Mapping[str, Any], inventory: Inventory,
+                       only: Collection[str] | None) -> list[dict[str, Any]]:
     unknown = set(spec) - {"selector"}
     if unknown:
         raise ExpansionError(f"clusters generator field(s) {sorted(unknown)} are not covered by the expansion")
@@ -121,90 +152,147 @@ def _cluster_generator(spec: Mapping[str, Any], secrets: Sequence[Mapping[str, A
     if not selector.get("matchLabels") and not selector.get("matchExpressions"):
         raise ExpansionError("a clusters generator without a selector also selects the in-cluster entry; "
                              "gitops-gen always sets one")
-    by_name: dict[str, dict[str, Any]] = {}
-    for secret in secrets:  # Argo CD keys the matching Secrets by cluster name: the last one wins
-        labels = (secret.get("metadata") or {}).get("labels") or {}
-        if labels.get(SECRET_TYPE_LABEL) == SECRET_TYPE_CLUSTER and selects(selector, labels):
-            params = cluster_params(secret)
-            by_name[params["name"]] = params
-    return [by_name[n] for n in sorted(by_name)]
+    return inventory.select(selector, only)
 
 
-def _list_generator(spec: Mapping[str, Any], outer: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+def _list_elements(spec: Mapping[str, Any]) -> list[Compiled]:
     unknown = set(spec) - {"elements"}
     if unknown:
         raise ExpansionError(f"list generator field(s) {sorted(unknown)} are not covered by the expansion")
     elements = [go_json(e) for e in spec.get("elements") or ()]
-    if outer:  # a matrix's second generator is interpolated with the first one's parameters
-        elements = [template_value(e, outer) for e in elements]
     if any(not isinstance(e, Mapping) for e in elements):
         raise ExpansionError("list generator elements must be objects")
-    return [dict(e) for e in elements]
+    return [compile_tree(e, raw=True) for e in elements]
 
 
-def _params(generator: Mapping[str, Any], secrets: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _params(generator: Mapping[str, Any], inventory: Inventory,
+            only: Collection[str] | None) -> Iterator[dict[str, Any]]:
     if set(generator) - {"clusters", "list", "matrix"} or len(generator) != 1:
         raise ExpansionError(f"generator {sorted(generator)} is not covered by the expansion "
                              "(clusters, list and matrix of the two are)")
     if "clusters" in generator:
-        return _cluster_generator(generator["clusters"] or {}, secrets)
+        yield from _cluster_generator(generator["clusters"] or {}, inventory, only)
+        return
     if "list" in generator:
-        return _list_generator(generator["list"] or {}, None)
+        yield from (dict(run(e, {})) for e in _list_elements(generator["list"] or {}))
+        return
     children = list((generator["matrix"] or {}).get("generators") or ())
     if len(children) != 2 or "clusters" not in children[0] or "list" not in children[1]:
         raise ExpansionError("a matrix is covered as [clusters, list] only")
-    out = []
-    for outer in _cluster_generator(children[0]["clusters"] or {}, secrets):
-        for inner in _list_generator(children[1]["list"] or {}, outer):
-            out.append({**inner, **outer})  # mergo.WithOverride, cluster parameters merged last
-    return out
+    elements = _list_elements(children[1]["list"] or {})
+    for outer in _cluster_generator(children[0]["clusters"] or {}, inventory, only):
+        for element in elements:  # a matrix's second generator is interpolated with the first one's parameters
+            yield {**run(element, outer), **outer}  # mergo.WithOverride, cluster parameters merged last
 
 
-def expand(appset: Mapping[str, Any], secrets: Sequence[Mapping[str, Any]]) -> list[Generated]:
-    """Every Application ``appset`` generates against the cluster ``secrets``."""
+def expand(appset: Mapping[str, Any], secrets: Sequence[Mapping[str, Any]] | Inventory,
+           only: Collection[str] | None = None) -> list[Generated]:
+    """Every Application ``appset`` generates against the cluster ``secrets`` (``only``: these clusters')."""
+    inventory = secrets if isinstance(secrets, Inventory) else Inventory(secrets)
     spec = appset.get("spec") or {}
     name = secret_name(appset)
     if spec.get("goTemplate") is not True or "missingkey=error" not in (spec.get("goTemplateOptions") or ()):
         raise ExpansionError(f"ApplicationSet {name}: the expansion covers goTemplate with missingkey=error only")
     if (spec.get("strategy") or {}).get("type") not in (None, "AllAtOnce", "RollingSync"):
         raise ExpansionError(f"ApplicationSet {name}: strategy {spec['strategy'].get('type')!r} is not covered")
-    template = spec.get("template") or {}
     preserve = bool((spec.get("syncPolicy") or {}).get("preserveResourcesOnDeletion"))
     rolling = (spec.get("strategy") or {}).get("type") == "RollingSync"
     patch_text = spec.get("templatePatch")
     namespace = (appset.get("metadata") or {}).get("namespace") or ""
     out = []
     try:
+        template = _compile_app(spec.get("template") or {})
+        patch = _patch_of(patch_text) if patch_text else None
         for generator in spec.get("generators") or ():
-            for params in _params(generator, secrets):
-                out.append(Generated(_one(template, params, preserve, patch_text, namespace, rolling), name,
+            for params in _params(generator, inventory, only):
+                out.append(Generated(_one(template, params, preserve, patch, namespace, rolling), name,
                                      params["name"]))
     except TemplateError as err:
         raise ExpansionError(f"ApplicationSet {name}: {err}") from None
     return out
 
 
-def _one(template: Mapping[str, Any], params: Mapping[str, Any], preserve: bool, patch_text: str | None,
-         namespace: str, rolling: bool) -> dict[str, Any]:
+def _compile_app(template: Mapping[str, Any]) -> Compiled:
+    """The template as the Application Argo CD starts from, in its stored form, compiled once."""
     meta = template.get("metadata") or {}
+    spec = copy.deepcopy(dict(template.get("spec") or {}))
+    for path in _JSON_FIELDS:
+        holder = _at(spec, path[1:-1])
+        if holder is not None and path[-1] in holder:
+            holder[path[-1]] = go_json(holder[path[-1]])
     app = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-           "metadata": template_value({k: meta[k] for k in ("name", "namespace", "labels", "annotations",
-                                                             "finalizers") if k in meta}, params),
-           "spec": _template_spec(template.get("spec") or {}, params)}
-    app = go_form(app)
+           "metadata": {k: meta[k] for k in ("name", "namespace", "labels", "annotations", "finalizers") if k in meta},
+           "spec": spec}
+    return compile_tree(go_form(app))
+
+
+def _patch_of(text: str) -> Callable[[Mapping[str, Any]], Any]:
+    """The templatePatch as a function of the parameters (``{{toJson X}}`` alone: X itself, no text trip)."""
+    parts = gotemplate.compile_text(text)
+    if len(parts) == 1 and not isinstance(parts[0], str) and parts[0][0] == "toJson":
+        word = parts[0][1][0]
+        return lambda params: go_json(gotemplate.term(word, params))
+    return lambda params: go_json(_parse_json(gotemplate.render(text, params)))
+
+
+def _one(template: Compiled, params: Mapping[str, Any], preserve: bool,
+         patch_of: Callable[[Mapping[str, Any]], Any] | None, namespace: str, rolling: bool) -> dict[str, Any]:
+    app = dict(run(template, params))
+    app["metadata"] = dict(app.get("metadata") or {})
     if not preserve and not app["metadata"].get("finalizers"):
         app["metadata"]["finalizers"] = [RESOURCES_FINALIZER]
-    if patch_text:
-        patch = go_json(_parse_json(gotemplate.render(patch_text, params)))
+    if patch_of is not None:
+        patch = patch_of(params)
         if not isinstance(patch, Mapping):
             raise ExpansionError("templatePatch must render to an object")
         project = app["spec"].get("project")
-        app = go_form(strategic_merge(app, patch, ()))
-        app["spec"]["project"] = project  # Argo CD refuses to let a patch move an Application to a project
+        app = strategic_merge(app, go_form(patch), ())
+        app["spec"] = {**app["spec"], "project": project}  # Argo CD refuses to let a patch move an Application
     if rolling:
         app = without_autosync(app)
     app["metadata"]["namespace"] = namespace
     return app
+
+
+_STATIC, _TEXT, _MAP, _LIST = range(4)
+Compiled = tuple[int, Any]
+
+
+def compile_tree(value: Any, raw: bool = False, path: tuple[str, ...] = ()) -> Compiled:
+    """A template tree, compiled: static subtrees are kept (and shared by every Application generated),
+    strings holding ``{{`` are templated, map entries whose value is null are dropped (Go's nil)."""
+    if isinstance(value, str):
+        return (_TEXT, (value, raw or path in _RAW)) if "{{" in value else (_STATIC, value)
+    if isinstance(value, Mapping):
+        inner = raw or path in _RAW
+        items = [(compile_tree(k, True), compile_tree(v, inner, (*path, k) if not inner else path))
+                 for k, v in value.items() if v is not None]
+        if all(k[0] == _STATIC and v[0] == _STATIC for k, v in items):
+            return (_STATIC, {k[1]: v[1] for k, v in items})
+        return (_MAP, items)
+    if isinstance(value, list):
+        elements = [compile_tree(v, raw, path) for v in value]
+        if all(e[0] == _STATIC for e in elements):
+            return (_STATIC, [e[1] for e in elements])
+        return (_LIST, elements)
+    return (_STATIC, value)
+
+
+def run(node: Compiled, params: Mapping[str, Any]) -> Any:
+    kind, value = node
+    if kind == _STATIC:
+        return value
+    if kind == _TEXT:
+        return gotemplate.render(value[0], params)
+    if kind == _MAP:
+        out = {}
+        for k, v in value:
+            item = run(v, params)
+            if item == "" and v[0] == _TEXT and not v[1][1]:
+                continue  # a templated optional string that came out empty: Go's omitempty
+            out[run(k, params)] = item
+        return out
+    return [run(v, params) for v in value]
 
 
 def without_autosync(app: Mapping[str, Any]) -> dict[str, Any]:
@@ -220,15 +308,6 @@ def without_autosync(app: Mapping[str, Any]) -> dict[str, Any]:
 
 def is_rolling(appset: Mapping[str, Any]) -> bool:
     return ((appset.get("spec") or {}).get("strategy") or {}).get("type") == "RollingSync"
-
-
-def _template_spec(spec: Mapping[str, Any], params: Mapping[str, Any]) -> Any:
-    spec = copy.deepcopy(dict(spec))
-    for path in _JSON_FIELDS:
-        holder = _at(spec, path[1:-1])
-        if holder is not None and path[-1] in holder:
-            holder[path[-1]] = go_json(holder[path[-1]])
-    return template_value(spec, params)
 
 
 def _at(tree: Any, path: Sequence[str]) -> Any:
@@ -250,14 +329,7 @@ def _parse_json(text: str) -> Any:
 
 def template_value(value: Any, params: Mapping[str, Any]) -> Any:
     """Argo CD's deeplyReplace: every string and map key templated; null map entries are dropped."""
-    if isinstance(value, str):
-        return gotemplate.render(value, params) if "{{" in value else value
-    if isinstance(value, Mapping):
-        return {(gotemplate.render(k, params) if "{{" in k else k): template_value(v, params)
-                for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [template_value(v, params) for v in value]
-    return value
+    return run(compile_tree(value, raw=True), params)
 
 
 def go_json(value: Any) -> Any:
@@ -291,7 +363,6 @@ def strategic_merge(original: Any, patch: Mapping[str, Any], path: tuple[str, ..
     return out
 
 
-_RAW = {p for p in _JSON_FIELDS}
 
 
 def _without_nulls(value: Any) -> Any:
@@ -330,15 +401,17 @@ def _go(value: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
-def expand_all(appsets: Sequence[Mapping[str, Any]], secrets: Sequence[Mapping[str, Any]]) -> Iterator[Generated]:
+def expand_all(appsets: Sequence[Mapping[str, Any]],
+               secrets: Sequence[Mapping[str, Any]] | Inventory) -> Iterator[Generated]:
+    inventory = secrets if isinstance(secrets, Inventory) else Inventory(secrets)
     for appset in appsets:
-        yield from expand(appset, secrets)
+        yield from expand(appset, inventory)
 
 
 def per_cluster(appsets: Sequence[Mapping[str, Any]],
                 secrets: Sequence[Mapping[str, Any]]) -> dict[str, list[Generated]]:
     """Cluster name -> the Applications Argo CD generates for it from ``appsets``."""
     out: dict[str, list[Generated]] = {}
-    for generated in expand_all(appsets, secrets):
+    for generated in expand_all(appsets, Inventory(secrets)):
         out.setdefault(generated.cluster, []).append(generated)
     return out

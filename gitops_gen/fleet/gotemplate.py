@@ -16,6 +16,7 @@ expansion must never guess what Argo CD would do with a template gitops-gen did 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -43,15 +44,53 @@ def render(text: str, params: Mapping[str, Any]) -> str:
     """Execute ``text`` with ``params`` (the generator's parameters)."""
     if "{{" not in text:
         return text
-    out: list[str] = []
+    return "".join(part if isinstance(part, str) else _print(_run(part, params)) for part in compile_text(text))
+
+
+def evaluate(text: str, params: Mapping[str, Any]) -> Any:
+    """The value of a template that is one action and nothing else (``{{toJson .patch}}``), unprinted."""
+    parts = compile_text(text)
+    if len(parts) != 1 or isinstance(parts[0], str):
+        raise TemplateError(f"not a single action: {text!r}")
+    return _run(parts[0], params)
+
+
+Action = tuple[str, tuple[str, ...]]  # (head, arguments): parsed once per template string
+
+
+@functools.lru_cache(maxsize=65536)
+def compile_text(text: str) -> tuple[str | Action, ...]:
+    """``text`` split into literal text and parsed actions (cached: a fleet repeats the same templates)."""
+    out: list[str | Action] = []
     pos = 0
     while (start := text.find("{{", pos)) >= 0:
-        out.append(text[pos:start])
+        if start > pos:
+            out.append(text[pos:start])
         end = _action_end(text, start + 2)
-        out.append(_print(_evaluate(text[start + 2:end].strip(), params)))
+        out.append(_parse(text[start + 2:end].strip()))
         pos = end + 2
-    out.append(text[pos:])
-    return "".join(out)
+    if pos < len(text):
+        out.append(text[pos:])
+    return tuple(out)
+
+
+def _parse(action: str) -> Action:
+    if action.startswith("-") or action.endswith("-"):
+        raise TemplateError(f"trim markers are not part of what gitops-gen writes: {{{{{action}}}}}")
+    words = _split(action)
+    if not words:
+        raise TemplateError("empty action {{}}")
+    head, args = words[0], tuple(words[1:])
+    if head == "index" and len(args) < 2:
+        raise TemplateError(f"index needs a map and a key: {{{{{action}}}}}")
+    if head == "toJson" and len(args) != 1:
+        raise TemplateError(f"toJson takes one argument: {{{{{action}}}}}")
+    if head not in ("index", "toJson") and args:
+        raise TemplateError(f"not a template gitops-gen writes: {{{{{action}}}}}")
+    for word in (head, *args) if head not in ("index", "toJson") else args:
+        if not (word.startswith('"') or _FIELD.fullmatch(word)):
+            raise TemplateError(f"not a template term gitops-gen writes: {word}")
+    return head, args
 
 
 def _action_end(text: str, pos: int) -> int:
@@ -69,28 +108,17 @@ def _action_end(text: str, pos: int) -> int:
     raise TemplateError(f"unclosed action in template {text!r}")
 
 
-def _evaluate(action: str, params: Mapping[str, Any]) -> Any:
-    if action.startswith("-") or action.endswith("-"):
-        raise TemplateError(f"trim markers are not part of what gitops-gen writes: {{{{{action}}}}}")
-    words = _split(action)
-    if not words:
-        raise TemplateError("empty action {{}}")
-    head, args = words[0], words[1:]
+def _run(action: Action, params: Mapping[str, Any]) -> Any:
+    head, args = action
     if head == "index":
-        if len(args) < 2:
-            raise TemplateError(f"index needs a map and a key: {{{{{action}}}}}")
         value = _term(args[0], params)
         for key in args[1:]:
             if not isinstance(value, Mapping):
-                raise TemplateError(f"index of a non-map in {{{{{action}}}}}")
+                raise TemplateError(f"index of a non-map in {{{{index {' '.join(args)}}}}}")
             value = value.get(_term(key, params), "")
         return value
     if head == "toJson":
-        if len(args) != 1:
-            raise TemplateError(f"toJson takes one argument: {{{{{action}}}}}")
         return json.dumps(_term(args[0], params), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    if args:
-        raise TemplateError(f"not a template gitops-gen writes: {{{{{action}}}}}")
     return _term(head, params)
 
 
@@ -112,6 +140,11 @@ def _split(action: str) -> list[str]:
         words.append(action[pos:end])
         pos = end
     return words
+
+
+def term(word: str, params: Mapping[str, Any]) -> Any:
+    """The value of one term: a string literal or a field chain."""
+    return _term(word, params)
 
 
 def _term(word: str, params: Mapping[str, Any]) -> Any:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.blueprint.model import ClusterPlan, Repo
-from gitops_gen.render import appsets, argocd, bundles
+from gitops_gen.render import appsets, argocd, bundles, fleetprojects
 from gitops_gen.render.bootstrap import bootstrap_files
 from gitops_gen.render.common import ADDON_LABEL, CLUSTER_LABEL, RENDERED_DIR, TENANT_LABEL, file_name, header
 from gitops_gen.render.layers import LayerFile
@@ -95,8 +95,9 @@ def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
                                           for p in plans}
     fleet: tuple[Manifest, ...] = ()
     hand: dict[str, Mapping[str, Any]] = {}
+    generated: Callable[[str], list[Manifest]] | None = None
     if fleet_mode:
-        fleet, hand = _fleet(repo, layers.folder, layer_files, desired)
+        fleet, hand, generated = _fleet(repo, layers.folder, layer_files, desired)
     else:
         for plan in plans:
             for layer in cluster_files(repo, plan, layers.folder):
@@ -113,34 +114,36 @@ def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
     files = tuple(sorted((_serialise(f, env) for f, env in layer_files), key=lambda f: f.path))
     targets = tuple(ClusterTarget(p.env.name, p.cluster.name, p.cluster.server, p.cluster.context,
                                   p.env.kubernetes_version, p.env.production) for p in plans)
-    return Rendering(files, targets, {c: tuple(ms) for c, ms in desired.items()}, tuple(envs), fleet,
-                     {c: m for c, m in hand.items() if c in desired})
+    wanted: Mapping[str, tuple[Manifest, ...]] = (Desired(desired, generated) if generated is not None
+                                                   else {c: tuple(ms) for c, ms in desired.items()})
+    return Rendering(files, targets, wanted, tuple(envs), fleet, {c: m for c, m in hand.items() if c in desired})
 
 
 def _fleet(repo: Repo, folders: Mapping[tuple[str, str, str], str], layer_files: list[tuple[LayerFile, str | None]],
-           desired: dict[str, list[Manifest]]) -> tuple[tuple[Manifest, ...], dict[str, Mapping[str, Any]]]:
-    """applicationsets mode: the fleet files, and each cluster's generated Applications and projects."""
-
-    def objects_of(plan: ClusterPlan, names: argocd.ProjectNames) -> list[Manifest]:
-        return argocd_objects(repo, plan, folders, names)
+           desired: dict[str, list[Manifest]]) -> tuple[tuple[Manifest, ...], dict[str, Mapping[str, Any]],
+                                                        Callable[[str], list[Manifest]]]:
+    """applicationsets mode: the fleet files; each cluster's projects (in ``desired``) and, as a function,
+    the Applications Argo CD generates for it (expanded when asked: a fleet holds hundreds of thousands)."""
 
     def symbolic_of(plan: ClusterPlan) -> list[Manifest]:
         sym, sym_folders = appsets.symbolic(plan, folders)
-        return argocd_objects(repo, sym, sym_folders, appsets.PROJECTS, check=False)
+        return argocd_objects(repo, sym, sym_folders, fleetprojects.PROJECTS, check=False)
+
+    def concrete_of(plan: ClusterPlan) -> list[Manifest]:
+        return argocd_objects(repo, plan, folders, fleetprojects.PROJECTS)
 
     def path_of(m: Manifest) -> str:
         return f"{appsets.APPSETS_DIR}/{file_name(m.ref, namespaced=False)}"
 
-    fl = appsets.layout(repo, repo.plans, objects_of, symbolic_of, path_of)
+    fl = appsets.layout(repo, repo.plans, folders, symbolic_of, concrete_of, path_of)
     env_of = {p.cluster.name: p.env.name for p in repo.plans}
     written: list[Manifest] = []
     for m in fl.appsets:
         layer_files.append((LayerFile(m.path, m.body, (m,), m.origin), None))
         written.append(m)
-    for m in fl.projects:
-        path = f"{appsets.PROJECTS_DIR}/{file_name(m.ref, namespaced=False)}"
-        layer_files.append((LayerFile(path, m.body, (m,), m.origin), None))
     project_paths = {m.ref: f"{appsets.PROJECTS_DIR}/{file_name(m.ref, namespaced=False)}" for m in fl.projects}
+    for m in fl.projects:
+        layer_files.append((LayerFile(project_paths[m.ref], m.body, (m,), m.origin), None))
     for m in fl.secrets:
         cluster = m.body["stringData"]["name"]
         path = f"{appsets.SECRETS_DIR}/{cluster}/{file_name(m.ref, namespaced=False)}"
@@ -149,10 +152,31 @@ def _fleet(repo: Repo, folders: Mapping[tuple[str, str, str], str], layer_files:
     for cluster in desired:
         desired[cluster].extend(dataclasses.replace(m, path=project_paths[m.ref])
                                 for m in fl.cluster_projects.get(cluster, ()))
-        desired[cluster].extend(fl.applications.get(cluster, ()))
     declared = {p.cluster.name for p in repo.plans if p.cluster.auth is not None}
     hand: dict[str, Mapping[str, Any]] = {c: s for c, s in fl.expected_secrets.items() if c not in declared}
-    return tuple(written), hand
+    return tuple(written), hand, fl.applications
+
+
+class Desired(Mapping[str, tuple[Manifest, ...]]):
+    """Each cluster's objects; in applicationsets mode its generated Applications are expanded on first
+    use (``render`` writes files and never asks; ``validate``, ``diff`` and ``drift`` do, cluster by cluster)."""
+
+    def __init__(self, base: Mapping[str, list[Manifest]], generated: Callable[[str], list[Manifest]] | None) -> None:
+        self._base = base
+        self._generated = generated
+        self._done: dict[str, tuple[Manifest, ...]] = {}
+
+    def __getitem__(self, cluster: str) -> tuple[Manifest, ...]:
+        if cluster not in self._done:
+            extra = self._generated(cluster) if self._generated is not None else []
+            self._done[cluster] = (*self._base[cluster], *extra)
+        return self._done[cluster]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
 
 
 def _check_unique(layer_files: list[tuple[LayerFile, str | None]]) -> None:

@@ -27,29 +27,25 @@ from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.blueprint.model import ClusterPlan, Repo
 from gitops_gen.fleet import expand, gotemplate, secrets
-from gitops_gen.render import argocd
 from gitops_gen.render.common import ADDON_LABEL, ARGOCD_API, ENV_LABEL, ROLE_LABEL, TENANT_LABEL, labels
+from gitops_gen.render.fleetprojects import fleet_projects
 
 S_NAME, S_SERVER, S_ENV = "\x00cluster\x00", "\x00server\x00", "\x00env\x00"
 EXPRESSIONS = {S_NAME: "{{.name}}", S_SERVER: "{{.server}}", S_ENV: f'{{{{index .metadata.labels "{ENV_LABEL}"}}}}'}
-PLATFORM_PROJECT = "gitops-gen-platform"
-PROJECTS = argocd.ProjectNames(PLATFORM_PROJECT, "tenant-{tenant}")
 APPSETS_DIR = "fleet/applicationsets"
 PROJECTS_DIR = "fleet/projects"
 SECRETS_DIR = "fleet/clusters"
 PATCH = "{{toJson .patch}}"
 _ATOMIC = {("spec", "source", "helm", "valuesObject")}  # JSON fields: all in the template or all in the patch
 
-ObjectsOf = Callable[[ClusterPlan, argocd.ProjectNames], list[Manifest]]
-
 
 @dataclass
 class _Entry:
     plan: ClusterPlan
     item: str  # the Application's name without the "<cluster>-" prefix
-    concrete: Manifest
-    symbolic: dict[str, Any]  # templatized: what the template plus this entry's patch must say
+    symbolic: Mapping[str, Any]  # templatized: what the template plus this entry's patch must say
     project: str
+    origin: Location | None
 
 
 @dataclass
@@ -67,8 +63,18 @@ class FleetLayout:
     projects: list[Manifest]
     secrets: list[Manifest]  # one per cluster that declares `auth`
     expected_secrets: dict[str, dict[str, Any]]  # cluster -> the Secret its generators need (every cluster)
-    applications: dict[str, list[Manifest]]  # cluster -> the Applications Argo CD generates for it
     cluster_projects: dict[str, list[Manifest]]  # cluster -> the projects its Applications name
+    origins: dict[tuple[str, str], Location | None]  # (ApplicationSet, item) -> the blueprint behind it
+
+    def applications(self, cluster: str) -> list[Manifest]:
+        """The Applications Argo CD generates for ``cluster`` (expanded now: a fleet holds 100,000s)."""
+        inventory = expand.Inventory([self.expected_secrets[cluster]])
+        out = []
+        for m in self.appsets:
+            for g in expand.expand(m.body, inventory):
+                item = g.body["metadata"]["name"].removeprefix(f"{cluster}-")
+                out.append(Manifest(g.body, self.origins.get((m.ref.name, item), m.origin), m.path))
+        return out
 
 
 def symbolic(plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str]) -> tuple[ClusterPlan, dict[Any, str]]:
@@ -76,16 +82,20 @@ def symbolic(plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str]) -> 
     name, env = plan.cluster.name, plan.env.name
     sym = dataclasses.replace(plan, cluster=dataclasses.replace(plan.cluster, name=S_NAME, server=S_SERVER),
                               env=dataclasses.replace(plan.env, name=S_ENV))
+    keys = [("addon", a.name) for a in plan.addons] + [("tenant", t.name) for t in plan.tenants] + [
+        ("platform", "drift-reader")]
     sym_folders = {}
-    for (kind, item, cluster), path in folders.items():
-        if cluster == name:
-            parts = path.split("/")
-            for i in range(1, len(parts)):
-                if parts[i - 1] == "overlays" and parts[i] == env:
-                    parts[i] = S_ENV
-                elif parts[i - 1] == "clusters" and parts[i] == name:
-                    parts[i] = S_NAME
-            sym_folders[kind, item, S_NAME] = "/".join(parts)
+    for kind, item in keys:
+        path = folders.get((kind, item, name))
+        if path is None:
+            continue
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            if parts[i - 1] == "overlays" and parts[i] == env:
+                parts[i] = S_ENV
+            elif parts[i - 1] == "clusters" and parts[i] == name:
+                parts[i] = S_NAME
+        sym_folders[kind, item, S_NAME] = "/".join(parts)
     return sym, sym_folders
 
 
@@ -116,20 +126,59 @@ def _set_of(m: Manifest, item: str) -> tuple[str, str, dict[str, str]]:
     return item, f"platform.gitops-gen.io/{item}", {}
 
 
-def _collect(plans: Sequence[ClusterPlan], objects_of: ObjectsOf,
-             symbolic_of: Callable[[ClusterPlan], list[Manifest]]) -> dict[str, _Set]:
+Renderer = Callable[[ClusterPlan], list[Manifest]]
+
+
+def _units(plan: ClusterPlan, folders: Mapping[Any, str]) -> list[tuple[tuple[str, str, str], Any, ClusterPlan]]:
+    """A cluster's Applications in units rendered alone: (memo key, what the rendering reads, reduced plan)."""
+    env, cluster = plan.env.name, plan.cluster.name
+    out: list[tuple[tuple[str, str, str], Any, ClusterPlan]] = []
+    for a in plan.addons:
+        out.append(((env, "addon", a.name), (a, folders.get(("addon", a.name, cluster))),
+                    dataclasses.replace(plan, addons=(a,), tenants=())))
+    for t in plan.tenants:
+        out.append(((env, "tenant", t.name), (t, folders.get(("tenant", t.name, cluster))),
+                    dataclasses.replace(plan, addons=(), tenants=(t,))))
+    return out
+
+
+def _collect(plans: Sequence[ClusterPlan], folders: Mapping[Any, str], symbolic_of: Renderer) -> dict[str, _Set]:
+    """Every cluster's Applications, symbolic: a unit (an add-on, a tenant) equal to one rendered before in
+    the same environment (the environment's own, or the same override) is rendered once."""
+    memo: dict[tuple[str, str, str], list[tuple[Any, list[Manifest]]]] = defaultdict(list)
     sets: dict[str, _Set] = {}
     for plan in plans:
-        prefix = f"{plan.cluster.name}-"
-        for m, sym in zip(objects_of(plan, PROJECTS), symbolic_of(plan), strict=True):
-            item = m.ref.name.removeprefix(prefix)
-            body = templatize(sym.body)
-            if not m.ref.name.startswith(prefix) or body["metadata"]["name"] != "{{.name}}-" + item:
-                raise InputError(f"Application {m.ref.name}: not named <cluster>-<name>", m.origin)
-            name, switch, scope = _set_of(m, item)
-            entry = sets.setdefault(name, _Set(name, switch, scope, m.origin))
-            entry.entries.append(_Entry(plan, item, m, body, body["spec"]["project"]))
+        rendered: list[Manifest] = []
+        units = _units(plan, folders)
+        reader = folders.get(("platform", "drift-reader", plan.cluster.name))
+        if reader is not None:  # the drift reader: rendered by a plan with nothing else in it
+            units.append(((plan.env.name, "platform", "reader"), reader,
+                          dataclasses.replace(plan, addons=(), tenants=())))
+        for key, reads, reduced in units:
+            hit = next((r for o, r in memo[key] if o == reads), None)
+            if hit is None:  # templatized once: clusters alike share the very same body
+                hit = [dataclasses.replace(m, body=templatize(m.body)) for m in symbolic_of(reduced)
+                       if _unit_of(m) == key[1:]]
+                memo[key].append((reads, hit))
+            rendered.extend(hit)
+        for sym in rendered:
+            body = sym.body  # shared by clusters alike, never changed
+            item = body["metadata"]["name"].removeprefix("{{.name}}-")
+            if not body["metadata"]["name"].startswith("{{.name}}-"):
+                raise InputError(f"Application {item}: not named <cluster>-<name>", sym.origin)
+            name, switch, scope = _set_of(sym, item)
+            entry = sets.setdefault(name, _Set(name, switch, scope, sym.origin))
+            entry.entries.append(_Entry(plan, item, body, body["spec"]["project"], sym.origin))
     return sets
+
+
+def _unit_of(m: Manifest) -> tuple[str, str]:
+    meta_labels = m.body["metadata"].get("labels") or {}
+    if ADDON_LABEL in meta_labels:
+        return "addon", meta_labels[ADDON_LABEL]
+    if TENANT_LABEL in meta_labels:
+        return "tenant", meta_labels[TENANT_LABEL]
+    return "platform", "reader"
 
 
 def _common(trees: Sequence[Mapping[str, Any]], path: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -180,10 +229,13 @@ def _variants(s: _Set, patches: Mapping[int, dict[str, Any]]) -> dict[str, tuple
     per_cluster: dict[str, list[int]] = defaultdict(list)
     for index, e in enumerate(s.entries):
         per_cluster[e.plan.cluster.name].append(index)
+    as_json: dict[int, str] = {}
+    for patch in patches.values():
+        if id(patch) not in as_json:
+            as_json[id(patch)] = json.dumps(patch, sort_keys=True)
     for indices in per_cluster.values():
         first = s.entries[indices[0]]
-        elements = sorted((s.entries[i].item, s.entries[i].project, json.dumps(patches[i], sort_keys=True))
-                          for i in indices)
+        elements = sorted((s.entries[i].item, s.entries[i].project, as_json[id(patches[i])]) for i in indices)
         key = (first.plan.env.name, json.dumps(elements))
         by_key[key].extend(s.entries[i] for i in indices)
     names: dict[str, tuple[tuple[str, str], list[_Entry]]] = {}
@@ -201,9 +253,14 @@ def _variants(s: _Set, patches: Mapping[int, dict[str, Any]]) -> dict[str, tuple
 def _appset(s: _Set, settings_ns: str, production_hold: bool,
             progressive: bool) -> tuple[dict[str, Any], dict[str, str]]:
     """The ApplicationSet of ``s`` and, per cluster, the switch label value selecting it."""
-    bodies = [_without(e.symbolic) for e in s.entries]
-    template = _template(_common(bodies))
-    patches = {i: _rest(b, template) for i, b in enumerate(bodies)}
+    distinct: dict[int, dict[str, Any]] = {}  # entries of clusters alike share their symbolic body
+    for e in s.entries:
+        if id(e.symbolic) not in distinct:
+            distinct[id(e.symbolic)] = _without(e.symbolic)
+    template = _template(_common(list(distinct.values())))
+    rest = {k: _rest(b, template) for k, b in distinct.items()}
+    patches = {i: rest[id(e.symbolic)] for i, e in enumerate(s.entries)}
+    index_of = {id(e): i for i, e in enumerate(s.entries)}
     projects = {e.project for e in s.entries}
     template["metadata"]["name"] = "{{.name}}-{{.app}}"
     template["spec"]["project"] = projects.pop() if len(projects) == 1 else "{{.appProject}}"
@@ -219,7 +276,7 @@ def _appset(s: _Set, settings_ns: str, production_hold: bool,
             if template["spec"]["project"] == "{{.appProject}}":
                 element["appProject"] = e.project
             if patched:
-                element["patch"] = patches[s.entries.index(e)]
+                element["patch"] = patches[index_of[id(e)]]
             elements.append(element)
         generators.append({"matrix": {"generators": [
             {"clusters": {"selector": {"matchLabels": {s.switch: variant}}}},
@@ -248,60 +305,75 @@ def rolling_sync() -> dict[str, Any]:
         {"matchExpressions": [{"key": ROLE_LABEL, "operator": "In", "values": ["tenant-app"]}]}]}}
 
 
-def layout(repo: Repo, plans: Sequence[ClusterPlan], objects_of: ObjectsOf,
-           symbolic_of: Callable[[ClusterPlan], list[Manifest]], paths: Callable[[Manifest], str]) -> FleetLayout:
+def layout(repo: Repo, plans: Sequence[ClusterPlan], folders: Mapping[Any, str], symbolic_of: Renderer,
+           concrete_of: Renderer, paths: Callable[[Manifest], str]) -> FleetLayout:
     """The fleet files of ``plans`` (all clusters of the repository) and what each cluster gets."""
     s = repo.settings
-    sets = _collect(plans, objects_of, symbolic_of)
+    sets = _collect(plans, folders, symbolic_of)
     switches: dict[str, dict[str, str]] = defaultdict(dict)
     appsets: list[Manifest] = []
+    representatives: dict[str, set[str]] = {}
     for name in sorted(sets):
         st = sets[name]
         hold = any(e.plan.env.production and not e.plan.env.sync_policy.prune for e in st.entries)
         body, chosen = _appset(st, s.argocd_namespace, hold, s.fleet.progressive_sync)
         for cluster, variant in chosen.items():
             switches[cluster][st.switch] = variant
+        firsts: dict[str, str] = {}
+        for cluster, variant in sorted(chosen.items()):
+            firsts.setdefault(variant, cluster)
+        representatives[name] = set(firsts.values())
         appsets.append(Manifest(body, st.origin))
     expected = {p.cluster.name: secrets.cluster_secret(p, s, switches[p.cluster.name]) for p in plans}
     written = [Manifest(expected[p.cluster.name], p.cluster.origin) for p in plans if p.cluster.auth is not None]
     appsets = [dataclasses.replace(m, path=paths(m)) for m in appsets]
-    applications = _expand_and_check(appsets, expected, sets)
-    projects, cluster_projects = fleet_projects(repo, plans, objects_of)
-    return FleetLayout(appsets, projects, written, expected, applications, cluster_projects)
+    _check(appsets, expected, sets, representatives, {p.cluster.name: p for p in plans}, concrete_of)
+    projects, cluster_projects = fleet_projects(repo, plans)
+    origins = {(name, e.item): e.origin for name, st in sets.items() for e in st.entries}
+    return FleetLayout(appsets, projects, written, expected, cluster_projects, origins)
 
 
-def _expand_and_check(appsets: Sequence[Manifest], expected: Mapping[str, dict[str, Any]],
-                      sets: Mapping[str, _Set]) -> dict[str, list[Manifest]]:
-    """Argo CD's fan-out of ``appsets``, checked against what the applications mode renders."""
-    secret_list = list(expected.values())
-    out: dict[str, list[Manifest]] = defaultdict(list)
+def _check(appsets: Sequence[Manifest], expected: Mapping[str, dict[str, Any]], sets: Mapping[str, _Set],
+           representatives: Mapping[str, set[str]], plans: Mapping[str, ClusterPlan], concrete_of: Renderer) -> None:
+    """What Argo CD generates equals what the applications mode renders, on one cluster of each variant: the
+    others of a variant have the same template and elements and differ only by the generator's parameters."""
+    inventory = expand.Inventory(list(expected.values()))
+    wanted_by_cluster: dict[str, set[str]] = defaultdict(set)
+    for m in appsets:
+        for cluster in representatives[m.ref.name]:
+            wanted_by_cluster[cluster].add(m.ref.name)
+    concrete: dict[tuple[str, str], Manifest] = {}
+    for cluster, names in wanted_by_cluster.items():
+        plan = plans[cluster]
+        keep_addons = tuple(a for a in plan.addons if f"addon-{a.name}" in names)
+        keep_tenants = tuple(t for t in plan.tenants if f"tenant-{t.name}" in names)
+        for m in concrete_of(dataclasses.replace(plan, addons=keep_addons, tenants=keep_tenants)):
+            concrete[cluster, m.ref.name] = m
     errors: list[InputError] = []
     for m in appsets:
         try:
-            generated = expand.expand(m.body, secret_list)
+            generated = expand.expand(m.body, inventory, only=representatives[m.ref.name])
         except expand.ExpansionError as err:
             raise InputError(f"{err} (a gitops-gen bug: please report it)", m.origin) from None
-        wanted = {(e.plan.cluster.name, e.concrete.ref.name): e for e in sets[m.ref.name].entries}
+        wanted = {(e.plan.cluster.name, f"{e.plan.cluster.name}-{e.item}") for e in sets[m.ref.name].entries
+                  if e.plan.cluster.name in representatives[m.ref.name]}
         got = {(g.cluster, g.body["metadata"]["name"]): g for g in generated}
-        for key in sorted(set(wanted) | set(got)):
-            e, g = wanted.get(key), got.get(key)
-            if e is None or g is None:
+        for key in sorted(wanted | set(got)):
+            g, c = got.get(key), concrete.get(key)
+            if key not in wanted or g is None or c is None:
                 errors.append(InputError(f"ApplicationSet {m.ref.name} generates {'no' if g is None else 'an extra'}"
                                          f" Application {key[1]} on {key[0]}", m.origin))
                 continue
-            desired = expand.go_form(e.concrete.body)
+            desired = expand.go_form(c.body)
             if expand.is_rolling(m.body):  # chosen in gitops.yaml (progressiveSync), documented there
                 desired = expand.without_autosync(desired)
             if g.body != desired:
                 where = first_difference(desired, g.body)
                 errors.append(InputError(
                     f"Application {key[1]}: an ApplicationSet cannot carry what this blueprint renders for "
-                    f"{key[0]} ({where}); use fleet mode applications for it", e.concrete.origin))
-                continue
-            out[key[0]].append(dataclasses.replace(e.concrete, body=g.body, path=m.path))
+                    f"{key[0]} ({where}); use fleet mode applications for it", c.origin))
     if errors:
         raise InputErrors(errors[:20])
-    return out
 
 
 def first_difference(a: Any, b: Any, path: str = "") -> str:
@@ -312,73 +384,3 @@ def first_difference(a: Any, b: Any, path: str = "") -> str:
                 return first_difference(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
     return f"{path or 'the object'}: {json.dumps(a, default=str)[:80]} rendered, {json.dumps(b, default=str)[:80]} " \
            "generated"
-
-
-def fleet_projects(repo: Repo, plans: Sequence[ClusterPlan],
-                   objects_of: ObjectsOf) -> tuple[list[Manifest], dict[str, list[Manifest]]]:
-    """One platform AppProject over every cluster and one AppProject per tenant over its clusters."""
-    s = repo.settings
-    repos: set[str] = set()
-    for plan in plans:
-        repos |= argocd.platform_repos(repo, plan)
-    platform_dest = sorted(({"server": p.cluster.server, "namespace": "*"} for p in plans),
-                           key=lambda d: d["server"])
-    platform = argocd.fleet_project(PLATFORM_PROJECT, s, "Platform add-ons and tenant namespaces on every cluster",
-                                    sorted(repos), _unique(platform_dest), [{"group": "*", "kind": "*"}])
-    projects = [Manifest(platform, s.origin)]
-    per_cluster: dict[str, list[Manifest]] = {p.cluster.name: [projects[0]] for p in plans}
-    by_tenant: dict[str, list[ClusterPlan]] = defaultdict(list)
-    for plan in plans:
-        for tenant in plan.tenants:
-            by_tenant[tenant.name].append(plan)
-    for name in sorted(by_tenant):
-        bodies = []
-        for plan in by_tenant[name]:
-            tenant = next(t for t in plan.tenants if t.name == name)
-            one = argocd.tenant_project(PROJECTS.tenant(name), tenant, s, plan.env, plan.cluster)
-            bodies.append((plan, tenant, one))
-        _, tenant, first = bodies[0]
-        destinations = _unique(sorted((d for _, _, b in bodies for d in b["spec"]["destinations"]),
-                                      key=lambda d: (d["server"], d["namespace"])))
-        source_repos = sorted({r for _, _, b in bodies for r in b["spec"]["sourceRepos"]})
-        body = argocd.fleet_tenant_project(first, name, len(bodies), destinations, source_repos)
-        if any(b["spec"].get("roles") != first["spec"].get("roles") for _, _, b in bodies[1:]):
-            body["spec"]["roles"] = split_roles(PROJECTS.tenant(name), [(p, t, b) for p, t, b in bodies])
-        m = Manifest(body, tenant.origin)
-        projects.append(m)
-        for plan, _, _ in bodies:
-            per_cluster[plan.cluster.name].append(m)
-    return projects, per_cluster
-
-
-def split_roles(project: str, bodies: Sequence[tuple[ClusterPlan, Any, Mapping[str, Any]]]) -> list[dict[str, Any]]:
-    """Roles that differ between a tenant's clusters (owners per environment): one role per group of
-    clusters alike, each granted on exactly the Applications of its clusters (never a wider glob)."""
-    groups: dict[str, list[tuple[ClusterPlan, Any]]] = {}
-    for plan, tenant, body in bodies:
-        groups.setdefault(json.dumps(body["spec"].get("roles") or [], sort_keys=True), []).append((plan, tenant))
-    out: list[dict[str, Any]] = []
-    used: set[str] = set()
-    for key, members in groups.items():
-        envs = {p.env.name for p, _ in members}
-        label = envs.pop() if len(envs) == 1 else members[0][0].cluster.name
-        if label in used:
-            label = members[0][0].cluster.name
-        used.add(label)
-        apps = sorted(f"{p.cluster.name}-{a.name}" for p, t in members for a in t.apps)
-        for role in json.loads(key):
-            name = f"{role['name']}-{label}"
-            actions = [line.split(",")[3].strip() for line in role["policies"]]
-            policies = [f"p, proj:{project}:{name}, applications, {action}, {project}/{app}, allow"
-                        for action in actions for app in apps]
-            out.append({**role, "name": name, "description": f"{role['description']} ({label})",
-                        "policies": policies})
-    return out
-
-
-def _unique(items: list[dict[str, str]]) -> list[dict[str, str]]:
-    out: list[dict[str, str]] = []
-    for item in items:
-        if not out or out[-1] != item:
-            out.append(item)
-    return out
