@@ -18,7 +18,7 @@ from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.base.status import ChangeStatus
 from gitops_gen.diff.fields import field_changes, leaves
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange
-from gitops_gen.fleet.expand import go_form
+from gitops_gen.fleet.gotypes import go_form
 from gitops_gen.render import ClusterTarget, Rendering
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate.policy.argocd import same_repo

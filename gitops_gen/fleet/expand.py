@@ -33,14 +33,12 @@ from typing import Any
 
 from gitops_gen.fleet import gotemplate
 from gitops_gen.fleet.gotemplate import TemplateError
+from gitops_gen.fleet.gotypes import JSON_FIELDS, RAW, PatchError, go_form, go_json, strategic_merge
 
 SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type"
 SECRET_TYPE_CLUSTER = "cluster"
 RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
-_JSON_FIELDS = (("spec", "source", "helm", "valuesObject"),)  # RawExtension fields of the Application
-_RAW = set(_JSON_FIELDS)
 _INVALID_DNS = re.compile(r"[^-a-z0-9.]")
-_FLOAT_EXACT = 2**53
 
 
 class ExpansionError(ValueError):
@@ -207,7 +205,7 @@ def expand(appset: Mapping[str, Any], secrets: Sequence[Mapping[str, Any]] | Inv
             for params in _params(generator, inventory, only):
                 out.append(Generated(_one(template, params, preserve, patch, namespace, rolling), name,
                                      params["name"]))
-    except TemplateError as err:
+    except (TemplateError, PatchError) as err:
         raise ExpansionError(f"ApplicationSet {name}: {err}") from None
     return out
 
@@ -216,7 +214,7 @@ def _compile_app(template: Mapping[str, Any]) -> Compiled:
     """The template as the Application Argo CD starts from, in its stored form, compiled once."""
     meta = template.get("metadata") or {}
     spec = copy.deepcopy(dict(template.get("spec") or {}))
-    for path in _JSON_FIELDS:
+    for path in JSON_FIELDS:
         holder = _at(spec, path[1:-1])
         if holder is not None and path[-1] in holder:
             holder[path[-1]] = go_json(holder[path[-1]])
@@ -262,9 +260,9 @@ def compile_tree(value: Any, raw: bool = False, path: tuple[str, ...] = ()) -> C
     """A template tree, compiled: static subtrees are kept (and shared by every Application generated),
     strings holding ``{{`` are templated, map entries whose value is null are dropped (Go's nil)."""
     if isinstance(value, str):
-        return (_TEXT, (value, raw or path in _RAW)) if "{{" in value else (_STATIC, value)
+        return (_TEXT, (value, raw or path in RAW)) if "{{" in value else (_STATIC, value)
     if isinstance(value, Mapping):
-        inner = raw or path in _RAW
+        inner = raw or path in RAW
         items = [(compile_tree(k, True), compile_tree(v, inner, (*path, k) if not inner else path))
                  for k, v in value.items() if v is not None]
         if all(k[0] == _STATIC and v[0] == _STATIC for k, v in items):
@@ -330,75 +328,6 @@ def _parse_json(text: str) -> Any:
 def template_value(value: Any, params: Mapping[str, Any]) -> Any:
     """Argo CD's deeplyReplace: every string and map key templated; null map entries are dropped."""
     return run(compile_tree(value, raw=True), params)
-
-
-def go_json(value: Any) -> Any:
-    """A JSON value after a round trip through Go's ``any``: integers become float64."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        as_float = float(value)
-        return int(as_float) if abs(value) < _FLOAT_EXACT or as_float == value else as_float
-    if isinstance(value, Mapping):
-        return {k: go_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [go_json(v) for v in value]
-    return value
-
-
-def strategic_merge(original: Any, patch: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-    """Kubernetes' strategic merge patch for the parts of an Application gitops-gen patches."""
-    out = dict(original) if isinstance(original, Mapping) else {}
-    for key, value in patch.items():
-        if key.startswith("$"):
-            raise ExpansionError(f"templatePatch directive {'.'.join((*path, key))} is not covered")
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping) and (*path, key) not in _RAW:
-            out[key] = strategic_merge(out[key], value, (*path, key))
-        elif (*path, key) == ("metadata", "finalizers") and isinstance(out.get(key), list):
-            out[key] = [*out[key], *(f for f in value if f not in out[key])]
-        else:
-            out[key] = _without_nulls(value)
-    return out
-
-
-
-
-def _without_nulls(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
-
-
-_MAPS = {("metadata", "labels"), ("metadata", "annotations")}
-
-
-def go_form(app: Mapping[str, Any]) -> dict[str, Any]:
-    """An Application as Argo CD's Go types store it: optional fields that are empty are left out
-    (``prune: false``, ``""``, empty lists, empty labels); structs (``automated: {}``) and JSON
-    fields (valuesObject) stay as they are."""
-    return _go(app, ())  # type: ignore[no-any-return]
-
-
-def _go(value: Any, path: tuple[str, ...]) -> Any:
-    if path in _RAW:
-        return value
-    if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            sub = (*path, key)
-            item = _go(item, sub)
-            if item is None or item is False or item == "" or (item == 0 and not isinstance(item, float)) \
-                    or (isinstance(item, list) and not item) or (sub in _MAPS and not item):
-                continue
-            out[key] = item
-        return out
-    if isinstance(value, list):
-        return [_go(v, path) for v in value]
-    return value
 
 
 def expand_all(appsets: Sequence[Mapping[str, Any]],

@@ -26,7 +26,7 @@ from typing import Any
 from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.blueprint.model import ClusterPlan, Repo
-from gitops_gen.fleet import expand, gotemplate, secrets
+from gitops_gen.fleet import expand, gotemplate, gotypes, secrets
 from gitops_gen.render.common import ADDON_LABEL, ARGOCD_API, ENV_LABEL, ROLE_LABEL, TENANT_LABEL, labels
 from gitops_gen.render.fleetprojects import fleet_projects
 
@@ -364,7 +364,7 @@ def _check(appsets: Sequence[Manifest], expected: Mapping[str, dict[str, Any]], 
                 errors.append(InputError(f"ApplicationSet {m.ref.name} generates {'no' if g is None else 'an extra'}"
                                          f" Application {key[1]} on {key[0]}", m.origin))
                 continue
-            desired = expand.go_form(c.body)
+            desired = gotypes.go_form(c.body)
             if expand.is_rolling(m.body):  # chosen in gitops.yaml (progressiveSync), documented there
                 desired = expand.without_autosync(desired)
             if g.body != desired:

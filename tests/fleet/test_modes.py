@@ -16,7 +16,7 @@ import pytest
 from gitops_gen.base.errors import InputError, InputErrors
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.blueprint.load import load_repo
-from gitops_gen.fleet import expand
+from gitops_gen.fleet import expand, gotypes
 from gitops_gen.render import Rendering, render
 from tests.conftest import PROJECT, ArgoValidator, copy_example
 
@@ -56,7 +56,7 @@ def expected_in_fleet(body: dict[str, Any], cluster: str, tenants: set[str]) -> 
     if body["kind"] != "Application" or body["spec"]["project"].startswith("gitops-gen-"):
         return body  # the bootstrap's own objects are the same in both modes
     spec = {**body["spec"], "project": project_of(body["spec"]["project"], cluster, tenants)}
-    return expand.go_form({**body, "spec": spec})
+    return gotypes.go_form({**body, "spec": spec})
 
 
 def test_switching_the_mode_changes_no_clusters_effective_objects(repo_copy: Path) -> None:
