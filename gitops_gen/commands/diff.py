@@ -9,6 +9,7 @@ import click
 
 from gitops_gen.base import notices
 from gitops_gen.base.errors import ExitCode, InputError
+from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.blueprint.load import find_repo_root
 from gitops_gen.commands.options import (
     complete_clusters,
@@ -51,7 +52,8 @@ def command(repo: Path | None, base: str | None, head: str | None, envs: Sequenc
     from gitops_gen.diff.review import review  # gitpython and the validation engine: only when a review runs
 
     formats = report_formats(reports, EXTENSIONS)
-    report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters)
+    with paused_gc():  # two renders build ~300k small containers and no cycles worth a collection pass
+        report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters)
     write_reports(reports, formats, lambda name: FORMATS[name](report, max_length))
     click.echo(FORMATS[output](report, max_length, use_colour()), nl=False)
     for warning in report.warnings:

@@ -1,6 +1,6 @@
 """Argo CD objects: root Applications, AppProjects and child Applications (pure).
 
-Decisions (docs/adr/0002-argocd-layout.md): one Argo CD instance manages every
+Decisions (docs/adr/0002-argocd-policies.md): one Argo CD instance manages every
 cluster; each cluster has a root Application over ``rendered/clusters/<cluster>``;
 names are ``<cluster>-<thing>`` so they are unique in the Argo CD namespace.
 """
