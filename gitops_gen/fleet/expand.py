@@ -141,8 +141,7 @@ class Inventory:
         return [by_name[n] for n in sorted(by_name)]
 
 
-def _cluster_generator(spec: Mapping[str, Any], inventory: Inventory,
-                       only: Collection[str] | None) -> list[dict[str, Any]]:
+def _selector(spec: Mapping[str, Any]) -> Mapping[str, Any]:
     unknown = set(spec) - {"selector"}
     if unknown:
         raise ExpansionError(f"clusters generator field(s) {sorted(unknown)} are not covered by the expansion")
@@ -150,7 +149,7 @@ def _cluster_generator(spec: Mapping[str, Any], inventory: Inventory,
     if not selector.get("matchLabels") and not selector.get("matchExpressions"):
         raise ExpansionError("a clusters generator without a selector also selects the in-cluster entry; "
                              "gitops-gen always sets one")
-    return inventory.select(selector, only)
+    return selector
 
 
 def _list_elements(spec: Mapping[str, Any]) -> list[Compiled]:
@@ -163,50 +162,82 @@ def _list_elements(spec: Mapping[str, Any]) -> list[Compiled]:
     return [compile_tree(e, raw=True) for e in elements]
 
 
-def _params(generator: Mapping[str, Any], inventory: Inventory,
-            only: Collection[str] | None) -> Iterator[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Generator:
+    selector: Mapping[str, Any] | None  # a clusters generator's (None: a list alone)
+    elements: tuple[Compiled, ...] | None  # a list's (None: clusters alone)
+
+
+def _generator(generator: Mapping[str, Any]) -> _Generator:
     if set(generator) - {"clusters", "list", "matrix"} or len(generator) != 1:
         raise ExpansionError(f"generator {sorted(generator)} is not covered by the expansion "
                              "(clusters, list and matrix of the two are)")
     if "clusters" in generator:
-        yield from _cluster_generator(generator["clusters"] or {}, inventory, only)
-        return
+        return _Generator(_selector(generator["clusters"] or {}), None)
     if "list" in generator:
-        yield from (dict(run(e, {})) for e in _list_elements(generator["list"] or {}))
-        return
+        return _Generator(None, tuple(_list_elements(generator["list"] or {})))
     children = list((generator["matrix"] or {}).get("generators") or ())
     if len(children) != 2 or "clusters" not in children[0] or "list" not in children[1]:
         raise ExpansionError("a matrix is covered as [clusters, list] only")
-    elements = _list_elements(children[1]["list"] or {})
-    for outer in _cluster_generator(children[0]["clusters"] or {}, inventory, only):
-        for element in elements:  # a matrix's second generator is interpolated with the first one's parameters
+    return _Generator(_selector(children[0]["clusters"] or {}), tuple(_list_elements(children[1]["list"] or {})))
+
+
+def _params(generator: _Generator, inventory: Inventory, only: Collection[str] | None) -> Iterator[dict[str, Any]]:
+    if generator.selector is None:
+        yield from (dict(run(e, {})) for e in generator.elements or ())
+        return
+    for outer in inventory.select(generator.selector, only):
+        if generator.elements is None:
+            yield outer
+            continue
+        for element in generator.elements:  # a matrix's second generator is interpolated with the first's parameters
             yield {**run(element, outer), **outer}  # mergo.WithOverride, cluster parameters merged last
 
 
-def expand(appset: Mapping[str, Any], secrets: Sequence[Mapping[str, Any]] | Inventory,
-           only: Collection[str] | None = None) -> list[Generated]:
-    """Every Application ``appset`` generates against the cluster ``secrets`` (``only``: these clusters')."""
-    inventory = secrets if isinstance(secrets, Inventory) else Inventory(secrets)
+@dataclass(frozen=True)
+class Prepared:
+    """An ApplicationSet read and compiled once, to be expanded against any clusters."""
+
+    name: str
+    namespace: str
+    template: Compiled
+    patch_of: Callable[[Mapping[str, Any]], Any] | None
+    generators: tuple[_Generator, ...]
+    preserve: bool
+    rolling: bool
+
+
+def prepare(appset: Mapping[str, Any]) -> Prepared:
     spec = appset.get("spec") or {}
     name = secret_name(appset)
     if spec.get("goTemplate") is not True or "missingkey=error" not in (spec.get("goTemplateOptions") or ()):
         raise ExpansionError(f"ApplicationSet {name}: the expansion covers goTemplate with missingkey=error only")
     if (spec.get("strategy") or {}).get("type") not in (None, "AllAtOnce", "RollingSync"):
         raise ExpansionError(f"ApplicationSet {name}: strategy {spec['strategy'].get('type')!r} is not covered")
-    preserve = bool((spec.get("syncPolicy") or {}).get("preserveResourcesOnDeletion"))
-    rolling = (spec.get("strategy") or {}).get("type") == "RollingSync"
     patch_text = spec.get("templatePatch")
-    namespace = (appset.get("metadata") or {}).get("namespace") or ""
-    out = []
     try:
-        template = _compile_app(spec.get("template") or {})
-        patch = _patch_of(patch_text) if patch_text else None
-        for generator in spec.get("generators") or ():
-            for params in _params(generator, inventory, only):
-                out.append(Generated(_one(template, params, preserve, patch, namespace, rolling), name,
-                                     params["name"]))
+        return Prepared(name, (appset.get("metadata") or {}).get("namespace") or "",
+                        _compile_app(spec.get("template") or {}), _patch_of(patch_text) if patch_text else None,
+                        tuple(_generator(g) for g in spec.get("generators") or ()),
+                        bool((spec.get("syncPolicy") or {}).get("preserveResourcesOnDeletion")),
+                        (spec.get("strategy") or {}).get("type") == "RollingSync")
     except (TemplateError, PatchError) as err:
         raise ExpansionError(f"ApplicationSet {name}: {err}") from None
+
+
+def expand(appset: Mapping[str, Any] | Prepared, secrets: Sequence[Mapping[str, Any]] | Inventory,
+           only: Collection[str] | None = None) -> list[Generated]:
+    """Every Application ``appset`` generates against the cluster ``secrets`` (``only``: these clusters')."""
+    inventory = secrets if isinstance(secrets, Inventory) else Inventory(secrets)
+    p = appset if isinstance(appset, Prepared) else prepare(appset)
+    out = []
+    try:
+        for generator in p.generators:
+            for params in _params(generator, inventory, only):
+                out.append(Generated(_one(p.template, params, p.preserve, p.patch_of, p.namespace, p.rolling),
+                                     p.name, params["name"]))
+    except (TemplateError, PatchError) as err:
+        raise ExpansionError(f"ApplicationSet {p.name}: {err}") from None
     return out
 
 

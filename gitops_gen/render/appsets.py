@@ -66,12 +66,16 @@ class FleetLayout:
     cluster_projects: dict[str, list[Manifest]]  # cluster -> the projects its Applications name
     origins: dict[tuple[str, str], Location | None]  # (ApplicationSet, item) -> the blueprint behind it
 
+    prepared: list[tuple[Manifest, expand.Prepared]] = field(default_factory=list)
+
     def applications(self, cluster: str) -> list[Manifest]:
         """The Applications Argo CD generates for ``cluster`` (expanded now: a fleet holds 100,000s)."""
+        if not self.prepared:
+            self.prepared.extend((m, expand.prepare(m.body)) for m in self.appsets)
         inventory = expand.Inventory([self.expected_secrets[cluster]])
         out = []
-        for m in self.appsets:
-            for g in expand.expand(m.body, inventory):
+        for m, prepared in self.prepared:
+            for g in expand.expand(prepared, inventory):
                 item = g.body["metadata"]["name"].removeprefix(f"{cluster}-")
                 out.append(Manifest(g.body, self.origins.get((m.ref.name, item), m.origin), m.path))
         return out

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from gitops_gen.base.manifest import Manifest
@@ -33,7 +33,7 @@ def committed_fleet(rendering: Rendering, committed: Mapping[str, bytes]) -> lis
     """The ApplicationSets and cluster Secrets as committed (the render's where the file is current)."""
     out = []
     for m in rendering.fleet:
-        body = _single(committed[m.path]) if m.path in committed else m.body
+        body = _single(committed[m.path]) if m.path in committed else None
         out.append(m if body is None else dataclasses.replace(m, body=body))
     return out
 
@@ -47,23 +47,49 @@ def _single(content: bytes) -> Any:
 
 
 def expanded(rendering: Rendering, fleet: list[Manifest]) -> Rendering:
-    """``rendering`` with each cluster's generated Applications expanded from ``fleet`` (committed bytes)."""
-    if not rendering.fleet or all(a is b for a, b in zip(fleet, rendering.fleet, strict=True)):
+    """``rendering`` with the Applications of every ApplicationSet whose committed bytes differ (or all, when
+    a cluster Secret does) expanded again from ``fleet``, cluster by cluster as they are asked for."""
+    changed = [new for new, old in zip(fleet, rendering.fleet, strict=True) if new is not old]
+    if not changed:
         return rendering
     appsets = [m for m in fleet if m.ref.kind == "ApplicationSet"]
-    secrets = expand.cluster_secrets([m.body for m in fleet]) + [
-        s for c, s in rendering.hand_registered.items()]
-    origin = {m.ref.name: m for m in appsets}
+    redo = appsets if any(m.ref.kind == "Secret" for m in changed) else [
+        m for m in changed if m.ref.kind == "ApplicationSet"]
+    secrets = expand.cluster_secrets([m.body for m in fleet]) + list(rendering.hand_registered.values())
     try:
-        generated = expand.per_cluster([m.body for m in appsets], secrets)
+        prepared = [(m, expand.prepare(m.body)) for m in redo]
     except expand.ExpansionError:
         return rendering  # reported as stale; nothing better to judge than the render
-    desired = {}
-    for cluster, objects in rendering.desired.items():
-        kept = [m for m in objects if not m.path.startswith(GENERATED)]
-        kept += [Manifest(g.body, origin[g.appset].origin, origin[g.appset].path) for g in generated.get(cluster, ())]
-        desired[cluster] = tuple(kept)
-    return dataclasses.replace(rendering, desired=desired)
+    return dataclasses.replace(rendering, desired=_Regenerated(rendering.desired, prepared, secrets))
+
+
+class _Regenerated(Mapping[str, tuple[Manifest, ...]]):
+    def __init__(self, base: Mapping[str, tuple[Manifest, ...]], prepared: list[tuple[Manifest, expand.Prepared]],
+                 secrets: list[Mapping[str, Any]]) -> None:
+        self._base, self._prepared = base, prepared
+        self._paths = {m.path for m, _ in prepared}
+        self._secrets = {expand.secret_data(s).get("name", ""): s for s in secrets}
+        self._done: dict[str, tuple[Manifest, ...]] = {}
+
+    def __getitem__(self, cluster: str) -> tuple[Manifest, ...]:
+        if cluster not in self._done:
+            kept = [m for m in self._base[cluster] if m.path not in self._paths]
+            secret = self._secrets.get(cluster)
+            inventory = expand.Inventory([secret] if secret is not None else [])
+            for m, prepared in self._prepared:
+                try:
+                    generated = expand.expand(prepared, inventory)
+                except expand.ExpansionError:
+                    generated = []  # reported as stale
+                kept.extend(Manifest(g.body, m.origin, m.path) for g in generated)
+            self._done[cluster] = tuple(kept)
+        return self._done[cluster]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
 
 
 def credential_findings(documents: Iterable[tuple[str, Any]]) -> list[Finding]:
