@@ -149,9 +149,9 @@ def _fleet(repo: Repo, folders: Mapping[tuple[str, str, str], str], layer_files:
         path = f"{appsets.SECRETS_DIR}/{cluster}/{file_name(m.ref, namespaced=False)}"
         layer_files.append((LayerFile(path, m.body, (m,), m.origin), env_of[cluster]))
         written.append(dataclasses.replace(m, path=path))
+    placed = {id(m): dataclasses.replace(m, path=project_paths[m.ref]) for m in fl.projects}  # shared by clusters
     for cluster in desired:
-        desired[cluster].extend(dataclasses.replace(m, path=project_paths[m.ref])
-                                for m in fl.cluster_projects.get(cluster, ()))
+        desired[cluster].extend(placed[id(m)] for m in fl.cluster_projects.get(cluster, ()))
     declared = {p.cluster.name for p in repo.plans if p.cluster.auth is not None}
     hand: dict[str, Mapping[str, Any]] = {c: s for c, s in fl.expected_secrets.items() if c not in declared}
     return tuple(written), hand, fl.applications

@@ -133,16 +133,15 @@ def _set_of(m: Manifest, item: str) -> tuple[str, str, dict[str, str]]:
 Renderer = Callable[[ClusterPlan], list[Manifest]]
 
 
-def _units(plan: ClusterPlan, folders: Mapping[Any, str]) -> list[tuple[tuple[str, str, str], Any, ClusterPlan]]:
-    """A cluster's Applications in units rendered alone: (memo key, what the rendering reads, reduced plan)."""
+def _units(plan: ClusterPlan, folders: Mapping[Any, str]) -> list[tuple[tuple[str, str, str], Any, tuple[Any, ...]]]:
+    """A cluster's Applications in units rendered alone: (memo key, what the rendering reads, (add-ons, tenants)
+    of the plan that renders the unit alone)."""
     env, cluster = plan.env.name, plan.cluster.name
-    out: list[tuple[tuple[str, str, str], Any, ClusterPlan]] = []
+    out: list[tuple[tuple[str, str, str], Any, tuple[Any, ...]]] = []
     for a in plan.addons:
-        out.append(((env, "addon", a.name), (a, folders.get(("addon", a.name, cluster))),
-                    dataclasses.replace(plan, addons=(a,), tenants=())))
+        out.append(((env, "addon", a.name), (a, folders.get(("addon", a.name, cluster))), ((a,), ())))
     for t in plan.tenants:
-        out.append(((env, "tenant", t.name), (t, folders.get(("tenant", t.name, cluster))),
-                    dataclasses.replace(plan, addons=(), tenants=(t,))))
+        out.append(((env, "tenant", t.name), (t, folders.get(("tenant", t.name, cluster))), ((), (t,))))
     return out
 
 
@@ -156,11 +155,11 @@ def _collect(plans: Sequence[ClusterPlan], folders: Mapping[Any, str], symbolic_
         units = _units(plan, folders)
         reader = folders.get(("platform", "drift-reader", plan.cluster.name))
         if reader is not None:  # the drift reader: rendered by a plan with nothing else in it
-            units.append(((plan.env.name, "platform", "reader"), reader,
-                          dataclasses.replace(plan, addons=(), tenants=())))
-        for key, reads, reduced in units:
+            units.append(((plan.env.name, "platform", "reader"), reader, ((), ())))
+        for key, reads, (addons, tenants) in units:
             hit = next((r for o, r in memo[key] if o == reads), None)
             if hit is None:  # templatized once: clusters alike share the very same body
+                reduced = dataclasses.replace(plan, addons=addons, tenants=tenants)
                 hit = [dataclasses.replace(m, body=templatize(m.body)) for m in symbolic_of(reduced)
                        if _unit_of(m) == key[1:]]
                 memo[key].append((reads, hit))
@@ -227,22 +226,22 @@ def _template(common: dict[str, Any]) -> dict[str, Any]:
     return common
 
 
-def _variants(s: _Set, patches: Mapping[int, dict[str, Any]]) -> dict[str, tuple[tuple[str, str], list[_Entry]]]:
+def _variants(s: _Set, patches: Mapping[int, dict[str, Any]]) -> dict[str, tuple[tuple[str, Any], list[_Entry]]]:
     """Variant name -> (its key, the entries of its clusters): clusters whose elements are the same."""
-    by_key: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
+    by_key: dict[tuple[str, Any], list[_Entry]] = defaultdict(list)
     per_cluster: dict[str, list[int]] = defaultdict(list)
     for index, e in enumerate(s.entries):
         per_cluster[e.plan.cluster.name].append(index)
-    as_json: dict[int, str] = {}
+    number: dict[int, int] = {}  # patch object -> a number, equal patches equal numbers
+    texts: dict[str, int] = {}
     for patch in patches.values():
-        if id(patch) not in as_json:
-            as_json[id(patch)] = json.dumps(patch, sort_keys=True)
+        if id(patch) not in number:
+            number[id(patch)] = texts.setdefault(json.dumps(patch, sort_keys=True), len(texts))
     for indices in per_cluster.values():
         first = s.entries[indices[0]]
-        elements = sorted((s.entries[i].item, s.entries[i].project, as_json[id(patches[i])]) for i in indices)
-        key = (first.plan.env.name, json.dumps(elements))
-        by_key[key].extend(s.entries[i] for i in indices)
-    names: dict[str, tuple[tuple[str, str], list[_Entry]]] = {}
+        elements = tuple(sorted((s.entries[i].item, s.entries[i].project, number[id(patches[i])]) for i in indices))
+        by_key[first.plan.env.name, elements].extend(s.entries[i] for i in indices)
+    names: dict[str, tuple[tuple[str, Any], list[_Entry]]] = {}
     ranked = sorted(by_key.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[1][0].plan.cluster.name))
     seen_env: set[str] = set()
     for (env, encoded), entries in ranked:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.blueprint.model import ClusterPlan, Repo
+from gitops_gen.blueprint.model import ClusterPlan, Repo, Tenant
 from gitops_gen.render import argocd
 
 PLATFORM_PROJECT = "gitops-gen-platform"
@@ -27,20 +27,23 @@ def fleet_projects(repo: Repo, plans: Sequence[ClusterPlan]) -> tuple[list[Manif
                                     sorted(repos), _unique(platform_dest), [{"group": "*", "kind": "*"}])
     projects = [Manifest(platform, s.origin)]
     per_cluster: dict[str, list[Manifest]] = {p.cluster.name: [projects[0]] for p in plans}
-    by_tenant: dict[str, list[ClusterPlan]] = defaultdict(list)
+    by_tenant: dict[str, list[tuple[ClusterPlan, Tenant]]] = defaultdict(list)
     for plan in plans:
         for tenant in plan.tenants:
-            by_tenant[tenant.name].append(plan)
+            by_tenant[tenant.name].append((plan, tenant))
     for name in sorted(by_tenant):
         bodies = []
-        for plan in by_tenant[name]:
-            tenant = next(t for t in plan.tenants if t.name == name)
-            one = argocd.tenant_project(PROJECTS.tenant(name), tenant, s, plan.env, plan.cluster)
+        seen: list[tuple[Tenant, dict[str, Any]]] = []  # clusters alike share one computation
+        for plan, tenant in by_tenant[name]:
+            one = next((b for t, b in seen if t == tenant), None)
+            if one is None:
+                one = argocd.tenant_project(PROJECTS.tenant(name), tenant, s, plan.env, plan.cluster)
+                seen.append((tenant, one))
             bodies.append((plan, tenant, one))
         _, tenant, first = bodies[0]
-        destinations = _unique(sorted((d for _, _, b in bodies for d in b["spec"]["destinations"]),
-                                      key=lambda d: (d["server"], d["namespace"])))
-        source_repos = sorted({r for _, _, b in bodies for r in b["spec"]["sourceRepos"]})
+        destinations = _unique(sorted(({"server": p.cluster.server, "namespace": ns} for p, t, _ in bodies
+                                       for ns in t.namespaces), key=lambda d: (d["server"], d["namespace"])))
+        source_repos = sorted({r for _, b in seen for r in b["spec"]["sourceRepos"]})
         body = argocd.fleet_tenant_project(first, name, len(bodies), destinations, source_repos)
         if any(b["spec"].get("roles") != first["spec"].get("roles") for _, _, b in bodies[1:]):
             body["spec"]["roles"] = split_roles(PROJECTS.tenant(name), [(p, t, b) for p, t, b in bodies])
