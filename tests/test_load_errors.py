@@ -266,15 +266,15 @@ UNKNOWN_REFERENCES = [
     case("unknown-tier", sub(CHECKOUT, "tier: small", "tier: smal"),
          at(f"{CHECKOUT}:7:9", "spec.tier: unknown tier 'smal'", "did you mean 'small'?")),
     case("unknown-addon-dependency", sub(CORE, "dependsOn: [ingress-nginx]", "dependsOn: [ingress-ngnix]"),
-         at(f"{CORE}:26:18", "add-on 'external-dns' depends on 'ingress-ngnix', but no stack defines it",
+         at(f"{CORE}:26:19", "add-on 'external-dns' depends on 'ingress-ngnix', but no stack defines it",
             "did you mean 'ingress-nginx'?")),
     case("addon-dependency-stack-not-in-environment",
          [sub(STAGE, "addonStacks: [platform-core, observability]", "addonStacks: [observability]"),
           sub(OBS, "      dependsOn: [kube-prometheus-stack]\n      chart:",
               "      dependsOn: [kube-prometheus-stack, cert-manager]\n      chart:")],
-         at(f"{OBS}:16:18", "add-on 'loki' depends on 'cert-manager', but its stack is not in environment 'stage'")),
+         at(f"{OBS}:16:42", "add-on 'loki' depends on 'cert-manager', but its stack is not in environment 'stage'")),
     case("unknown-app-dependency", sub(PAYMENTS, "dependsOn: [payments-api]", "dependsOn: [payments-apii]"),
-         at(f"{PAYMENTS}:17:7", "app 'payments-worker': dependsOn names unknown app 'payments-apii'",
+         at(f"{PAYMENTS}:19:19", "app 'payments-worker': dependsOn names unknown app 'payments-apii'",
             "did you mean 'payments-api'?")),
     case("unknown-env-addon-override", sub(DEV, "      ingress-nginx: {values:", "      ingres-nginx: {values:"),
          at(f"{DEV}:13:7", "overrides.addons.ingres-nginx: not an add-on of this environment",
@@ -747,7 +747,7 @@ def test_a_blueprint_symlinked_from_outside_the_repo_is_refused(
     (repo / "blueprints" / "tenants" / "search.yaml").symlink_to(outside)
     assert run(["render", "--repo", str(repo)]) == 2
     assert capsys.readouterr().err == (
-        "blueprints/tenants/search.yaml:1:1: a symlink to a file outside the repository: blueprints must live in it\n")
+        "blueprints/tenants/search.yaml:1:1: a symlink to a path outside the repository: every input must live in it\n")
 
 
 def test_braces_in_a_flow_mapping_get_a_hint(example_copy: Path, tmp_path: Path,

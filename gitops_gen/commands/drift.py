@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.base import notices
+from gitops_gen.base import escape, notices
 from gitops_gen.base.errors import InputError
 from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.commands.options import (
@@ -93,8 +93,7 @@ def command(
                     f"--context needs --cluster: environment {env!r} has {len(targets)} clusters"
                 )
             targets = [dataclasses.replace(targets[0], context=context)]
-    else:
-        assert desired is not None
+    elif desired is not None:
         targets, config = drift_run.from_path(desired, context, repo)
     if argocd_context is not None:
         targets = [dataclasses.replace(t, argocd_context=argocd_context) for t in targets]
@@ -107,9 +106,7 @@ def command(
         for warning in item.warnings:
             notices.warn(f"cluster {item.cluster}: {warning}")
         if item.error:
-            click.echo(
-                f"gitops-gen: cluster {item.cluster} (context {item.context}) unreadable: {item.error}",
-                err=True,
-            )
+            click.echo(escape.text(f"gitops-gen: cluster {item.cluster} (context {item.context}) unreadable: "
+                                   f"{item.error}"), err=True)
     return int(report.exit_code)
 

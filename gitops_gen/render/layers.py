@@ -9,6 +9,7 @@ therefore yields exactly the objects computed here (tests prove it).
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -132,7 +133,8 @@ def layered(folder: str, base: Sequence[Manifest], envs: Mapping[str, Sequence[M
         memo = (tuple(chain), id(objects))
         if memo not in shared:
             shared[memo] = [
-                Manifest(m.body, m.origin, next((defined_in[k, m.ref] for k in chain if (k, m.ref) in defined_in), ""))
+                dataclasses.replace(m, path=next((defined_in[k, m.ref] for k in chain if (k, m.ref) in defined_in),
+                                                 ""))
                 for m in objects]
         layers.objects[key] = shared[memo]
     return layers

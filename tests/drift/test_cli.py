@@ -38,6 +38,8 @@ def drifted(tmp_path: Path, live_list: dict[str, Any]) -> Path:
     items["Application", "shop-web"]["status"]["sync"]["status"] = "OutOfSync"
     live_list["items"].remove(items["Service", "web"])
     live_list["items"].remove(items["Endpoints", "web"])
+    # The dump still lists Services (`kubectl get services -o yaml` of a namespace with none): web is missing.
+    live_list["items"].append({"apiVersion": "v1", "kind": "ServiceList", "items": []})
     live_list["items"].append(
         {
             "apiVersion": "v1",
@@ -146,9 +148,9 @@ def test_markdown_summary_table(capsys: pytest.CaptureFixture[str], drifted: Pat
     _, out, _ = drift(capsys, "--desired", DESIRED, "--live-from", str(drifted), "-o", "markdown")
     lines = out.splitlines()
     assert lines[0] == "## gitops-gen drift: drift found"
-    assert "| live | 3 | 3 | 1 | 1 | 0 | 1 |" in lines
+    assert "| `live` | 3 | 3 | 1 | 1 | 0 | 1 |" in lines
     assert '| `spec.hard["requests.cpu"]` | `"16"` | `"20"` |' in lines
-    assert "| shop-web | OutOfSync | Healthy | Succeeded | yes |" in lines
+    assert "| `shop-web` | `OutOfSync` | `Healthy` | `Succeeded` | yes |" in lines
 
 
 def test_junit_one_case_per_object(capsys: pytest.CaptureFixture[str], drifted: Path) -> None:
