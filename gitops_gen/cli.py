@@ -30,6 +30,7 @@ COMMANDS = {
     "promote": "gitops_gen.commands.promote",
     "init": "gitops_gen.commands.init",
     "charts": "gitops_gen.commands.charts",
+    "fleet": "gitops_gen.commands.fleet",
 }
 
 EXAMPLES = """\b

@@ -13,6 +13,7 @@ from gitops_gen.blueprint.model import (
     Cluster,
     ContainerLimits,
     Environment,
+    Fleet,
     GitSource,
     Network,
     Section,
@@ -56,7 +57,19 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
         limits=ContainerLimits(req["cpu"], req["memory"], lim["cpu"], lim["memory"]),
         policy=make_section(spec["policy"]), drift=make_section(spec["drift"]),
         crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
-        charts_required=bool((spec.get("charts") or {}).get("required", False)), origin=origin)
+        charts_required=bool((spec.get("charts") or {}).get("required", False)),
+        fleet=make_fleet(spec.get("fleet") or {}), origin=origin)
+
+
+def make_fleet(raw: Mapping[str, Any]) -> Fleet:
+    return Fleet(mode=raw.get("mode", "applications"), progressive_sync=bool(raw.get("progressiveSync", False)))
+
+
+def make_cluster(raw: Mapping[str, Any], origin: Location) -> Cluster:
+    auth = raw.get("auth")
+    return Cluster(raw["name"], raw["server"], raw.get("context", raw["name"]), origin,
+                   labels=dict(raw.get("labels") or {}), auth=to_json(auth) if auth is not None else None,
+                   shard=raw.get("shard"))
 
 
 def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:
@@ -134,8 +147,7 @@ def make_environment(name: str, spec: LocDict, origin: Location, tenants: tuple[
     clusters = spec["clusters"]
     return Environment(
         name=name, kubernetes_version=spec["kubernetesVersion"],
-        clusters=tuple(Cluster(c["name"], c["server"], c.get("context", c["name"]), clusters.item_loc(i))
-                       for i, c in enumerate(clusters)),
+        clusters=tuple(make_cluster(c, clusters.item_loc(i)) for i, c in enumerate(clusters)),
         addon_stacks=tuple(spec.get("addonStacks") or ()), tenants=tenants,
         # Production prunes only when the blueprint says so: a deleted line must not delete a database.
         sync_policy=SyncPolicy(automated, sync.get("prune", automated and not production),
