@@ -21,14 +21,15 @@ OWNERS = {
     "deepdiff": {"drift.compare"},
     "git": {"tools.gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
-              "commands.schema", "commands.diff", "commands.promote", "commands.init"},
+              "commands.schema", "commands.diff", "commands.promote", "commands.init",
+              "commands.explain"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("blueprint.spec", "blueprint.model", "blueprint.v1", "blueprint.construct", "blueprint.overrides",
         "base.naming", "blueprint.jsonschema", "blueprint.fielddocs", "blueprint.resolve",
         "base.kinds", "render", "drift.normalize", "drift.compare",
         "base.quantity", "validate.policy", "validate.references", "diff.fields", "diff.clusters", "diff.risks",
-        "diff.model", "diff.formats")
+        "diff.model", "diff.formats", "blueprint.provenance", "explain")
 IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops_gen.kube", "gitops_gen.write.writer",
           "gitops_gen.tools.kustomize", "gitops_gen.cli", "gitops_gen.commands"}
 

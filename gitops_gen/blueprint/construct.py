@@ -14,6 +14,7 @@ from gitops_gen.blueprint.model import (
     ContainerLimits,
     Environment,
     GitSource,
+    Key,
     Network,
     Settings,
     SyncPolicy,
@@ -21,6 +22,7 @@ from gitops_gen.blueprint.model import (
     TenantApp,
     TenantSelector,
     Tier,
+    Written,
 )
 from gitops_gen.yamlio.reader import LocDict, LocList, to_json
 
@@ -45,14 +47,36 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
         repo_url=spec["repoURL"], target_revision=spec["targetRevision"],
         argocd_namespace=spec.get("argocdNamespace", "argocd"),
         argocd_server=spec.get("argocdServer", "https://kubernetes.default.svc"),
-        tiers={name: Tier(name, t["cpu"], t["memory"], t["pods"], t.get("storage"))
+        tiers={name: Tier(name, t["cpu"], t["memory"], t["pods"], t.get("storage"),
+                          _value_loc(spec["tiers"], name, origin), _locs(t))
                for name, t in spec["tiers"].items()},
         limits=ContainerLimits(req.get("cpu", defaults.default_request_cpu),
                                req.get("memory", defaults.default_request_memory),
                                lim.get("cpu", defaults.default_cpu), lim.get("memory", defaults.default_memory)),
         policy=spec.get("policy"), drift=spec.get("drift"),
         crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
-        origin=origin)
+        origin=origin, locs=_locs(spec), written=written(spec, origin))
+
+
+def written(spec: LocDict, origin: Location) -> Written:
+    """``spec`` as plain data with the position of every node below it (one pass, no recursion)."""
+    positions: dict[Key, Location] = {}
+    stack: list[tuple[Key, Any]] = [((), spec)]
+    while stack:
+        key, node = stack.pop()
+        if isinstance(node, LocDict):
+            for name, value in node.items():
+                positions[(*key, name)] = node.value_loc(name)
+                stack.append(((*key, name), value))
+        elif isinstance(node, LocList):
+            for index, value in enumerate(node):
+                positions[(*key, index)] = node.item_loc(index)
+                stack.append(((*key, index), value))
+    return Written(to_json(spec), positions, origin)
+
+
+def _value_loc(raw: Any, key: str, default: Location) -> Location:
+    return raw.value_loc(key) if isinstance(raw, LocDict) else default
 
 
 def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:

@@ -20,6 +20,30 @@ if TYPE_CHECKING:  # the sections' own packages own their types; loading only bu
     from gitops_gen.validate.policy.config import PolicyConfig
 
 Locs = Mapping[str, Location]  # field name -> where its value was written
+Key = tuple[Any, ...]  # a path inside a document: keys (str) and list indexes (int)
+
+
+@dataclass(frozen=True)
+class Written:
+    """One blueprint document's spec as plain data, and where each of its nodes (keys' values, list items)
+    was written: positions survive resolve without any YAML node surviving with them."""
+
+    value: Mapping[str, Any]
+    positions: Mapping[Key, Location]
+    origin: Location
+
+    def at(self, key: Key) -> Location:
+        return self.positions.get(key, self.origin)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every blueprint as written, by kind and name (settings: gitops.yaml)."""
+
+    settings: Written | None
+    stacks: Mapping[str, Written]
+    tenants: Mapping[str, Written]
+    environments: Mapping[str, Written]
 
 
 @dataclass(frozen=True)
@@ -29,6 +53,8 @@ class Tier:
     memory: str
     pods: int
     storage: str | None = None
+    origin: Location = field(default=Location("gitops.yaml"), compare=False, repr=False)
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -54,6 +80,8 @@ class Settings:
     crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
     argocd_context: str | None = None  # kubeconfig context of the Argo CD cluster, for `drift`
     origin: Location = Location("gitops.yaml")
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)
+    written: Written | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -220,6 +248,9 @@ class Repo:
     environments: Mapping[str, Environment]
     plans: tuple[ClusterPlan, ...] = ()
     warnings: tuple[LoadWarning, ...] = ()
+    # Every blueprint as written, each node's position kept: what ``provenance`` reads to say which layer
+    # set each value (the typed entities above keep only where the winning value was written).
+    sources: Sources | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gitops_gen.base.fieldpath import leaves
 from gitops_gen.base.manifest import Manifest, ObjectRef
-from gitops_gen.diff.fields import field_changes, leaves
+from gitops_gen.diff.fields import field_changes
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange, Status
 from gitops_gen.render import ClusterTarget, Rendering
 from gitops_gen.render.common import RENDERED_DIR

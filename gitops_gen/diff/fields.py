@@ -8,27 +8,18 @@ other lists of equal length item by item; otherwise the list is one change.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from gitops_gen.base.fieldpath import key_step
 from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.diff.model import REDACTED, FieldChange
 
-_SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 SECRET_FIELDS = ("data", "stringData")
 
 
 def is_secret(ref: ObjectRef) -> bool:
     return ref.kind == "Secret" and ref.group == ""
-
-
-def key_step(path: str, key: Any) -> str:
-    text = str(key)
-    if _SIMPLE_KEY.match(text):
-        return f"{path}.{text}" if path else text
-    return f"{path}[{json.dumps(text)}]"
 
 
 def _by_name(items: list[Any]) -> dict[str, Any] | None:
@@ -81,14 +72,3 @@ def field_changes(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None
                      if c.path.split(".")[0].split("[")[0] in SECRET_FIELDS else c for c in found)
     return tuple(_walk(base or {}, head or {}, ""))
 
-
-def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(path, value) of every scalar (and empty collection) below ``value``."""
-    if isinstance(value, Mapping) and value:
-        for key in sorted(value, key=str):
-            yield from leaves(value[key], key_step(path, key))
-    elif isinstance(value, list) and value:
-        for index, item in enumerate(value):
-            yield from leaves(item, f"{path}[{index}]")
-    else:
-        yield path, value
