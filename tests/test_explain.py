@@ -234,3 +234,24 @@ def test_the_last_layer_of_each_chain_is_what_deep_merge_keeps(layers: list[dict
     result = reduce(deep_merge, layers[1:], deep_merge(layers[0], {}))
     chains = _layered([(f"layer{i}", "", Written(layer, {}, Location("x")), ()) for i, layer in enumerate(layers)])
     assert {k: v[-1].layer.value for k, v in chains.items()} == merged_leaves(result)
+
+
+def test_a_finding_on_a_field_a_blueprint_wrote_points_at_that_line(fleet: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    stack = fleet / STACK_PATH
+    stack.write_text(stack.read_text() + """    - name: knobs
+      namespace: knobs
+      manifests:
+        - apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: knobs}
+          data:
+            level: info
+            retries: 3
+""")
+    capsys.readouterr()
+    run(["validate", "--repo", str(fleet), "-o", "json"])
+    findings = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["object"]["name"] == "knobs"]
+    assert findings and {f["path"] for f in findings} == {"data.retries"}
+    line = stack.read_text().splitlines().index("            retries: 3") + 1
+    assert {f["source"] for f in findings} == {f"{STACK_PATH}:{line}:22"}

@@ -28,11 +28,13 @@ class Severity(enum.Enum):
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One field: its dotted path and its value at base and head (None: not set)."""
+    """One field: its dotted path, its value at base and head (None: not set), and the blueprint line
+    behind it (the layer that won at head, or at base for a field the change removes; "": none)."""
 
     path: str
     base: Any
     head: Any
+    source: str = ""
 
 
 @dataclass(frozen=True)

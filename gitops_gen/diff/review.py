@@ -18,10 +18,12 @@ from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE, load_repo
 from gitops_gen.blueprint.model import Repo
+from gitops_gen.blueprint.provenance import Provenance
 from gitops_gen.diff.clusters import Side, compare_cluster, pairs
 from gitops_gen.diff.findings import Validated, compare_findings
 from gitops_gen.diff.model import WORKTREE, ChangeReport
 from gitops_gen.diff.risks import assess
+from gitops_gen.diff.sources import Sourced, with_sources
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.tools import gitrev
@@ -52,7 +54,9 @@ def _review(root: Path, base: str | None, head: str | None, envs: Sequence[str],
                else _in_worktree(root, envs, warnings))
     _check_filters(old, new, envs, clusters)
     changed = list(pairs(old.side, new.side, clusters))
-    changes = tuple(compare_cluster(p) for p in changed)
+    base_side = Sourced(Provenance(old.repo) if old.repo else None, f"{base_rev.short}:")
+    head_side = Sourced(Provenance(new.repo) if new.repo else None, f"{head_rev.short}:" if head_rev else "")
+    changes = tuple(with_sources(compare_cluster(p), p, base_side, head_side) for p in changed)
     risks = tuple(r for p, c in zip(changed, changes, strict=True) for r in assess(p, c))
     introduced, resolved = compare_findings(old, new, changed)
     return ChangeReport(base_rev.sha, head_rev.sha if head_rev else WORKTREE, changes, risks,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,10 @@ from gitops_gen.base.inputs import read_input
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
+from gitops_gen.blueprint.provenance import Provenance
 from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
+from gitops_gen.render.origins import chain_of
 from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
@@ -93,6 +95,7 @@ def check_rendering(
     if rendered_files is None:
         rendered_files = frozenset(f.path for f in rendering.files)
     validated: set[tuple[str, ObjectRef, int, str]] = set()
+    provenance = Provenance(repo)
     known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
         if clusters is not None and target.cluster not in clusters:
@@ -118,7 +121,7 @@ def check_rendering(
                 m.origin,
                 text=texts.get(m.path, ""),
             )
-            findings.extend(validate_document(doc, options))
+            findings.extend(sharpened(validate_document(doc, options), provenance, target.cluster, {m.ref: m}))
         context = PolicyContext(
             env=target.env,
             production=target.production,
@@ -141,9 +144,22 @@ def check_rendering(
                 context,
             ),
         ]
-        findings.extend(_in_rendered(f, lines, texts) for f in checked)
+        by_ref = {m.ref: m for m in objects}
+        findings.extend(_in_rendered(f, lines, texts) for f in sharpened(checked, provenance, target.cluster, by_ref))
     documents = len({(path, ref) for path, ref, _, _ in validated})
     return findings, documents
+
+
+def sharpened(findings: Iterable[Finding], provenance: Provenance, cluster: str,
+              objects: Mapping[ObjectRef, Manifest]) -> list[Finding]:
+    """Findings on a field a blueprint wrote point at the line that wrote it (the layer that won), not only
+    at the blueprint entity the object came from."""
+    out = []
+    for f in findings:
+        m = objects.get(f.ref) if f.ref is not None and f.path else None
+        chain = chain_of(provenance, cluster, m.body, f.path) if m is not None else None
+        out.append(dataclasses.replace(f, source=chain.winner.location) if chain is not None else f)
+    return out
 
 
 def _foreign(

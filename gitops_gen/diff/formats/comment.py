@@ -19,6 +19,7 @@ from gitops_gen.validate.findings import Finding
 MARKER = "<!-- gitops-gen diff -->"
 MIN_MAX_LENGTH = 1_000
 MAX_CELL = 120
+FIELD_COLUMNS = "Field | Base | Head | Set in"
 _RESERVE = 500  # room kept for the closing tag and the line saying what was left out
 
 
@@ -35,18 +36,19 @@ def text(value: str) -> str:
 
 
 def _field_rows(changes: Sequence[FieldChange]) -> list[str]:
-    return [f"| {code(show(c.path, MAX_CELL))} | {code(show(c.base, MAX_CELL))} | {code(show(c.head, MAX_CELL))} |"
-            for c in changes]
+    return [f"| {code(show(c.path, MAX_CELL))} | {code(show(c.base, MAX_CELL))} | {code(show(c.head, MAX_CELL))} "
+            f"| {code(c.source) if c.source else ''} |" for c in changes]
 
 
 def _app_block(app: AppChange) -> str:
     lines = [f"**{text(app_title(app))}** ({app.status.value})", ""]
     if app.changes:
-        lines += ["| Field | Base | Head |", "|---|---|---|", *_field_rows(app.changes), ""]
+        lines += [f"| {FIELD_COLUMNS} |", "|---|---|---|---|", *_field_rows(app.changes), ""]
     for obj in app.objects:
         lines.append(f"- {obj.status.value} {obj.ref.kind} {code(object_name(obj.ref))} ({obj.ref.api_version})")
         if obj.changes:
-            lines += ["", "  | Field | Base | Head |", "  |---|---|---|", *("  " + r for r in _field_rows(obj.changes))]
+            lines += ["", f"  | {FIELD_COLUMNS} |", "  |---|---|---|---|",
+                      *("  " + r for r in _field_rows(obj.changes))]
     return "\n".join(lines) + "\n"
 
 

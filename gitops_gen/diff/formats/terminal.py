@@ -12,7 +12,8 @@ ROLE = {Status.ADDED: "added", Status.REMOVED: "removed", Status.MODIFIED: "chan
 
 
 def _field(change: FieldChange, indent: str) -> str:
-    return f"{indent}{change.path}: {show(change.base)} -> {show(change.head)}"
+    where = f"   ({change.source})" if change.source else ""
+    return f"{indent}{change.path}: {show(change.base)} -> {show(change.head)}{where}"
 
 
 def _finding(f: Finding) -> str:
