@@ -34,6 +34,23 @@ IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops
           "gitops_gen.tools.kustomize", "gitops_gen.cli", "gitops_gen.commands"}
 
 
+# The layers, low to high (docs/adr/0012-layers.md).  A module may import its own package and any package
+# of a lower layer, never one above nor a sibling of its own layer: checked over the whole import graph.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("base",),  # errors, guarded input, names, kinds, quantities, rule ids, JSON paths, severity, status
+    ("yamlio",),  # the one reader, the emitter, round-trip edits
+    ("blueprint",),  # format v1, specs, load, construct, model, resolve
+    ("render",),  # pure: plan -> objects -> Kustomize layers -> bytes
+    ("write", "tools", "kube"),  # the edges: rendered/ on disk, git and kustomize, clusters
+    ("validate",),
+    ("diff", "drift", "promote"),
+    ("commands",),
+    ("cli",),
+    ("__main__",),
+)
+RANK = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
+
+
 def modules() -> dict[str, set[str]]:
     """Dotted module name (relative to gitops_gen) -> every module it imports (absolute names)."""
     found: dict[str, set[str]] = {}
@@ -80,3 +97,61 @@ def test_render_is_a_function_of_the_resolved_plan() -> None:
     offenders = {name: sorted(i for i in imports if i.startswith(upstream))
                  for name, imports in modules().items() if name.startswith("render")}
     assert {k: v for k, v in offenders.items() if v and v != ["gitops_gen.yamlio.reader"]} == {}
+
+
+def _package(module: str) -> str:
+    return module.removeprefix("gitops_gen.").split(".")[0]
+
+
+def _internal_graph() -> dict[str, set[str]]:
+    """Module -> the gitops_gen modules it imports (``from gitops_gen import x`` counts as ``x``)."""
+    names = set(modules())
+    graph: dict[str, set[str]] = {}
+    for name, imports in modules().items():
+        graph[name] = {i.removeprefix("gitops_gen.") for i in imports
+                       if i.startswith("gitops_gen.") and i.removeprefix("gitops_gen.") in names}
+    return graph
+
+
+def test_every_package_is_in_a_layer() -> None:
+    packages = {_package(name) for name in modules()} - {"__init__"}
+    assert packages - RANK.keys() == set(), "declare the new package in LAYERS"
+
+
+def test_no_import_runs_upward_or_sideways_anywhere_in_the_graph() -> None:
+    """Transitively: a module never reaches, through any chain of imports, a package above it or beside it."""
+    graph = _internal_graph()
+    offenders: dict[str, list[str]] = {}
+    for start in graph:
+        here = _package(start)
+        if here == "__init__":
+            continue
+        seen, stack, chain = {start}, [start], {start: start}
+        while stack:
+            node = stack.pop()
+            for nxt in graph[node]:
+                if nxt in seen:
+                    continue
+                seen.add(nxt)
+                chain[nxt] = f"{chain[node]} -> {nxt}"
+                there = _package(nxt)
+                if there != here and there != "__init__" and RANK[there] >= RANK[here]:
+                    offenders.setdefault(start, []).append(chain[nxt])
+                stack.append(nxt)
+    assert offenders == {}
+
+
+def test_the_checker_sees_an_upward_import() -> None:
+    """Not void: a blueprint module importing validation is caught (the bug issue 15 names)."""
+    assert RANK["validate"] > RANK["blueprint"] and RANK["drift"] > RANK["blueprint"]
+
+
+def test_configurable_rule_ids_match_the_registries() -> None:
+    """The leaf literal gitops.yaml is checked against names exactly the rules that exist."""
+    from gitops_gen.base.rule_ids import CONFIGURABLE_RULES
+    from gitops_gen.validate.policy import EXPIRED_EXCEPTION, EXPIRING_EXCEPTION, RULES
+    from gitops_gen.validate.references import REFERENCE_RULES
+
+    registries = {**{r.id: r.name for r in RULES.values()}, **{r.id: r.name for r in REFERENCE_RULES.values()}}
+    implemented = {k: v for k, v in registries.items() if k not in (EXPIRED_EXCEPTION, EXPIRING_EXCEPTION)}
+    assert implemented == CONFIGURABLE_RULES

@@ -67,6 +67,14 @@ def test_light_commands_import_no_heavy_module(example_repo: Path, args: list[st
     assert heavy_in(imported_modules(args, example_repo)) == []
 
 
+@pytest.mark.parametrize("args", [["render"], ["render", "--check"]], ids=" ".join)
+def test_render_loads_neither_validation_nor_drift(example_repo: Path, args: list[str]) -> None:
+    """The blueprint layer declares the policy and drift sections as plain specs: rendering needs neither."""
+    names = imported_modules(args, example_repo)
+    assert sorted(n for n in names if n.startswith(("gitops_gen.validate", "gitops_gen.drift",
+                                                     "gitops_gen.diff", "gitops_gen.kube"))) == []
+
+
 @pytest.mark.parametrize("command", main.list_commands(click.Context(main)))
 def test_every_command_help_is_light(example_repo: Path, command: str) -> None:
     assert heavy_in(imported_modules([command, "--help"], example_repo)) == []

@@ -65,6 +65,11 @@ class InputErrors(InputError):
         return "\n".join(str(e) for e in self.errors)
 
 
+def one_or_all(errors: list[InputError]) -> InputError:
+    """What to raise for ``errors`` (at least one): the error itself when alone, else all of them."""
+    return errors[0] if len(errors) == 1 else InputErrors(errors)
+
+
 class ExternalError(GitopsGenError):
     """A cluster, tool or other external system could not be read: exit 3."""
 

@@ -16,6 +16,7 @@ from gitops_gen.blueprint.model import (
     GitSource,
     Key,
     Network,
+    Section,
     Settings,
     SyncPolicy,
     Tenant,
@@ -39,21 +40,24 @@ def _item_locs(raw: Any, default: Location) -> tuple[Location, ...]:
     return tuple(raw.item_loc(i) if isinstance(raw, LocList) else default for i in range(len(raw or ())))
 
 
+def make_section(checked: Mapping[str, Any]) -> Section:
+    """A checked feature section (``blueprint.sections``) without its YAML, its list items' places kept."""
+    origin = checked.loc if isinstance(checked, LocDict) else Location("gitops.yaml")
+    return Section(to_json(checked), {key: _item_locs(value, origin) for key, value in checked.items()
+                                      if isinstance(value, list)}, origin)
+
+
 def make_settings(spec: LocDict, origin: Location) -> Settings:
-    limits = spec.get("limits") or {}
-    defaults = ContainerLimits()
-    req, lim = limits.get("defaultRequest") or {}, limits.get("default") or {}
+    """gitops.yaml, checked: its specs filled in every default (``blueprint.v1``, ``blueprint.sections``)."""
+    req, lim = spec["limits"]["defaultRequest"], spec["limits"]["default"]
     return Settings(
         repo_url=spec["repoURL"], target_revision=spec["targetRevision"],
-        argocd_namespace=spec.get("argocdNamespace", "argocd"),
-        argocd_server=spec.get("argocdServer", "https://kubernetes.default.svc"),
+        argocd_namespace=spec["argocdNamespace"], argocd_server=spec["argocdServer"],
         tiers={name: Tier(name, t["cpu"], t["memory"], t["pods"], t.get("storage"),
                           _value_loc(spec["tiers"], name, origin), _locs(t))
                for name, t in spec["tiers"].items()},
-        limits=ContainerLimits(req.get("cpu", defaults.default_request_cpu),
-                               req.get("memory", defaults.default_request_memory),
-                               lim.get("cpu", defaults.default_cpu), lim.get("memory", defaults.default_memory)),
-        policy=spec.get("policy"), drift=spec.get("drift"),
+        limits=ContainerLimits(req["cpu"], req["memory"], lim["cpu"], lim["memory"]),
+        policy=make_section(spec["policy"]), drift=make_section(spec["drift"]),
         crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
         origin=origin, locs=_locs(spec), written=written(spec, origin))
 

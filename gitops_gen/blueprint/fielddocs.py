@@ -108,5 +108,5 @@ def markdown() -> str:
         header = bp.settings_metadata_spec if kind == "Settings" else bp.metadata_spec
         for path, fld in [*rows(header, "metadata"), *rows(bp.SPEC_OF_KIND[kind], "spec")]:
             out.append(f"| `{path}` | {describe(fld.spec)} | {'yes' if fld.required else ''} | "
-                       f"{_cell(fld.default)} | {_cell(fld.doc)} |")
+                       f"{_cell(fld.default_text())} | {_cell(fld.doc)} |")
     return "\n".join(out) + "\n"

@@ -55,7 +55,10 @@ def _obj(spec: Obj) -> dict[str, Any]:
 def _field(fld: Field) -> dict[str, Any]:
     out = schema_of(fld.spec)
     if fld.doc:
-        out = {**out, "description": fld.doc + (f" (default: {fld.default})" if fld.default else "")}
+        shown = fld.default_text()
+        out = {**out, "description": fld.doc + (f" (default: {shown})" if shown else "")}
+        if fld.default is not None:
+            out["default"] = fld.default
     return out
 
 

@@ -11,13 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gitops_gen.base.errors import Location
-
-if TYPE_CHECKING:  # the sections' own packages own their types; loading only builds them
-    from gitops_gen.drift.config import DriftConfig
-    from gitops_gen.validate.policy.config import PolicyConfig
 
 Locs = Mapping[str, Location]  # field name -> where its value was written
 Key = tuple[Any, ...]  # a path inside a document: keys (str) and list indexes (int)
@@ -61,10 +57,19 @@ class Tier:
 class ContainerLimits:
     """LimitRange defaults applied to containers that set no resources of their own."""
 
-    default_request_cpu: str = "100m"
-    default_request_memory: str = "128Mi"
-    default_cpu: str = "500m"
-    default_memory: str = "512Mi"
+    default_request_cpu: str
+    default_request_memory: str
+    default_cpu: str
+    default_memory: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A feature section of gitops.yaml as plain data, and where each item of its lists was written."""
+
+    data: Mapping[str, Any]
+    item_locs: Mapping[str, tuple[Location, ...]] = field(default_factory=dict, compare=False, repr=False)
+    origin: Location = field(default=Location("gitops.yaml"), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,11 @@ class Settings:
     argocd_namespace: str
     tiers: Mapping[str, Tier]
     limits: ContainerLimits
-    argocd_server: str = "https://kubernetes.default.svc"  # where the root apps live (the Argo CD cluster)
-    policy: PolicyConfig | None = None  # None: the defaults (gitops.yaml has no policy section)
-    drift: DriftConfig | None = None  # None: the defaults (gitops.yaml has no drift section)
+    argocd_server: str  # where the root apps live (the Argo CD cluster)
+    # gitops.yaml's feature sections, checked with their defaults filled in (``blueprint.sections``);
+    # validate and drift compile them into their own configuration.
+    policy: Section
+    drift: Section
     crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
     argocd_context: str | None = None  # kubeconfig context of the Argo CD cluster, for `drift`
     origin: Location = Location("gitops.yaml")

@@ -8,6 +8,7 @@ Mappings keep their positions (they stay ``LocDict``) for checks made later.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import difflib
 import re
@@ -180,12 +181,43 @@ class Date(Spec):
 
 @dataclass(frozen=True)
 class Field:
-    """A key of an ``Obj``: its spec, whether it must be present, and what the reference says about it."""
+    """A key of an ``Obj``: its spec, whether it must be present, its default and what the reference says.
+
+    ``default`` is a value: ``Obj.check`` fills it in (checked by ``spec``, so nested defaults apply too)
+    when the key is absent, and the reference and the JSON Schema show it.  A default that depends on
+    other values (the cluster name, "false in production") cannot be filled in here: ``derived`` says it
+    in words and the constructor that knows the other values applies it."""
 
     spec: Spec
     required: bool = False
     doc: str = ""
-    default: str = ""  # the default, as the reference shows it ("" when there is none to show)
+    default: Any = None  # None: nothing is filled in
+    derived: str = ""
+
+    def default_text(self) -> str:
+        """The default as the field reference shows it ("" when there is none)."""
+        if self.default is None or self.default == {}:  # an empty mapping: its fields' rows show the defaults
+            return self.derived
+        return _flow(self.default)
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return str(value)
+
+
+def defaults_of(spec: Obj) -> dict[str, Any]:
+    """What ``spec`` fills in for an empty mapping: the one place a feature takes its defaults from."""
+    errors: Errors = []
+    checked = spec.check({}, Location("<defaults>"), "", errors)
+    if errors or checked is None:  # a spec whose own defaults fail it is a bug, not an input error
+        raise ValueError(f"defaults do not pass their own spec: {errors}")
+    return dict(checked)
 
 
 @dataclass(frozen=True)
@@ -223,6 +255,9 @@ class Obj(Spec):
             if fld.required and key not in src:
                 errors.append(InputError(f"{path + '.' if path else ''}{key}: required field is missing", src.loc))
                 ok = False
+            elif fld.default is not None and key not in src:
+                out[key] = fld.spec.check(copy.deepcopy(fld.default), src.loc, key, errors)
+                out.key_locs[key] = out.value_locs[key] = src.loc
         if ok and self.check_extra is not None:
             before = len(errors)
             self.check_extra(out, path, errors)

@@ -17,6 +17,7 @@ from gitops_gen.base import naming
 from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.kubeversions import SUPPORTED_VERSIONS
 from gitops_gen.base.quantity import QUANTITY
+from gitops_gen.blueprint.sections import DRIFT_SPEC, POLICY_SPEC
 from gitops_gen.blueprint.spec import (
     Bool,
     Either,
@@ -31,8 +32,6 @@ from gitops_gen.blueprint.spec import (
     Str,
     shown,
 )
-from gitops_gen.drift.config import DRIFT_SPEC
-from gitops_gen.validate.policy.config import POLICY_SPEC
 from gitops_gen.yamlio.reader import LocDict, LocList
 
 API_VERSION = "gitops-gen/v1"
@@ -142,14 +141,15 @@ def _addon_fields(full: bool) -> dict[str, Field]:
     return {
         "name": Field(Name(), full, doc="add-on name; Applications are named `<cluster>-<name>`"),
         "namespace": Field(Name(), full, doc="namespace it is installed into (created by Argo CD)"),
-        "enabled": Field(Bool(), doc=ENABLED_DOC if not full else
-                         "false: off unless an environment or cluster override switches it on", default="true"),
+        "enabled": Field(Bool(), doc="false: off unless an environment or cluster override switches it on",
+                         default=True) if full else Field(Bool(), doc=ENABLED_DOC, derived="the stack's"),
         "chart": Field(partial(chart_spec), doc="a Helm chart from a Helm repository"),
         "source": Field(partial(source_spec), doc="a folder of a git repository"),
         "manifests": Field(ListOf(Manifest()), doc="plain manifests, rendered as Kustomize base + overlays"),
         "values": Field(Free(), doc="Helm values (`helm.valuesObject`); overrides merge into them"),
         "dependsOn": Field(names, doc="add-ons that must sync first (sync waves)"),
-        "serverSideApply": Field(Bool(), doc="adds `ServerSideApply=true` (CRDs above 256 KiB)", default="false"),
+        "serverSideApply": Field(Bool(), doc="adds `ServerSideApply=true` (CRDs above 256 KiB)",
+                                 default=False if full else None, derived="" if full else "the stack's"),
         "ignoreDifferences": ignore_differences_field,
     }
 
@@ -157,10 +157,15 @@ def _addon_fields(full: bool) -> dict[str, Field]:
 addon_spec = Obj(_addon_fields(True), check_extra=exactly_one_source, schema=ONE_SOURCE_SCHEMA)
 addon_override_spec = Obj({k: v for k, v in _addon_fields(False).items() if k not in ("name", "dependsOn")})
 
-network_spec = Obj({
-    "allowFromNamespaces": Field(names, doc="namespaces whose pods may reach the tenant's pods"),
-    "allowSameNamespace": Field(Bool(), doc="pods may reach pods of their own namespace", default="true"),
-})
+def _network_fields(full: bool) -> dict[str, Field]:
+    return {
+        "allowFromNamespaces": Field(names, doc="namespaces whose pods may reach the tenant's pods"),
+        "allowSameNamespace": Field(Bool(), doc="pods may reach pods of their own namespace",
+                                    default=True if full else None, derived="" if full else "the tenant's"),
+    }
+
+
+network_spec = Obj(_network_fields(True))
 app_spec = Obj({
     "name": Field(Name(), True, doc="app name; the Application is `<cluster>-<name>`"),
     "namespace": Field(Name(), True, doc="one of the tenant's namespaces"),
@@ -173,18 +178,19 @@ tenant_override_fields = {
     "labels": Field(labels_spec, doc="labels of every tenant namespace (e.g. `cost-center`)"),
     "owners": Field(groups, doc="groups bound to `admin` in the tenant namespaces"),
     "viewers": Field(groups, doc="groups bound to `view`"),
-    "network": Field(network_spec, doc="ingress allowances on top of default-deny"),
+    "network": Field(Obj(_network_fields(False)), doc="ingress allowances on top of default-deny"),
 }
 tenant_spec = Obj({
     **tenant_override_fields,
     "tier": Field(Name(), True, doc=tenant_override_fields["tier"].doc),
-    "namespaces": Field(names, doc="its namespaces", default="[<tenant name>]"),
+    "network": Field(network_spec, doc="ingress allowances on top of default-deny"),
+    "namespaces": Field(names, doc="its namespaces", derived="[<tenant name>]"),
     "sourceRepos": Field(ListOf(repo_url, unique=True), doc="repositories its AppProject permits",
-                         default="its apps' repositories"),
+                         derived="its apps' repositories"),
     "apps": Field(ListOf(app_spec), doc="its Argo CD Applications"),
     "ignoreDifferences": ignore_differences_field,
 })
-tenant_override_spec = Obj({**tenant_override_fields, "enabled": Field(Bool(), doc=ENABLED_DOC, default="true")})
+tenant_override_spec = Obj({**tenant_override_fields, "enabled": Field(Bool(), doc=ENABLED_DOC, derived="true")})
 overrides_spec = Obj({
     "addons": Field(MapOf(addon_override_spec), doc="per add-on name: fields that win over the stack's"),
     "tenants": Field(MapOf(tenant_override_spec), doc="per tenant name: fields that win over the tenant's"),
@@ -193,13 +199,13 @@ cluster_spec = Obj({
     "name": Field(Name(), True, doc="cluster name, unique in the repository"),
     "server": Field(Str(HTTPS_URL, "an https:// URL"), True, doc="API server URL Argo CD deploys to"),
     "context": Field(Str(NO_SPACE, "a kubeconfig context name"), doc="kubeconfig context for `drift`",
-                     default="the cluster name"),
+                     derived="the cluster name"),
     "overrides": Field(overrides_spec, doc="win over the environment's overrides on this cluster"),
 })
 sync_spec = Obj({
-    "automated": Field(Bool(), doc="automated sync", default="true, false in production"),
-    "prune": Field(Bool(), doc="delete what Git no longer has", default="automated, false in production"),
-    "selfHeal": Field(Bool(), doc="revert changes made in the cluster", default="automated"),
+    "automated": Field(Bool(), doc="automated sync", derived="true, false in production"),
+    "prune": Field(Bool(), doc="delete what Git no longer has", derived="automated, false in production"),
+    "selfHeal": Field(Bool(), doc="revert changes made in the cluster", derived="automated"),
 })
 TENANT_NAME = Str(rf"\*|{naming.LABEL}", "a tenant name or \"*\"", max_length=63)
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
@@ -232,7 +238,7 @@ environment_spec = Obj({
                                    f"{SUPPORTED_VERSIONS[0]}–{SUPPORTED_VERSIONS[-1]})"), True,
                                doc=f"Kubernetes version X.Y, quoted ({SUPPORTED_VERSIONS[0]}"
                                    f"–{SUPPORTED_VERSIONS[-1]}); validation uses its schemas"),
-    "production": Field(Bool(), doc="production safeguards", default="true when named prod or production"),
+    "production": Field(Bool(), doc="production safeguards", derived="true when named prod or production"),
     "clusters": Field(ListOf(cluster_spec), True, doc="its clusters"),
     "addonStacks": Field(names, doc="add-on stacks every cluster runs"),
     "tenants": Field(Either((ListOf(TENANT_NAME, unique=True, check_extra=_lone_star,
@@ -247,11 +253,14 @@ tier_spec = Obj({
     "cpu": Field(quantity, True, doc="CPU requests and limits"), "memory": Field(quantity, True, doc="memory"),
     "pods": Field(Int(1), True, doc="number of pods"), "storage": Field(quantity, doc="storage requests"),
 })
-container_spec = Obj({"cpu": Field(quantity, doc="CPU"), "memory": Field(quantity, doc="memory")})
+def _container(cpu: str, memory: str) -> Obj:
+    return Obj({"cpu": Field(quantity, doc="CPU", default=cpu), "memory": Field(quantity, doc="memory",
+                                                                              default=memory)})
+
+
 limits_spec = Obj({
-    "defaultRequest": Field(container_spec, doc="requests of containers that set none",
-                            default="{cpu: 100m, memory: 128Mi}"),
-    "default": Field(container_spec, doc="limits of containers that set none", default="{cpu: 500m, memory: 512Mi}"),
+    "defaultRequest": Field(_container("100m", "128Mi"), doc="requests of containers that set none", default={}),
+    "default": Field(_container("500m", "512Mi"), doc="limits of containers that set none", default={}),
 })
 settings_spec = Obj({
     "repoURL": Field(repo_url, True, doc="this repository, as Argo CD reads it"),
@@ -260,11 +269,11 @@ settings_spec = Obj({
     "argocdServer": Field(Str(HTTPS_URL, "an https:// URL"), doc="API server of the cluster Argo CD runs on",
                           default="https://kubernetes.default.svc"),
     "argocdContext": Field(Str(NO_SPACE, "a kubeconfig context name"),
-                           doc="kubeconfig context of the Argo CD cluster, for `drift`", default="each cluster's"),
+                           doc="kubeconfig context of the Argo CD cluster, for `drift`", derived="each cluster's"),
     "tiers": Field(MapOf(tier_spec), True, doc="quota tiers tenants refer to"),
-    "limits": Field(limits_spec, doc="LimitRange defaults of tenant namespaces"),
-    "policy": Field(POLICY_SPEC, doc="`gitops-gen validate`: rule switches, severities, exceptions"),
-    "drift": Field(DRIFT_SPEC, doc="`gitops-gen drift`: what never counts as drift"),
+    "limits": Field(limits_spec, doc="LimitRange defaults of tenant namespaces", default={}),
+    "policy": Field(POLICY_SPEC, doc="`gitops-gen validate`: rule switches, severities, exceptions", default={}),
+    "drift": Field(DRIFT_SPEC, doc="`gitops-gen drift`: what never counts as drift", default={}),
     "crdDirs": Field(ListOf(Str(PATH, "a folder inside the repository"), unique=True),
                      doc="folders of CustomResourceDefinitions `validate` checks custom resources with"),
 })

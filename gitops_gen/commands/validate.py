@@ -11,9 +11,10 @@ import click
 
 from gitops_gen.base.errors import ExitCode, InputError
 from gitops_gen.base.kubeversions import SUPPORTED_VERSIONS
+from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import find_repo_root
 from gitops_gen.commands.options import complete_environments, output_option, repo_option, use_colour
-from gitops_gen.validate.findings import Report, Severity
+from gitops_gen.validate.findings import Report
 from gitops_gen.validate.output import FORMATS
 
 if TYPE_CHECKING:

@@ -16,8 +16,9 @@ from typing import Any
 
 from gitops_gen.base.fieldpath import leaves
 from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.status import ChangeStatus
 from gitops_gen.diff.fields import field_changes
-from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange, Status
+from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange
 from gitops_gen.render import ClusterTarget, Rendering
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate.policy.argocd import same_repo
@@ -126,8 +127,8 @@ def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterP
                           {r: m.body for r, m in new.items()}, owner, frozenset(changed))
 
 
-def _status(base: Any, head: Any) -> Status:
-    return Status.ADDED if base is None else Status.REMOVED if head is None else Status.MODIFIED
+def _status(base: Any, head: Any) -> ChangeStatus:
+    return ChangeStatus.ADDED if base is None else ChangeStatus.REMOVED if head is None else ChangeStatus.MODIFIED
 
 
 def _app_fields(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) -> tuple[FieldChange, ...]:
@@ -166,5 +167,5 @@ def compare_cluster(pair: ClusterPair) -> ClusterChange:
         if fields or owned or old is None or new is None:
             apps.append(AppChange(name, _status(old, new), fields, owned))
     for name in sorted(set(objects) - set(names)):
-        apps.append(AppChange(name, Status.MODIFIED, (), tuple(objects[name])))
+        apps.append(AppChange(name, ChangeStatus.MODIFIED, (), tuple(objects[name])))
     return ClusterChange(pair.name, pair.environment, pair.production, tuple(apps))

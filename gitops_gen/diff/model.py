@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from typing import Any
 
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
+from gitops_gen.base.status import ChangeStatus
 from gitops_gen.validate.findings import Finding
 
 JSON_VERSION = 1
@@ -15,15 +16,8 @@ WORKTREE = "worktree"
 BOOTSTRAP = "bootstrap"  # objects no Application owns: applied once by hand (rendered/bootstrap)
 
 
-class Status(enum.Enum):
-    ADDED = "added"
-    REMOVED = "removed"
-    MODIFIED = "modified"
 
 
-class Severity(enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -39,7 +33,7 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class ObjectChange:
-    status: Status
+    status: ChangeStatus
     ref: ObjectRef
     changes: tuple[FieldChange, ...] = ()
 
@@ -49,7 +43,7 @@ class AppChange:
     """An Argo CD Application (or the bootstrap objects) that changed, itself or in what it deploys."""
 
     name: str
-    status: Status
+    status: ChangeStatus
     changes: tuple[FieldChange, ...] = ()
     objects: tuple[ObjectChange, ...] = ()
 
@@ -88,7 +82,7 @@ class ChangeReport:
 
     def count(self, what: str) -> dict[str, int]:
         """Added / removed / modified "applications" or "objects" over every cluster."""
-        out = {s.value: 0 for s in Status}
+        out = {s.value: 0 for s in ChangeStatus}
         for cluster in self.clusters:
             for app in cluster.applications:
                 if what == "applications":

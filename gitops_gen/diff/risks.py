@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
 from gitops_gen.diff.clusters import ClusterPair, is_application
-from gitops_gen.diff.model import ClusterChange, Risk, Severity
+from gitops_gen.diff.model import ClusterChange, Risk
 
 FINALIZER = "resources-finalizer.argocd.argoproj.io"
 # Deleting these loses data or other teams' objects: a namespace takes everything in it, a claim its

@@ -18,7 +18,8 @@ from typing import Any
 
 from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.manifest import ObjectRef
-from gitops_gen.drift.model import DRIFT_STATUSES, DriftReport, Resolved, Status
+from gitops_gen.base.status import DRIFTED, DriftStatus
+from gitops_gen.drift.model import DriftReport, Resolved
 
 SUPPORTED_VERSIONS = (1,)
 Key = tuple[str, str, str, str, str]  # cluster, group, kind, namespace, name
@@ -83,11 +84,11 @@ def _entry(obj: Any, index: int, at: Location, generated_at: str) -> tuple[Key, 
         raise InputError(f"--baseline objects[{index}] is not a drift report object: it needs \"cluster\", "
                          "\"status\" and \"object\" with apiVersion, kind, namespace and name", at)
     status = str(obj.get("status") or "")
-    if status not in {s.value for s in Status}:
+    if status not in {s.value for s in DriftStatus}:
         raise InputError(f"--baseline objects[{index}] has an unknown status {status!r}", at)
     ref = ObjectRef(ident["apiVersion"], ident["kind"], str(ident.get("namespace") or ""), ident["name"])
     k = key(str(obj.get("cluster") or ""), ref)
-    if Status(status) not in DRIFT_STATUSES:
+    if DriftStatus(status) not in DRIFTED:
         return k, None
     first_seen = str(obj.get("first_seen") or generated_at)
     return k, Entry(ref, status, first_seen, str(obj.get("application") or ""), str(obj.get("source") or ""))
@@ -125,9 +126,9 @@ def apply(report: DriftReport, baseline: Baseline | None) -> DriftReport:
         items = []
         for item in cluster.items:
             k = key(cluster.cluster, item.ref)
-            if item.status is Status.UNKNOWN:
+            if item.status is DriftStatus.UNKNOWN:
                 unknown.add(k)
-            if item.status not in DRIFT_STATUSES:
+            if item.status not in DRIFTED:
                 items.append(item)
                 continue
             current.add(k)

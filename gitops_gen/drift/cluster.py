@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_gen.base.errors import InputError
+from gitops_gen.base.jsonpath import PathSyntaxError, Step, parse_pointer
 from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.base.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE, SCOPE_LABELS
+from gitops_gen.base.status import DRIFTED, DriftStatus
 from gitops_gen.drift.compare import compare
 from gitops_gen.drift.config import DriftConfig
 from gitops_gen.drift.hints import hint
-from gitops_gen.drift.ignore import IgnoreRule, PathSyntaxError, Step, parse_pointer, rule_from_argo
-from gitops_gen.drift.model import DRIFT_STATUSES, ClusterReport, DriftItem, Status
+from gitops_gen.drift.ignore import IgnoreRule, rule_from_argo
+from gitops_gen.drift.model import ClusterReport, DriftItem
 from gitops_gen.drift.owners import Owner, Owners
 from gitops_gen.drift.status import applications, is_application
 
@@ -61,7 +63,7 @@ def diff_cluster(
     owners = Owners(desired)
 
     def advised(item: DriftItem, owner: Owner | None, body: Mapping[str, Any] | None = None) -> DriftItem:
-        if item.status not in DRIFT_STATUSES:
+        if item.status not in DRIFTED:
             return dataclasses.replace(item, application=owner.name if owner else "")
         words = hint(item.status, item.ref, item.changes, owner, source=item.source, file=item.file,
                      production=production, context=kube_context, live=body)
@@ -82,7 +84,7 @@ def diff_cluster(
         reason = _unknown_reason(ref, live.unknown, unknown_ids)
         found_id = ident if ident in by_id else _loose_match(ident, by_id, by_name)
         if found_id is None:
-            status = Status.UNKNOWN if reason else Status.MISSING
+            status = DriftStatus.UNKNOWN if reason else DriftStatus.MISSING
             items.append(advised(DriftItem(status, ref, reason=reason, source=source, file=file),
                                  owners.of_desired(manifest)))
             continue
@@ -93,11 +95,12 @@ def diff_cluster(
             paths.append(_REPLICAS)
         body = by_id[found_id]
         changes = compare(manifest.body, body, paths, ref=ref)
-        item = DriftItem(Status.MODIFIED if changes else Status.IN_SYNC, ref, changes, source=source, file=file)
+        status = DriftStatus.MODIFIED if changes else DriftStatus.IN_SYNC
+        item = DriftItem(status, ref, changes, source=source, file=file)
         items.append(advised(item, owners.of_desired(manifest, body)))
     known = wanted.keys() | by_id.keys()
     items.extend(
-        advised(DriftItem(Status.EXTRA, ref_of(body)), owners.of_live(body), body)
+        advised(DriftItem(DriftStatus.EXTRA, ref_of(body)), owners.of_live(body), body)
         for ident, body in by_id.items()
         if ident not in matched and _is_ours(body, known)
     )
@@ -111,7 +114,7 @@ def diff_cluster(
         }
     )
     unknown_apps = {
-        i.ref.name: i.reason for i in items if i.status is Status.UNKNOWN and i.ref.kind == "Application"
+        i.ref.name: i.reason for i in items if i.status is DriftStatus.UNKNOWN and i.ref.kind == "Application"
     }
     return ClusterReport(
         cluster,

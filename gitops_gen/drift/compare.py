@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from gitops_gen.base.jsonpath import Step
 from gitops_gen.base.manifest import ObjectRef, ref_of
-from gitops_gen.drift.ignore import Step, strip
+from gitops_gen.drift.ignore import strip
 from gitops_gen.drift.model import Change
 from gitops_gen.drift.normalize import SET_LIKE, Keyed, canonical, plain, project
 from gitops_gen.drift.secrets import mask

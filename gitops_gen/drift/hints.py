@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_gen.base.manifest import ObjectRef
-from gitops_gen.drift.model import Change, Status
+from gitops_gen.base.status import DriftStatus
+from gitops_gen.drift.model import Change
 from gitops_gen.drift.owners import Owner
 
 RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
@@ -44,14 +45,14 @@ def _sync(owner: Owner, ref: ObjectRef, prune: bool = False) -> str:
     return f"`argocd app sync {owner.name}{' --prune' if prune else ''} --resource {argocd_resource(ref)}`"
 
 
-def hint(status: Status, ref: ObjectRef, changes: Sequence[Change], owner: Owner | None, *,
+def hint(status: DriftStatus, ref: ObjectRef, changes: Sequence[Change], owner: Owner | None, *,
          source: str = "", file: str = "", production: bool = False, context: str | None = None,
          live: Mapping[str, Any] | None = None) -> str:
-    if status is Status.MODIFIED:
+    if status is DriftStatus.MODIFIED:
         return _modified(ref, changes, owner, source, file, production, context)
-    if status is Status.MISSING:
+    if status is DriftStatus.MISSING:
         return _missing(ref, owner, file, production, context)
-    if status is Status.EXTRA:
+    if status is DriftStatus.EXTRA:
         return _extra(ref, owner, production, context, live)
     return ""
 

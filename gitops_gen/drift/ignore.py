@@ -9,22 +9,12 @@ comparing, copying only along the removed paths.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gitops_gen.base.jsonpath import EVERY, Step, parse_jq, parse_pointer
 from gitops_gen.base.manifest import ObjectRef
-
-EVERY = object()  # the jq ``[]`` step: every item of a list (or every value of a mapping)
-Step = str | int | object
-_JQ_STEP = re.compile(
-    r'\.([A-Za-z_][A-Za-z0-9_-]*)|\.?\["((?:[^"\\]|\\.)*)"\]|\.?\[(\d*)\]|\.?"((?:[^"\\]|\\.)*)"'
-)
-
-
-class PathSyntaxError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -45,39 +35,6 @@ class IgnoreRule:
         if self.namespace and self.namespace != ref.namespace:
             return False
         return self.scope is None or labels.get(self.scope[0]) == self.scope[1]
-
-
-def parse_pointer(pointer: str) -> tuple[Step, ...]:
-    if not pointer.startswith("/"):
-        raise PathSyntaxError(f"JSON pointer {pointer!r} must start with '/'")
-    steps: list[Step] = []
-    for raw in pointer[1:].split("/"):
-        text = raw.replace("~1", "/").replace("~0", "~")
-        steps.append(int(text) if text.isdigit() else text)
-    return tuple(steps)
-
-
-def parse_jq(expression: str) -> tuple[Step, ...]:
-    text = expression.strip().replace("[]?", "[]").replace("?", "")
-    steps: list[Step] = []
-    pos = 0
-    while pos < len(text):
-        match = _JQ_STEP.match(text, pos)
-        if not match:
-            raise PathSyntaxError(
-                f'unsupported jq path {expression!r}: only .field, ["key"], [N] and [] steps'
-            )
-        field, quoted, index, dotted_quote = match.groups()
-        if field is not None:
-            steps.append(field)
-        elif quoted is not None or dotted_quote is not None:
-            steps.append((quoted if quoted is not None else dotted_quote).replace('\\"', '"'))
-        else:
-            steps.append(int(index) if index else EVERY)
-        pos = match.end()
-    if not steps:
-        raise PathSyntaxError(f"empty jq path {expression!r}")
-    return tuple(steps)
 
 
 def rule_from_argo(entry: Mapping[str, Any], scope: tuple[str, str] | None = None) -> IgnoreRule:

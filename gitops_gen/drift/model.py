@@ -9,28 +9,19 @@ renders and what decides the exit code.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from gitops_gen.base.errors import ExitCode
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.status import DRIFTED, DriftStatus
 
 REDACTED = "<redacted>"
 
 
-class Status(enum.StrEnum):
-    IN_SYNC = "in_sync"
-    MODIFIED = "modified"
-    MISSING = "missing"
-    EXTRA = "extra"
-    UNKNOWN = "unknown"
 
 
-# The order in which reports list objects: what needs attention first.
-STATUS_ORDER = (Status.MODIFIED, Status.MISSING, Status.EXTRA, Status.UNKNOWN, Status.IN_SYNC)
-DRIFT_STATUSES = frozenset({Status.MODIFIED, Status.MISSING, Status.EXTRA})
 
 
 class Change(NamedTuple):
@@ -43,7 +34,7 @@ class Change(NamedTuple):
 
 @dataclass(frozen=True)
 class DriftItem:
-    status: Status
+    status: DriftStatus
     ref: ObjectRef
     changes: tuple[Change, ...] = ()
     reason: str = ""  # why an object is unknown
@@ -81,7 +72,7 @@ class AppStatus:
 
 
 def _count(items: tuple[DriftItem, ...]) -> dict[str, int]:
-    counts = {status.value: 0 for status in Status}
+    counts = {status.value: 0 for status in DriftStatus}
     for item in items:
         counts[item.status.value] += 1
     return counts
@@ -103,7 +94,7 @@ class ClusterReport:
 
     @property
     def drifted(self) -> bool:
-        return any(i.status in DRIFT_STATUSES for i in self.items) or any(a.drift for a in self.applications)
+        return any(i.status in DRIFTED for i in self.items) or any(a.drift for a in self.applications)
 
 
 @dataclass(frozen=True)
@@ -121,7 +112,7 @@ class DriftReport:
 
     @property
     def items_drifted(self) -> tuple[tuple[ClusterReport, DriftItem], ...]:
-        return tuple((c, i) for c, i in self.items if i.status in DRIFT_STATUSES)
+        return tuple((c, i) for c, i in self.items if i.status in DRIFTED)
 
     @property
     def new_items(self) -> tuple[tuple[ClusterReport, DriftItem], ...]:

@@ -24,11 +24,10 @@ from gitops_gen.drift import sources
 from gitops_gen.drift.baseline import apply as apply_baseline
 from gitops_gen.drift.baseline import load as load_baseline
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
-from gitops_gen.drift.config import DriftConfig, parse_config
+from gitops_gen.drift.config import DriftConfig, compile_drift
 from gitops_gen.drift.live_dump import load_objects
 from gitops_gen.drift.model import ClusterReport, DriftReport
 
-TIMEOUT_SECONDS = 30.0  # one deadline per cluster for the whole read (drift.timeoutSeconds, --timeout)
 WORKERS = 8
 RETRIES = 3
 
@@ -55,7 +54,7 @@ def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[lis
     from gitops_gen.render import render
 
     repo = load_repo(repo_dir if repo_dir is not None else find_repo_root(Path.cwd()))
-    config = parse_config(getattr(repo.settings, "drift", None))
+    config = compile_drift(repo.settings.drift)
     rendering = render(repo, [env])
     clusters = [t for t in rendering.targets if t.env == env]
     if not clusters:
@@ -81,7 +80,7 @@ def from_path(path: Path, context: str | None, repo_dir: Path | None) -> tuple[l
     if repo_dir is not None:
         from gitops_gen.blueprint.load import load_repo
 
-        config = parse_config(getattr(load_repo(repo_dir).settings, "drift", None))
+        config = compile_drift(load_repo(repo_dir).settings.drift)
     desired = load_objects(path)
     return [Target(context or "live", context, desired)], config
 
@@ -157,7 +156,7 @@ def run(
         dump = dumps.get(target.cluster)
         try:
             live = offline(dump) if dump is not None else online(
-                target, timeout or config.timeout_seconds or TIMEOUT_SECONDS)
+                target, timeout or config.timeout_seconds)
         except ExternalError as err:
             reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))
             continue

@@ -27,8 +27,9 @@ from typing import Any
 
 import jsonschema_rs
 
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate import gopattern
-from gitops_gen.validate.findings import CRD, Finding, Severity
+from gitops_gen.validate.findings import CRD, Finding
 from gitops_gen.validate.schemas import SchemaError, errors_of, object_meta_schema
 
 CRD_API_VERSIONS = ("apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1")

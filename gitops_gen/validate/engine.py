@@ -18,6 +18,7 @@ from typing import Any
 
 from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate import apiserver, argocd, fieldwalk, names, removed_apis, schemas
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.findings import (
@@ -30,7 +31,6 @@ from gitops_gen.validate.findings import (
     SCHEMA,
     Finding,
     Report,
-    Severity,
 )
 from gitops_gen.validate.lines import field_lines
 

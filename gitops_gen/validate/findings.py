@@ -9,12 +9,12 @@ DESIGN.md ("version": 1 on top).
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from typing import Any
 
 from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
 
 JSON_VERSION = 1
 
@@ -33,14 +33,6 @@ STALE = "stale"  # committed rendered/ differs from a fresh render
 FOREIGN_FILE = "foreign-file"  # a file nobody rendered in a folder Argo CD applies as-is
 
 
-class Severity(enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
 @dataclass(frozen=True)

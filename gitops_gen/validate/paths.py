@@ -24,9 +24,10 @@ from typing import TextIO
 
 from gitops_gen.base.errors import InputError
 from gitops_gen.base.inputs import read_stream, read_text
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document
-from gitops_gen.validate.findings import INVALID_DOCUMENT, Finding, Severity
+from gitops_gen.validate.findings import INVALID_DOCUMENT, Finding
 from gitops_gen.yamlio import reader
 
 SUFFIXES = (".yaml", ".yml", ".json")

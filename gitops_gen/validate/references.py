@@ -13,7 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from gitops_gen.base.manifest import Manifest, ObjectRef
-from gitops_gen.validate.findings import Finding, Severity
+from gitops_gen.base.severity import Severity
+from gitops_gen.validate.findings import Finding
 from gitops_gen.validate.policy.argocd import destination_permitted, same_repo, source_permitted
 from gitops_gen.validate.policy.context import CLUSTER_LABEL, DEPENDS_ON, SYNC_WAVE, PolicyContext
 from gitops_gen.validate.policy.kube import (

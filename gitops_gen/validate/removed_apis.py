@@ -18,8 +18,9 @@ from typing import NamedTuple
 
 from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate import builtin_apis
-from gitops_gen.validate.findings import DEPRECATED_API, REMOVED_API, Finding, Severity
+from gitops_gen.validate.findings import DEPRECATED_API, REMOVED_API, Finding
 
 
 class Api(NamedTuple):

@@ -22,6 +22,7 @@ from typing import Any
 from gitops_gen.base.errors import Location
 from gitops_gen.base.inputs import read_input
 from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.blueprint.provenance import Provenance
@@ -31,11 +32,12 @@ from gitops_gen.render.origins import chain_of
 from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.engine import Document, Options, validate_document
-from gitops_gen.validate.findings import STALE, Finding, Report, Severity
+from gitops_gen.validate.findings import STALE, Finding, Report
 from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
 from gitops_gen.validate.policy.argocd import same_repo
+from gitops_gen.validate.policy.config import compile_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.network import namespaces_in
 from gitops_gen.validate.written import (
@@ -87,7 +89,7 @@ def check_rendering(
     checked; ``document(cluster, manifest)`` which objects get the per-document checks, ``related`` which
     take part in the cluster-wide ones (policy, references); default: all."""
     findings: list[Finding] = []
-    config = policy.load_config(repo.settings.policy)
+    config = compile_policy(repo.settings.policy)
     stale, committed = stale or set(), committed or {}
     if texts is None:  # the text of each file, for the line of a failing field
         texts = {f.path: f.content.decode("utf-8") for f in rendering.files}

@@ -24,10 +24,11 @@ from typing import Any
 
 from gitops_gen.base.errors import InputError
 from gitops_gen.base.inputs import read_text
+from gitops_gen.base.severity import Severity
 from gitops_gen.render import ClusterTarget
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate.engine import Document
-from gitops_gen.validate.findings import FOREIGN_FILE, Finding, Severity
+from gitops_gen.validate.findings import FOREIGN_FILE, Finding
 from gitops_gen.validate.paths import SUFFIXES, expand_list, parse_stream
 
 KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops_gen.base import ownership
-from gitops_gen.base.errors import GitopsGenError, InputError, InputErrors
+from gitops_gen.base.errors import GitopsGenError, InputError, one_or_all
 from gitops_gen.render import Rendering
 
 
@@ -84,7 +84,7 @@ def refusal(out_name: str, the_plan: Plan) -> InputError | None:
         return None
     errors = [InputError(f"{out_name}/{reason}; gitops-gen never replaces what it did not write: move it out "
                          f"of {out_name}/ (or delete it) and render again") for _, reason in the_plan.blocked]
-    return errors[0] if len(errors) == 1 else InputErrors(errors)
+    return one_or_all(errors)
 
 
 @contextlib.contextmanager

@@ -6,19 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
+from gitops_gen.base.severity import Severity as FindingSeverity
+from gitops_gen.base.status import ChangeStatus
 from gitops_gen.diff.formats import comment
-from gitops_gen.diff.model import (
-    AppChange,
-    ChangeReport,
-    ClusterChange,
-    FieldChange,
-    ObjectChange,
-    Risk,
-    Severity,
-    Status,
-)
+from gitops_gen.diff.model import AppChange, ChangeReport, ClusterChange, FieldChange, ObjectChange, Risk
 from gitops_gen.validate.findings import Finding
-from gitops_gen.validate.findings import Severity as FindingSeverity
 
 TRICKY = ("plain", "with | pipe", "back`tick", "<b>html</b>", "line\nbreak", "ünï©ødé", "x" * 300)
 
@@ -31,9 +24,10 @@ def reports(draw: st.DrawFn) -> ChangeReport:
     text = draw(st.sampled_from(TRICKY))
     ref = ObjectRef("v1", draw(st.sampled_from(["Namespace", "ConfigMap", "Secret"])), "ns", "obj")
     changes = tuple(FieldChange(f"spec.{text}{i}", text * (i % 3), {"k": text}) for i in range(n_changes))
-    objects = tuple(ObjectChange(list(Status)[i % 3], ref._replace(name=f"o{i}"), changes) for i in range(n_objects))
+    objects = tuple(ObjectChange(list(ChangeStatus)[i % 3], ref._replace(name=f"o{i}"), changes)
+                    for i in range(n_objects))
     clusters = tuple(ClusterChange(f"cluster-{c}", "prod", c % 2 == 0, tuple(
-        AppChange(f"cluster-{c}-app-{a}", list(Status)[a % 3], changes, objects) for a in range(n_apps)))
+        AppChange(f"cluster-{c}-app-{a}", list(ChangeStatus)[a % 3], changes, objects) for a in range(n_apps)))
         for c in range(n_clusters))
     risks = tuple(Risk("GD101", list(Severity)[i % 2], f"cluster-{i}", f"app-{i}", ref, f"{text} {i}")
                   for i in range(n_risks))
@@ -60,8 +54,8 @@ def test_past_the_limit_detail_goes_first_and_the_cut_is_said() -> None:
     ref = ObjectRef("v1", "ConfigMap", "ns", "settings")
     big = tuple(FieldChange(f"data.key{i}", "x" * 100, "y" * 100) for i in range(40))
     report = ChangeReport("b" * 40, "worktree", tuple(
-        ClusterChange(f"prod-{i:02d}", "prod", True, (AppChange(f"prod-{i:02d}-app", Status.MODIFIED, (),
-                                                                (ObjectChange(Status.MODIFIED, ref, big),)),))
+        ClusterChange(f"prod-{i:02d}", "prod", True, (AppChange(f"prod-{i:02d}-app", ChangeStatus.MODIFIED, (),
+                                                                (ObjectChange(ChangeStatus.MODIFIED, ref, big),)),))
         for i in range(30)), (Risk("GD101", Severity.ERROR, "prod-00", "prod-00-app", ref, "deletes it"),))
     text = comment.render(report, 20_000)
     assert len(text) <= 20_000

@@ -269,7 +269,7 @@ def test_each_changed_field_names_the_blueprint_line_behind_it(globex: git.Repo,
                      if "ledger: {tier: m}" in text)
     assert sources['metadata.annotations["gitops-gen.io/tier"]'].startswith(f"environments/staging.yaml:{tier_line}:")
     assert sources['spec.hard["limits.cpu"]'].startswith("gitops.yaml:")  # the value comes from tier m itself
-    removed = [a for a in clusters["qa-use1"]["applications"] if a["name"] == "qa-use1-ledger-service"][0]
+    removed = next(a for a in clusters["qa-use1"]["applications"] if a["name"] == "qa-use1-ledger-service")
     base = report["base"][:12]
     assert any(c["source"].startswith(f"{base}:blueprints/") for c in removed["changes"])  # at base, as it was
     capsys.readouterr()

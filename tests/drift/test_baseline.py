@@ -152,8 +152,9 @@ def test_reports_chained_day_after_day_keep_the_age_of_each_drift(days: list[set
     import datetime
 
     from gitops_gen.base.manifest import ObjectRef
+    from gitops_gen.base.status import DriftStatus
     from gitops_gen.drift import baseline as baseline_mod
-    from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport, Status
+    from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport
     from gitops_gen.drift.output import json_
 
     folder = tmp_path_factory.mktemp("chain")
@@ -161,14 +162,15 @@ def test_reports_chained_day_after_day_keep_the_age_of_each_drift(days: list[set
     since: dict[str, str] = {}
     for day, drifted_today in enumerate(days):
         stamp = (datetime.datetime(2026, 1, 1) + datetime.timedelta(days=day)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        items = tuple(DriftItem(Status.EXTRA if n in drifted_today else Status.IN_SYNC,
+        items = tuple(DriftItem(DriftStatus.EXTRA if n in drifted_today else DriftStatus.IN_SYNC,
                                 ObjectRef("v1", "ConfigMap", "ns", n)) for n in NAMES)
         report = DriftReport((ClusterReport("c", "c", items),), generated_at=stamp)
         loaded = baseline_mod.load(previous) if previous else None
         report = baseline_mod.apply(report, loaded)
         yesterday = days[day - 1] if day else set()
         since = {n: since.get(n, stamp) if n in yesterday else stamp for n in drifted_today}
-        got = {i.ref.name: (i.baseline, i.first_seen) for i in report.clusters[0].items if i.status is Status.EXTRA}
+        got = {i.ref.name: (i.baseline, i.first_seen) for i in report.clusters[0].items
+               if i.status is DriftStatus.EXTRA}
         expected_mark = {n: ("" if not day else "known" if n in yesterday else "new") for n in drifted_today}
         assert got == {n: (expected_mark[n], since[n]) for n in drifted_today}
         assert {r.ref.name for r in report.resolved} == (yesterday - drifted_today if day else set())

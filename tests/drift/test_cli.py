@@ -235,9 +235,8 @@ def test_unreachable_cluster_exit_3(
         "contexts: [{name: dead, context: {cluster: dead, user: u}}]\nusers: [{name: u, user: {token: t}}]\n"
     )
     monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
-    monkeypatch.setattr("gitops_gen.drift.run.TIMEOUT_SECONDS", 0.5)
     monkeypatch.setattr("gitops_gen.drift.run.RETRIES", 0)
-    code, _, err = drift(capsys, "--desired", DESIRED, "--context", "dead")
+    code, _, err = drift(capsys, "--desired", DESIRED, "--context", "dead", "--timeout", "0.5")
     assert code == 3
     assert len(err.splitlines()) == 1
     assert err.startswith("gitops-gen: cluster dead (context dead) unreadable: ")

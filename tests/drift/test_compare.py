@@ -6,8 +6,8 @@ import copy
 
 from drift_support import find, fixture_objects
 
+from gitops_gen.base.jsonpath import parse_jq, parse_pointer
 from gitops_gen.drift.compare import compare, format_path
-from gitops_gen.drift.ignore import parse_jq, parse_pointer
 from gitops_gen.drift.model import Change
 from gitops_gen.drift.normalize import Keyed
 

@@ -9,9 +9,9 @@ import pytest
 
 from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.manifest import Manifest
+from gitops_gen.base.status import DriftStatus
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DEFAULT_IGNORES, DriftConfig, parse_config
-from gitops_gen.drift.model import Status
 from gitops_gen.yamlio.reader import load_positioned
 
 DEPLOY = {
@@ -103,8 +103,8 @@ def test_application_ignore_differences_apply_to_its_addon_only() -> None:
     live[1]["spec"]["replicas"] = 5
     report = _diff([DEPLOY, other, app], live)
     assert [(i.ref.name, i.status) for i in report.items if i.ref.kind == "Deployment"] == [
-        ("api", Status.MODIFIED),
-        ("web", Status.IN_SYNC),
+        ("api", DriftStatus.MODIFIED),
+        ("web", DriftStatus.IN_SYNC),
     ]
 
 
@@ -117,9 +117,9 @@ def test_replicas_an_autoscaler_owns_are_ignored() -> None:
     }
     live = copy.deepcopy(DEPLOY)
     live["spec"]["replicas"] = 9
-    assert {i.status for i in _diff([DEPLOY], [live, hpa]).items} == {Status.IN_SYNC}
+    assert {i.status for i in _diff([DEPLOY], [live, hpa]).items} == {DriftStatus.IN_SYNC}
     report = _diff([DEPLOY], [live, hpa], DriftConfig(hpa_owned_replicas=False))
-    assert [i.status for i in report.items] == [Status.MODIFIED]
+    assert [i.status for i in report.items] == [DriftStatus.MODIFIED]
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,7 @@ def test_unknown_kinds_are_reported_with_reason_and_are_not_drift() -> None:
     report = diff_cluster(
         "c", "c", [Manifest(DEPLOY)], LiveSnapshot((), {ref: "forbidden: deployments.apps"}), DriftConfig()
     )
-    assert [(i.status, i.reason) for i in report.items] == [(Status.UNKNOWN, "forbidden: deployments.apps")]
+    assert [(i.status, i.reason) for i in report.items] == [(DriftStatus.UNKNOWN, "forbidden: deployments.apps")]
     assert not report.drifted
 
 
@@ -184,6 +184,6 @@ def test_controller_children_and_service_endpoints_are_not_extras() -> None:
     }
     theirs = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "theirs", "namespace": "shop"}}
     report = _diff([svc], [rs, svc, eps, left, theirs])
-    assert [(i.status, i.ref.name) for i in report.items if i.status is not Status.IN_SYNC] == [
-        (Status.EXTRA, "old")
+    assert [(i.status, i.ref.name) for i in report.items if i.status is not DriftStatus.IN_SYNC] == [
+        (DriftStatus.EXTRA, "old")
     ]

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gitops_gen.base.manifest import Manifest
+from gitops_gen.base.status import DriftStatus
 from gitops_gen.drift import live_dump
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DriftConfig
-from gitops_gen.drift.model import Status
 
 
 class CountingText(str):
@@ -61,5 +61,5 @@ def test_many_leftovers_and_namespaceless_manifests_match() -> None:
     live += [{"apiVersion": "v1", "kind": "ConfigMap",
               "metadata": {"name": f"old-{i}", "namespace": "app", "labels": owned}} for i in range(3_000)]
     report = diff_cluster("c", "c", desired, LiveSnapshot(tuple(live)), DriftConfig())
-    assert report.summary[Status.IN_SYNC.value] == 3_000
-    assert report.summary[Status.EXTRA.value] == 3_000
+    assert report.summary[DriftStatus.IN_SYNC.value] == 3_000
+    assert report.summary[DriftStatus.EXTRA.value] == 3_000

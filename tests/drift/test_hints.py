@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.status import DriftStatus
 from gitops_gen.drift.hints import hint, live_only
-from gitops_gen.drift.model import Change, Status
+from gitops_gen.drift.model import Change
 from gitops_gen.drift.owners import Owner, Owners, unit_of
 
 DEPLOY = ObjectRef("apps/v1", "Deployment", "shop", "web")
@@ -18,44 +19,44 @@ IMAGE = (Change("spec.template.spec.containers[name=app].image", "web:1", "web:2
 
 
 @pytest.mark.parametrize(("status", "changes", "owner", "production", "expected"), [
-    (Status.MODIFIED, IMAGE, MANUAL, True,
+    (DriftStatus.MODIFIED, IMAGE, MANUAL, True,
      "sync Application prod-eu1-shop (production: automated sync is off by design): "
      "`argocd app sync prod-eu1-shop --resource apps:Deployment:shop/web`"),
-    (Status.MODIFIED, IMAGE, AUTO_NO_HEAL, False,
+    (DriftStatus.MODIFIED, IMAGE, AUTO_NO_HEAL, False,
      "Application dev-eu1-shop syncs automatically but selfHeal is off, so hand edits stay until the next "
      "change in Git: `argocd app sync dev-eu1-shop --resource apps:Deployment:shop/web`, or turn on selfHeal"),
-    (Status.MISSING, (), MANUAL, False,
+    (DriftStatus.MISSING, (), MANUAL, False,
      "sync Application prod-eu1-shop to create it: `argocd app sync prod-eu1-shop --resource "
      "apps:Deployment:shop/web`"),
-    (Status.EXTRA, (), MANUAL, True,
+    (DriftStatus.EXTRA, (), MANUAL, True,
      "Application prod-eu1-shop no longer renders it; prune is off in production by design: review it, then "
      "`argocd app sync prod-eu1-shop --prune --resource apps:Deployment:shop/web`."),
-    (Status.EXTRA, (), AUTO, False,
+    (DriftStatus.EXTRA, (), AUTO, False,
      "Application dev-eu1-shop no longer renders it and prunes it on its next sync; if it stays, check "
      "`argocd app get dev-eu1-shop` for a failed sync."),
-    (Status.EXTRA, (), None, False,
+    (DriftStatus.EXTRA, (), None, False,
      "no Application owns it: check that nothing uses it, then `kubectl --context prod-eu1 delete "
      "deployment.apps web -n shop --dry-run=server` and, if that shows only this object, run it without "
      "--dry-run."),
-    (Status.EXTRA, (), GONE, False,
+    (DriftStatus.EXTRA, (), GONE, False,
      "no Application owns it any more (old-app is no longer in Git): check that nothing uses it, then "
      "`kubectl --context prod-eu1 delete deployment.apps web -n shop --dry-run=server` and, if that shows "
      "only this object, run it without --dry-run."),
 ])
-def test_hint_fits_the_case(status: Status, changes: tuple[Change, ...], owner: Owner | None,
+def test_hint_fits_the_case(status: DriftStatus, changes: tuple[Change, ...], owner: Owner | None,
                             production: bool, expected: str) -> None:
     assert hint(status, DEPLOY, changes, owner, production=production, context="prod-eu1") == expected
 
 
 def test_self_healing_app_still_drifted_says_what_to_check() -> None:
-    words = hint(Status.MODIFIED, DEPLOY, IMAGE, AUTO)
+    words = hint(DriftStatus.MODIFIED, DEPLOY, IMAGE, AUTO)
     assert words.startswith("Application dev-eu1-shop self-heals, yet this drifted: check `argocd app get")
     assert "ignoreDifferences" in words
 
 
 def test_live_only_values_are_adopted_or_ignored() -> None:
     extra_arg = Change("spec.template.spec.containers[name=app].args", ["--port=80"], ["--port=80", "--debug"])
-    words = hint(Status.MODIFIED, DEPLOY, (extra_arg,), MANUAL, source="blueprints/tenants/shop.yaml:12:7")
+    words = hint(DriftStatus.MODIFIED, DEPLOY, (extra_arg,), MANUAL, source="blueprints/tenants/shop.yaml:12:7")
     assert words.startswith("the live object has values Git never set "
                             "(spec.template.spec.containers[name=app].args): if they should stay, adopt them "
                             "into the blueprint (blueprints/tenants/shop.yaml:12:7) or add an ignoreDifferences")
@@ -67,7 +68,7 @@ def test_live_only_values_are_adopted_or_ignored() -> None:
 def test_an_extra_application_with_the_resources_finalizer_warns_of_the_cascade() -> None:
     app = ObjectRef("argoproj.io/v1alpha1", "Application", "argocd", "prod-eu1-old")
     live = {"metadata": {"finalizers": ["resources-finalizer.argocd.argoproj.io"]}}
-    assert "deleting it also deletes everything it deployed" in hint(Status.EXTRA, app, (), MANUAL, live=live)
+    assert "deleting it also deletes everything it deployed" in hint(DriftStatus.EXTRA, app, (), MANUAL, live=live)
 
 
 def _app(name: str, path: str, labels: dict[str, str], automated: bool = False) -> Manifest:

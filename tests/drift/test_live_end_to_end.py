@@ -56,7 +56,6 @@ def stand(
     tmp_path: Path, repo: Path, rendered: dict[str, list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Stand]:
     """One seeded, in-sync stand-in per prod cluster and KUBECONFIG naming one context per cluster."""
-    monkeypatch.setattr(drift_run, "TIMEOUT_SECONDS", 2.0)  # a hang would fail fast, not after 30 s
     servers = {c: KubeApiServer(resources=(*DEFAULT_RESOURCES, CLUSTER_ISSUER)) for c in CLUSTERS}
     for cluster, server in servers.items():
         server.add(*live_cluster(rendered[cluster]))
@@ -167,7 +166,7 @@ def write_kubeconfig(path: Path, urls: Mapping[str, str]) -> Path:
 
 
 def drift(capsys: pytest.CaptureFixture[str], *args: str, output: str = "json") -> tuple[int, str, str]:
-    code = run(["drift", "--repo", ".", "--env", "prod", *args, "-o", output])
+    code = run(["drift", "--repo", ".", "--env", "prod", "--timeout", "2", *args, "-o", output])  # a hang fails fast
     out, err = capsys.readouterr()
     return code, out, err
 

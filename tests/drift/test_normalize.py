@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from drift_support import find, fixture_objects
 
+from gitops_gen.base.jsonpath import parse_jq
 from gitops_gen.drift.compare import compare
-from gitops_gen.drift.ignore import parse_jq
 from gitops_gen.drift.model import REDACTED, Change
 from gitops_gen.drift.normalize import canonical, project
 

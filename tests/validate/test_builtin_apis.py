@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate import builtin_apis, removed_apis, schemas
 from gitops_gen.validate.engine import Document, Options, validate_document
-from gitops_gen.validate.findings import REMOVED_API, Severity
+from gitops_gen.validate.findings import REMOVED_API
 
 
 def test_the_package_data_is_current_with_the_installed_schemas() -> None:

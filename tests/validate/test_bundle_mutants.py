@@ -11,9 +11,10 @@ from collections import Counter
 
 import pytest
 
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate import paths
 from gitops_gen.validate.engine import Options, validate_documents
-from gitops_gen.validate.findings import Finding, Severity
+from gitops_gen.validate.findings import Finding
 from tests.validate.bundle_mutants import BUNDLES, CLASSES, CRDS, VALID_FILES, Mutant, mutants
 
 VERSIONS = ("1.25", "1.31", "1.37")

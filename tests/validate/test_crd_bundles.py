@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gitops_gen.validate.findings import CRD, INVALID_DOCUMENT, SCHEMA, Severity
+from gitops_gen.base.severity import Severity
+from gitops_gen.validate.findings import CRD, INVALID_DOCUMENT, SCHEMA
 from gitops_gen.validate.paths import load_crd_dirs
 from tests.validate.conftest import run_cli
 

@@ -7,7 +7,8 @@ from xml.etree import ElementTree as ET
 
 from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import ObjectRef
-from gitops_gen.validate.findings import Finding, Report, Severity
+from gitops_gen.base.severity import Severity
+from gitops_gen.validate.findings import Finding, Report
 from gitops_gen.validate.output import FORMATS, github, junit, sarif, text
 
 REF = ObjectRef("apps/v1", "Deployment", "payments-api", "web")

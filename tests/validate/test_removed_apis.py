@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gitops_gen.base.manifest import ObjectRef
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate import removed_apis, schemas
-from gitops_gen.validate.findings import Severity
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from gitops_gen.base.colour import paint
+from gitops_gen.base.status import ChangeStatus
 from gitops_gen.diff.formats.common import app_title, headline, object_name, short, show, sorted_risks
-from gitops_gen.diff.model import ChangeReport, FieldChange, Status
+from gitops_gen.diff.model import ChangeReport, FieldChange
 from gitops_gen.validate.findings import Finding
 
-MARK = {Status.ADDED: "+", Status.REMOVED: "-", Status.MODIFIED: "~"}
-ROLE = {Status.ADDED: "added", Status.REMOVED: "removed", Status.MODIFIED: "changed"}
+MARK = {ChangeStatus.ADDED: "+", ChangeStatus.REMOVED: "-", ChangeStatus.MODIFIED: "~"}
+ROLE = {ChangeStatus.ADDED: "added", ChangeStatus.REMOVED: "removed", ChangeStatus.MODIFIED: "changed"}
 
 
 def _field(change: FieldChange, indent: str) -> str:
@@ -22,7 +23,7 @@ def _finding(f: Finding) -> str:
 
 
 def render(report: ChangeReport, max_length: int = 0, colour: bool = False) -> str:
-    def mark(status: Status) -> str:
+    def mark(status: ChangeStatus) -> str:
         return paint(MARK[status], ROLE[status], colour)
 
     lines = [paint(f"gitops-gen diff {short(report.base)} -> {short(report.head)}: {headline(report)}", "heading",

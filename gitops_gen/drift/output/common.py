@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gitops_gen.drift.model import STATUS_ORDER, ClusterReport, DriftItem, DriftReport, Status
+from gitops_gen.base.status import DRIFT_ORDER, DriftStatus
+from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport
 
 NOT_SET = "(not set)"
 MAX_VALUE = 300  # a whole changed list or mapping can be long; the path says where to look
@@ -19,11 +20,11 @@ def show(value: Any) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
-def by_status(cluster: ClusterReport) -> list[tuple[Status, list[DriftItem]]]:
+def by_status(cluster: ClusterReport) -> list[tuple[DriftStatus, list[DriftItem]]]:
     """Drifted and unknown items grouped in report order (in-sync objects are only counted)."""
-    groups: list[tuple[Status, list[DriftItem]]] = []
-    for status in STATUS_ORDER:
-        if status is Status.IN_SYNC:
+    groups: list[tuple[DriftStatus, list[DriftItem]]] = []
+    for status in DRIFT_ORDER:
+        if status is DriftStatus.IN_SYNC:
             continue
         items = [i for i in cluster.items if i.status is status]
         if items:
@@ -47,7 +48,7 @@ def quiet(report: DriftReport) -> bool:
     """Nothing to act on or to doubt: no drift, no unknown object, no unreadable part, nothing resolved."""
     return not report.resolved and all(
         not c.error and not c.warnings and not c.drifted and not any(a.reason for a in c.applications)
-        and all(i.status is Status.IN_SYNC for i in c.items)
+        and all(i.status is DriftStatus.IN_SYNC for i in c.items)
         for c in report.clusters
     )
 
@@ -56,4 +57,4 @@ def shown_items(report: DriftReport, cluster: ClusterReport) -> tuple[DriftItem,
     """The objects a format lists for ``cluster``: all of them, or only those not in sync."""
     if not report.only_drifted:
         return cluster.items
-    return tuple(i for i in cluster.items if i.status is not Status.IN_SYNC)
+    return tuple(i for i in cluster.items if i.status is not DriftStatus.IN_SYNC)

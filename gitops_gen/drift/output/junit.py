@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from gitops_gen.drift.model import ClusterReport, DriftReport, Status
+from gitops_gen.base.status import DriftStatus
+from gitops_gen.drift.model import ClusterReport, DriftReport
 from gitops_gen.drift.output.common import object_name, show, shown_items
 
 
@@ -34,10 +35,10 @@ def _suite(report: DriftReport, cluster: ClusterReport) -> ET.Element:
             suite, "testcase", classname=f"{cluster.cluster}.{item.ref.kind}", name=object_name(item)
         )
         counts["tests"] += 1
-        if item.status is Status.UNKNOWN:
+        if item.status is DriftStatus.UNKNOWN:
             ET.SubElement(case, "skipped", message=item.reason)
             counts["skipped"] += 1
-        elif item.status is not Status.IN_SYNC:
+        elif item.status is not DriftStatus.IN_SYNC:
             body = "\n".join(
                 f"{c.path}: desired {show(c.desired)}, live {show(c.live)}" for c in item.changes
             )

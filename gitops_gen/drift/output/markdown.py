@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport, Status
+from gitops_gen.base.status import DriftStatus
+from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport
 from gitops_gen.drift.output.common import by_status, object_name, show
 
 
@@ -55,7 +56,7 @@ def _since(report: DriftReport) -> list[str]:
              f"{len(report.resolved)} resolved.", ""]
     if new:
         lines.extend([f"### New since {report.baseline} ({len(new)})", "",
-                      "| Cluster | Status | Object | Application | Next step |", "|---|---|---|---|---|"])
+                      "| Cluster | DriftStatus | Object | Application | Next step |", "|---|---|---|---|---|"])
         lines.extend(f"| {c.cluster} | {i.status.value} | {i.ref.kind} {_cell(object_name(i))} "
                      f"| {i.application or '-'} | {_text(i.hint)} |" for c, i in new)
         lines.append("")
@@ -83,7 +84,7 @@ def _details(cluster: ClusterReport) -> list[str]:
         lines.append("All objects in sync.")
     for status, items in groups:
         lines.extend([f"#### {status.value.replace('_', ' ').capitalize()} ({len(items)})", ""])
-        if status is Status.UNKNOWN:
+        if status is DriftStatus.UNKNOWN:
             lines.extend(["| Kind | Object | API version | Why |", "|---|---|---|---|"])
             lines.extend(f"| {i.ref.kind} | {_cell(object_name(i))} | {i.ref.api_version} | {_cell(i.reason)} |"
                          for i in items)

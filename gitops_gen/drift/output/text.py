@@ -6,12 +6,13 @@ Nothing drifted: one line.  In-sync objects and Applications are only counted, n
 from __future__ import annotations
 
 from gitops_gen.base.colour import paint
-from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport, Status
+from gitops_gen.base.status import DriftStatus
+from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport
 from gitops_gen.drift.output.common import by_status, counts_line, object_name, quiet, show
 
 # status -> colour role (gitops_gen.base.colour.PALETTE); colour only when the CLI decided so (a terminal)
-ROLES = {Status.IN_SYNC: "ok", Status.MODIFIED: "changed", Status.MISSING: "removed", Status.EXTRA: "warning",
-         Status.UNKNOWN: "info"}
+ROLES = {DriftStatus.IN_SYNC: "ok", DriftStatus.MODIFIED: "changed", DriftStatus.MISSING: "removed",
+         DriftStatus.EXTRA: "warning", DriftStatus.UNKNOWN: "info"}
 VERDICT_ROLES = {0: "ok", 1: "changed"}
 
 
@@ -58,7 +59,7 @@ def _cluster(cluster: ClusterReport, color: bool = False) -> list[str]:
 
 def _item(item: DriftItem) -> list[str]:
     head = f"    {item.ref.kind} {object_name(item)} ({item.ref.api_version})"
-    if item.status is Status.UNKNOWN:
+    if item.status is DriftStatus.UNKNOWN:
         return [f"{head}: {item.reason}"]
     if item.baseline:
         head += f"  [{item.baseline}{f' since {item.first_seen}' if item.baseline == 'known' else ''}]"

@@ -6,7 +6,8 @@ the lines a pull request changed.
 
 from __future__ import annotations
 
-from gitops_gen.validate.findings import Finding, Report, Severity
+from gitops_gen.base.severity import Severity
+from gitops_gen.validate.findings import Finding, Report
 from gitops_gen.validate.output.text import summary
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

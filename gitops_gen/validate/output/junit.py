@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 from xml.etree import ElementTree as ET
 
-from gitops_gen.validate.findings import Finding, Report, Severity
+from gitops_gen.base.severity import Severity
+from gitops_gen.validate.findings import Finding, Report
 from gitops_gen.validate.output.text import finding_line
 
 

@@ -11,7 +11,8 @@ import json
 from typing import Any
 
 from gitops_gen import __version__
-from gitops_gen.validate.findings import Finding, Report, Severity
+from gitops_gen.base.severity import Severity
+from gitops_gen.validate.findings import Finding, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

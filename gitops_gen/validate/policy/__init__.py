@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
 from gitops_gen.base.manifest import Manifest, ObjectRef
-from gitops_gen.validate.findings import Finding, Severity
+from gitops_gen.base.severity import Severity
+from gitops_gen.validate.findings import Finding
 from gitops_gen.validate.policy import images, network, promotion, sources, tenancy
 from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.kube import Violation
 
 __all__ = ["EXPIRED_EXCEPTION", "EXPIRING_EXCEPTION", "RULES", "PolicyConfig", "PolicyContext", "Rule", "apply_config",
-           "load_config", "run_rules"]
+           "parse_policy", "run_rules"]
 
 Check = Callable[[Sequence[Manifest], PolicyContext], Iterable[Violation]]
 
@@ -82,15 +83,10 @@ RULES: dict[str, Rule] = {
 }
 
 
-def load_config(raw: Mapping[str, Any] | PolicyConfig | None) -> PolicyConfig:
-    """gitops.yaml's ``policy:`` section (loaded with gitops.yaml already, or plain data to parse)."""
-    return parse_policy(raw)
-
-
 def run_rules(objects: Sequence[Manifest], context: PolicyContext,
               config: PolicyConfig | None = None) -> list[Finding]:
-    """Every enabled rule over ``objects`` (one cluster's desired state), config applied."""
-    config = config or PolicyConfig()
+    """Every enabled rule over ``objects`` (one cluster's desired state), config applied (None: defaults)."""
+    config = config or parse_policy(None)
     context = dataclasses.replace(context, required_namespace_labels=config.required_namespace_labels)
     findings: list[Finding] = []
     for rule in RULES.values():

@@ -14,9 +14,9 @@ policy:
   expiryWarningDays: 14      # warn (GG001) this many days before an exception lapses; 0 turns it off
 ```
 
-The section is declared with ``gitops_gen.blueprint.spec`` (``POLICY_SPEC``) and checked when gitops.yaml is
-loaded, so every command rejects the same mistakes: ``InputError`` s naming ``file:line:col``, all of
-them at once.  An exception that
+The section is declared in the blueprint layer (``blueprint.sections.POLICY_SPEC``) and checked, defaults
+filled in, when gitops.yaml is loaded, so every command rejects the same mistakes: ``InputError`` s naming
+``file:line:col``, all of them at once.  This module compiles the checked section.  An exception that
 has expired is not an input error but an error *finding* (rule ``GG000``) so CI fails on the day
 it lapses while ``render`` keeps working; an expired exception no longer suppresses anything.
 """
@@ -25,19 +25,18 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.base import naming
-from gitops_gen.base.errors import InputError, InputErrors, Location
+from gitops_gen.base.errors import Location, one_or_all
 from gitops_gen.base.manifest import ObjectRef
-from gitops_gen.blueprint.spec import Bool, Date, Errors, Field, Int, ListOf, MapOf, Obj, Str, Typed
-from gitops_gen.validate.findings import Severity
-from gitops_gen.yamlio.reader import LocDict, loc_of
-
-SELECTOR_KEYS = ("apiVersion", "kind", "namespace", "name")
-EXPIRY_WARNING_DAYS = 14  # an exception lapsing within this many days is a warning (GG001); 0: never
+from gitops_gen.base.severity import Severity
+from gitops_gen.blueprint.construct import make_section
+from gitops_gen.blueprint.model import Section
+from gitops_gen.blueprint.sections import POLICY_SPEC, SELECTOR_KEYS
+from gitops_gen.blueprint.spec import Errors
+from gitops_gen.yamlio.reader import loc_of
 
 
 @dataclass(frozen=True)
@@ -66,87 +65,36 @@ class PolicyException:
 
 @dataclass(frozen=True)
 class PolicyConfig:
-    required_namespace_labels: tuple[str, ...] = ("cost-center",)
-    rules: Mapping[str, RuleSetting] | None = None
-    exceptions: tuple[PolicyException, ...] = ()
-    expiry_warning_days: int = EXPIRY_WARNING_DAYS
+    required_namespace_labels: tuple[str, ...]
+    rules: Mapping[str, RuleSetting]
+    exceptions: tuple[PolicyException, ...]
+    expiry_warning_days: int  # an exception lapsing within this many days is a warning (GG001); 0: never
 
     def setting(self, rule: str) -> RuleSetting:
-        return (self.rules or {}).get(rule, RuleSetting())
+        return self.rules.get(rule, RuleSetting())
 
 
-def known_rules() -> tuple[str, ...]:
-    """Every rule id ``rules:`` and ``exceptions:`` may name: the policy rules and the reference checks."""
-    from gitops_gen.validate.policy import (  # late: that package imports this module
-        EXPIRED_EXCEPTION,
-        EXPIRING_EXCEPTION,
-        RULES,
-    )
-    from gitops_gen.validate.references import REFERENCE_RULES
-
-    return tuple(sorted({*RULES, *REFERENCE_RULES} - {EXPIRED_EXCEPTION, EXPIRING_EXCEPTION}))
-
-
-def _rule_setting(body: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> RuleSetting:
-    return RuleSetting(body.get("enabled", True), Severity(body["severity"]) if "severity" in body else None)
-
-
-def _not_empty(body: LocDict, path: str, errors: Errors) -> None:
-    if not body:
-        errors.append(InputError(f"{path}: name at least one of {', '.join(SELECTOR_KEYS)}", body.loc))
+def compile_policy(checked: Section) -> PolicyConfig:
+    """The checked ``policy:`` section (every default filled in by its spec) as the rules use it."""
+    section, exceptions = checked.data, checked.data["exceptions"]
+    places = checked.item_locs.get("exceptions", ())
+    return PolicyConfig(
+        required_namespace_labels=tuple(section["requiredNamespaceLabels"]),
+        rules={rule: RuleSetting(s["enabled"], Severity(s["severity"]) if "severity" in s else None)
+               for rule, s in section["rules"].items()},
+        exceptions=tuple(PolicyException(e["rule"], tuple((k, str(e["object"][k])) for k in SELECTOR_KEYS
+                                                          if k in e["object"]),
+                                         e["reason"], e["expires"],
+                                         places[i] if i < len(places) else checked.origin)
+                         for i, e in enumerate(exceptions)),
+        expiry_warning_days=section["expiryWarningDays"])
 
 
-def _exception(body: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> PolicyException:
-    selector = tuple((k, str(body["object"][k])) for k in SELECTOR_KEYS if k in body["object"])
-    return PolicyException(body["rule"], selector, body["reason"], body["expires"], loc)
-
-
-def _policy(body: Mapping[str, Any], loc: Location, path: str, errors: Errors) -> PolicyConfig:
-    labels = body.get("requiredNamespaceLabels")
-    return PolicyConfig(PolicyConfig.required_namespace_labels if labels is None else tuple(labels),
-                        dict(body.get("rules") or {}), tuple(body.get("exceptions") or ()),
-                        body.get("expiryWarningDays", EXPIRY_WARNING_DAYS))
-
-
-RULE_ID = Str(choices=known_rules, what="a known policy rule id")
-SEVERITIES = tuple(s.value for s in Severity)
-EXCEPTION_SPEC = Typed(Obj({
-    "rule": Field(RULE_ID, True, doc="the rule id the exception is for"),
-    "object": Field(Obj({k: Field(Str(), doc=f"glob over the object's {k}") for k in SELECTOR_KEYS},
-                        check_extra=_not_empty, schema={"minProperties": 1}), True,
-                    doc="which objects: any of apiVersion, kind, namespace, name (globs allowed)"),
-    "reason": Field(Str(r"[\s\S]*\S[\s\S]*", "a reason (not blank)"), True, doc="why, for the next reviewer"),
-    "expires": Field(Date(), True, doc="YYYY-MM-DD; past it the exception no longer applies and is itself "
-                                       "an error (GG000)"),
-}), _exception)
-POLICY_SPEC = Typed(Obj({
-    "requiredNamespaceLabels": Field(ListOf(Str(naming.LABEL_KEY, "a label key"), unique=True),
-                                     doc="labels every tenant namespace must carry (GG107)",
-                                     default="[cost-center]"),
-    "rules": Field(MapOf(Typed(Obj({
-        "enabled": Field(Bool(), doc="false turns the rule off", default="true"),
-        "severity": Field(Str(choices=SEVERITIES), doc="error, warning or info", default="the rule's own"),
-    }), _rule_setting), keys=RULE_ID), doc="per rule id: `enabled` and `severity`"),
-    "exceptions": Field(ListOf(EXCEPTION_SPEC), doc="objects a rule does not apply to, each with a reason and "
-                                                    "an expiry date"),
-    "expiryWarningDays": Field(Int(minimum=0), doc="warn (GG001) this many days before an exception expires; "
-                                                   "0 turns the warning off", default=str(EXPIRY_WARNING_DAYS)),
-}), _policy)
-
-
-def parse_policy(raw: Mapping[str, Any] | PolicyConfig | None,
-                 known_rules: Collection[str] | None = None) -> PolicyConfig:
-    """The ``policy:`` section (a LocDict from gitops.yaml, or plain data; already loaded: as is).
-
-    Raises InputError(s), all of them at once.  ``known_rules`` is accepted for compatibility: the spec
-    asks the rule registries itself."""
-    if isinstance(raw, PolicyConfig):
-        return raw
-    if raw is None:
-        return PolicyConfig()
+def parse_policy(raw: Mapping[str, Any] | None) -> PolicyConfig:
+    """A ``policy:`` section as written (a LocDict from gitops.yaml, plain data, or None for the defaults),
+    checked against its spec and compiled; mistakes are InputError(s), all of them at once."""
     errors: Errors = []
-    config = POLICY_SPEC.check(raw, loc_of(raw, Location("gitops.yaml")), "policy", errors)
-    if errors:
-        raise errors[0] if len(errors) == 1 else InputErrors(errors)
-    assert isinstance(config, PolicyConfig)
-    return config
+    checked = POLICY_SPEC.check(raw or {}, loc_of(raw, Location("gitops.yaml")), "policy", errors)
+    if errors or checked is None:
+        raise one_or_all(errors)
+    return compile_policy(make_section(checked))

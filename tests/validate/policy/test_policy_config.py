@@ -10,12 +10,12 @@ import pytest
 
 from gitops_gen.base.errors import InputError, InputErrors
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.validate.findings import Severity
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate.policy import (
     EXPIRED_EXCEPTION,
     EXPIRING_EXCEPTION,
     PolicyContext,
-    load_config,
+    parse_policy,
     run_rules,
 )
 from gitops_gen.yamlio.reader import load_plain, load_positioned
@@ -43,24 +43,24 @@ def rules_of(findings: list[Any]) -> list[tuple[str, str]]:
 
 
 def test_no_section_means_defaults() -> None:
-    config = load_config(None)
+    config = parse_policy(None)
     assert config.required_namespace_labels == ("cost-center",)
     assert config.exceptions == ()
 
 
 def test_disable_a_rule() -> None:
-    config = load_config(policy("policy:\n  rules:\n    GG107: {enabled: false}\n"))
+    config = parse_policy(policy("policy:\n  rules:\n    GG107: {enabled: false}\n"))
     assert [f for f in run_rules(objects("GG107-FAILED.yaml"), CONTEXT, config) if f.rule == "GG107"] == []
 
 
 def test_change_severity() -> None:
-    config = load_config(policy("policy:\n  rules:\n    GG104: {severity: warning}\n"))
+    config = parse_policy(policy("policy:\n  rules:\n    GG104: {severity: warning}\n"))
     found = [f for f in run_rules(objects("GG104-FAILED.yaml"), CONTEXT, config) if f.rule == "GG104"]
     assert found and {f.severity for f in found} == {Severity.WARNING}
 
 
 def test_required_labels_are_configurable() -> None:
-    config = load_config(policy("policy:\n  requiredNamespaceLabels: [cost-center, owner]\n"))
+    config = parse_policy(policy("policy:\n  requiredNamespaceLabels: [cost-center, owner]\n"))
     found = [f for f in run_rules(objects("GG107-PASSED.yaml"), CONTEXT, config) if f.rule == "GG107"]
     assert [f.ref.name for f in found if f.ref] == ["payments-api"]
     assert "owner" in found[0].message
@@ -77,7 +77,7 @@ policy:
 
 
 def test_exception_suppresses_only_its_object() -> None:
-    config = load_config(policy(EXCEPTION.replace("{expires}", "2027-03-31")))
+    config = parse_policy(policy(EXCEPTION.replace("{expires}", "2027-03-31")))
     found = rules_of([f for f in run_rules(objects("GG105-FAILED.yaml"), CONTEXT, config)])
     assert ("GG105", "bad-latest") not in found
     assert ("GG105", "bad-pod") in found
@@ -85,12 +85,12 @@ def test_exception_suppresses_only_its_object() -> None:
 
 
 def test_exception_valid_on_its_expiry_day() -> None:
-    config = load_config(policy(EXCEPTION.replace("{expires}", TODAY.isoformat())))
+    config = parse_policy(policy(EXCEPTION.replace("{expires}", TODAY.isoformat())))
     assert ("GG105", "bad-latest") not in rules_of(run_rules(objects("GG105-FAILED.yaml"), CONTEXT, config))
 
 
 def test_expired_exception_is_an_error_finding_and_stops_suppressing() -> None:
-    config = load_config(policy(EXCEPTION.replace("{expires}", "2026-01-14")))
+    config = parse_policy(policy(EXCEPTION.replace("{expires}", "2026-01-14")))
     findings = run_rules(objects("GG105-FAILED.yaml"), CONTEXT, config)
     expired = [f for f in findings if f.rule == EXPIRED_EXCEPTION]
     assert len(expired) == 1
@@ -101,13 +101,13 @@ def test_expired_exception_is_an_error_finding_and_stops_suppressing() -> None:
 
 
 def test_reference_rule_ids_are_configurable_too() -> None:
-    config = load_config(policy("policy:\n  rules:\n    GG204: {severity: warning}\n"))
+    config = parse_policy(policy("policy:\n  rules:\n    GG204: {severity: warning}\n"))
     assert config.setting("GG204").severity is Severity.WARNING
 
 
 def error_of(text: str) -> InputError:
     with pytest.raises(InputError) as info:
-        load_config(policy(text))
+        parse_policy(policy(text))
     return info.value
 
 
@@ -152,7 +152,7 @@ def test_exception_with_bad_date_and_selector_key() -> None:
 
 
 def test_plain_dicts_are_accepted() -> None:
-    config = load_config({"exceptions": [{"rule": "GG101", "object": {"name": "x"}, "reason": "r",
+    config = parse_policy({"exceptions": [{"rule": "GG101", "object": {"name": "x"}, "reason": "r",
                                           "expires": datetime.date(2030, 1, 1)}]})
     assert config.exceptions[0].expires == datetime.date(2030, 1, 1)
 
@@ -172,7 +172,7 @@ def test_an_exception_about_to_lapse_is_a_warning(expires: str, window: str | No
     text = EXCEPTION.replace("{expires}", expires)
     if window is not None:
         text += f"  expiryWarningDays: {window}\n"
-    findings = run_rules(objects("GG105-FAILED.yaml"), CONTEXT, load_config(policy(text)))
+    findings = run_rules(objects("GG105-FAILED.yaml"), CONTEXT, parse_policy(policy(text)))
     soon = [f for f in findings if f.rule == EXPIRING_EXCEPTION]
     assert ("GG105", "bad-latest") not in rules_of(findings)  # still suppressing
     if warned is None:
@@ -188,4 +188,4 @@ def test_an_exception_about_to_lapse_is_a_warning(expires: str, window: str | No
 )
 def test_expiry_warning_days_must_be_a_whole_number(value: str, why: str) -> None:
     with pytest.raises(InputError, match=f"policy.expiryWarningDays: {why}"):
-        load_config(policy(f"policy:\n  expiryWarningDays: {value}\n"))
+        parse_policy(policy(f"policy:\n  expiryWarningDays: {value}\n"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.validate.findings import Severity
+from gitops_gen.base.severity import Severity
 from gitops_gen.validate.policy import RULES, PolicyContext, run_rules
 from gitops_gen.yamlio.reader import load_plain
 
