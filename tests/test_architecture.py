@@ -22,14 +22,15 @@ OWNERS = {
     "git": {"tools.gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
               "commands.schema", "commands.diff", "commands.promote", "commands.init",
-              "commands.explain"},
+              "commands.explain", "commands.report"},
 }
 # the pure middle of the pipeline: no file system, processes, clusters or terminals
 PURE = ("blueprint.spec", "blueprint.model", "blueprint.v1", "blueprint.construct", "blueprint.overrides",
         "base.naming", "blueprint.jsonschema", "blueprint.fielddocs", "blueprint.resolve",
         "base.kinds", "render", "drift.normalize", "drift.compare",
         "base.quantity", "validate.policy", "validate.references", "diff.fields", "diff.clusters", "diff.risks",
-        "diff.model", "diff.formats", "blueprint.provenance", "explain")
+        "diff.model", "diff.formats", "blueprint.provenance", "explain",
+        "report.sections", "report.posture", "report.drift", "report.model", "report.formats")
 IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops_gen.kube", "gitops_gen.write.writer",
           "gitops_gen.tools.kustomize", "gitops_gen.cli", "gitops_gen.commands"}
 
@@ -43,7 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("render",),  # pure: plan -> objects -> Kustomize layers -> bytes
     ("write", "tools", "kube"),  # the edges: rendered/ on disk, git and kustomize, clusters
     ("validate",),
-    ("diff", "drift", "promote"),
+    ("diff", "drift", "promote", "explain", "report"),  # explain and report read the render; report, Git too
     ("commands",),
     ("cli",),
     ("__main__",),
