@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.drift import run as drift_run
 from gitops_gen.drift.config import DriftConfig
@@ -77,7 +78,8 @@ def run(report: Callable[[str, str], None]) -> None:
             target, dump = build(size, Path(tmp))
             megabytes = dump.stat().st_size / 1e6
             start, start_cpu = time.perf_counter(), time.process_time()
-            result = drift_run.run([target], DriftConfig(), dump)
+            with paused_gc():  # as `gitops-gen drift` runs it (commands/drift.py)
+                result = drift_run.run([target], DriftConfig(), dump)
             times[size] = time.perf_counter() - start
             cpu[size] = time.process_time() - start_cpu
             counts = result.summary

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import sys
 import traceback
@@ -14,8 +13,8 @@ from pathlib import Path
 import click
 
 from gitops_gen import __version__
-from gitops_gen.base import colour
-from gitops_gen.base.errors import ExitCode, GitopsGenError, InputErrors
+from gitops_gen.base import colour, notices
+from gitops_gen.base.errors import ExitCode, GitopsGenError, InputErrors, os_error_text
 
 PROG = "gitops-gen"
 COMPLETE_VAR = "_GITOPS_GEN_COMPLETE"
@@ -90,31 +89,10 @@ def main(ctx: click.Context, debug: bool, color: str) -> None:
     ctx.color = colour.wanted(color, sys.stdout, os.environ)
 
 
-class _WarningLines(logging.Handler):
-    """The loader's warnings on stderr, one `file:line:col: warning: ...` line each, each once per run."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.seen: set[str] = set()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        line = record.getMessage()
-        if line not in self.seen:
-            self.seen.add(line)
-            click.echo(line, err=True)
-
-
 def run(argv: Sequence[str] | None = None) -> int:
     """Entry point: every error becomes one line on stderr and its exit code (ExitCode, errors.py)."""
-    warnings = logging.getLogger("gitops_gen.warnings")
-    handler = _WarningLines()
-    warnings.addHandler(handler)
-    warnings.propagate = False
-    try:
+    with notices.to(lambda text: click.echo(text, err=True)):
         return _run(argv)
-    finally:
-        warnings.removeHandler(handler)
-        warnings.propagate = True
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -140,7 +118,7 @@ def _run(argv: Sequence[str] | None) -> int:
         return int(ExitCode.EXTERNAL)
     except OSError as err:  # the user's environment refused: disk full, read-only, permissions
         _traceback_if(session)
-        click.echo(f"{PROG}: {_os_error(err)}", err=True)
+        click.echo(f"{PROG}: {os_error_text(err, Path.cwd())}", err=True)
         return int(ExitCode.USAGE)
     except Exception as err:  # a bug: one line for the user, the traceback on request
         _traceback_if(session)
@@ -166,20 +144,3 @@ def _traceback_if(session: Session) -> None:
 def _oneline(err: BaseException) -> str:
     lines = str(err).strip().splitlines()
     return lines[0] if lines else "(no message)"
-
-
-def _os_error(err: OSError) -> str:
-    """``rendered/x.yaml: No space left on device`` (paths relative to the working folder when inside it)."""
-    message = err.strerror or _oneline(err)
-    names = [n for n in (err.filename, err.filename2) if n is not None]
-    if not names:
-        return message
-    shown = []
-    for name in names:
-        path = Path(os.fsdecode(name))
-        try:
-            shown.append(path.relative_to(Path.cwd()).as_posix() if path.is_absolute() else path.as_posix())
-        except ValueError:
-            shown.append(path.as_posix())
-    return f"{' -> '.join(shown)}: {message}"
-

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-import gitops_gen.commands.render as render_command
 from gitops_gen.base.errors import ExitCode, InputError, Location
 from gitops_gen.cli import run
+from gitops_gen.write import build as render_command
 
 
 def _raise(exc: BaseException) -> Any:

@@ -15,7 +15,7 @@ from gitops_gen.blueprint.load import load_repo
 from gitops_gen.cli import COMMANDS
 from gitops_gen.render import render
 from gitops_gen.tools import kustomize
-from gitops_gen.write import scaffold
+from gitops_gen.write import build, writer
 from gitops_gen.yamlio.reader import load_plain
 from tests.conftest import PROJECT, copy_example, require_tool, tree_digest
 from tests.validate.conftest import run_cli
@@ -162,9 +162,26 @@ def test_a_failed_first_render_leaves_nothing_behind(tmp_path: Path, monkeypatch
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(scaffold, "render", broken)
+    monkeypatch.setattr(build, "render", broken)
     target = tmp_path / "new"
     assert run_cli("init", str(target)).code != 0
+    assert not target.exists()
+
+
+def test_init_refuses_a_render_whose_inputs_changed_mid_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """init renders through the one orchestration, so it has render's guard (its copy once lacked it)."""
+    real_plan = writer.plan
+
+    def edited_mid_render(rendering: Any, out_dir: Path) -> writer.Plan:  # after load and render, before swap
+        settings = out_dir.parent / "gitops.yaml"
+        settings.write_text(settings.read_text() + "# saved by an editor meanwhile\n")
+        return real_plan(rendering, out_dir)
+
+    monkeypatch.setattr(writer, "plan", edited_mid_render)
+    target = tmp_path / "new"
+    result = run_cli("init", str(target))
+    assert result.code == 2
+    assert "the inputs changed during the render" in result.err
     assert not target.exists()
 
 

@@ -8,6 +8,9 @@ package maps failures to numbers.
 from __future__ import annotations
 
 import enum
+import errno
+import os
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -100,3 +103,22 @@ def show(value: object, limit: int = SHOW_LIMIT) -> str:
         return "a list" if value else "[]"
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def os_error_text(err: OSError, base: Path, rename: tuple[str, str] | None = None) -> str:
+    """An OSError as one line, ``path[ -> path2]: reason``: the one wording of the user's environment
+    refusing (disk full, read-only, permission).  Paths read relative to ``base`` when inside it;
+    ``rename`` maps a first path segment to the name the user knows (our hidden staging tree: rendered)."""
+    reason = err.strerror or errno.errorcode.get(err.errno or 0, "") or str(err).strip().split("\n")[0] \
+        or "(no message)"
+    shown = []
+    for name in (n for n in (err.filename, err.filename2) if n is not None):
+        path = Path(os.fsdecode(name))
+        try:
+            rel = path.relative_to(base).as_posix() if path.is_absolute() else path.as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        if rename and rel.split("/")[0] == rename[0]:
+            rel = rename[1] + rel[len(rename[0]):]
+        shown.append(rel)
+    return f"{' -> '.join(shown)}: {reason}" if shown else reason

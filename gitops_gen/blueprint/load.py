@@ -6,10 +6,10 @@ sorted by file and line, so a broken pull request is fixed in one round.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.base import notices
 from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, read_text
 from gitops_gen.blueprint import construct
@@ -18,10 +18,6 @@ from gitops_gen.blueprint.model import Repo, Settings
 from gitops_gen.blueprint.resolve import Blueprints, Document, resolve
 from gitops_gen.blueprint.spec import Errors, did_you_mean, key_text, shown, type_name
 from gitops_gen.yamlio.reader import LocDict, load_positioned, to_json
-
-# Warnings (a blueprint no environment uses ...) go to this logger, one line each: `file:line:col: warning: ...`.
-# The CLI prints them on stderr; as a library, Python's last-resort handler does the same.
-WARNINGS = logging.getLogger("gitops_gen.warnings")
 
 SETTINGS_FILE = "gitops.yaml"
 FOLDERS = {"AddonStack": "blueprints/addons", "Tenant": "blueprints/tenants", "Environment": "environments"}
@@ -146,14 +142,14 @@ def checked_spec(kind: str, rel: str, text: str) -> tuple[str, Any, dict[str, st
 def load_repo(root: Path) -> Repo:
     """Load and check every blueprint under ``root``; raise InputErrors listing every problem.
 
-    Warnings are logged on ``WARNINGS`` (and kept in ``Repo.warnings``)."""
+    Warnings go to the one channel (``base.notices``) and stay in ``Repo.warnings``."""
     errors: Errors = []
     blueprints, broken = load_blueprints(root, errors)
     repo = resolve(blueprints, errors, broken) if blueprints is not None else None
     if errors or repo is None:
         raise InputErrors(_unique(errors))
     for warning in sorted(repo.warnings, key=lambda w: (w.location, w.message)):
-        WARNINGS.warning("%s", warning)
+        notices.warn(warning.message, warning.location)
     return repo
 
 

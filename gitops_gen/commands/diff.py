@@ -7,14 +7,19 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.base import notices
 from gitops_gen.base.errors import ExitCode, InputError
+from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.blueprint.load import find_repo_root
 from gitops_gen.commands.options import (
     complete_clusters,
     complete_environments,
     output_option,
     repo_option,
+    report_formats,
+    report_option,
     use_colour,
+    write_reports,
 )
 from gitops_gen.diff.formats import DEFAULT_MAX_LENGTH, EXTENSIONS, FORMATS
 from gitops_gen.diff.formats.comment import MIN_MAX_LENGTH
@@ -32,8 +37,7 @@ from gitops_gen.diff.formats.comment import MIN_MAX_LENGTH
 @click.option("--cluster", "clusters", multiple=True, metavar="CLUSTER", help="Only this cluster (repeatable).",
               shell_complete=complete_clusters)
 @output_option(FORMATS)
-@click.option("--report", "reports", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the report to FILE, format from its suffix (.txt .md .json .html). Repeatable.")
+@report_option(sorted(EXTENSIONS))
 @click.option("--max-length", "max_length", type=int, default=DEFAULT_MAX_LENGTH, show_default=True,
               help="Markdown: never longer than this many characters (a pull-request comment's limit).")
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when any cluster is affected, 0 when none is.")
@@ -47,21 +51,12 @@ def command(repo: Path | None, base: str | None, head: str | None, envs: Sequenc
         raise InputError(f"--max-length {max_length}: at least {MIN_MAX_LENGTH} (the summary must fit)")
     from gitops_gen.diff.review import review  # gitpython and the validation engine: only when a review runs
 
-    formats = [_format_of(path) for path in reports]
-    report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters)
-    for path, name in zip(reports, formats, strict=True):
-        try:
-            path.write_text(FORMATS[name](report, max_length), encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
+    formats = report_formats(reports, EXTENSIONS)
+    with paused_gc():  # two renders build ~300k small containers and no cycles worth a collection pass
+        report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters)
+    write_reports(reports, formats, lambda name: FORMATS[name](report, max_length))
     click.echo(FORMATS[output](report, max_length, use_colour()), nl=False)
     for warning in report.warnings:
-        click.echo(f"gitops-gen: warning: {warning}", err=True)
+        notices.warn(warning)
     return int(ExitCode.FINDINGS if exit_code and report.changed else ExitCode.OK)
 
-
-def _format_of(path: Path) -> str:
-    name = EXTENSIONS.get(path.suffix.lower())
-    if name is None:
-        raise InputError(f"--report {path}: unknown suffix; use one of {', '.join(sorted(EXTENSIONS))}")
-    return name

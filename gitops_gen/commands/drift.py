@@ -8,13 +8,18 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.base import notices
 from gitops_gen.base.errors import InputError
+from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.commands.options import (
     complete_clusters,
     complete_environments,
     output_option,
     repo_option,
+    report_formats,
+    report_option,
     use_colour,
+    write_reports,
 )
 from gitops_gen.drift import run as drift_run
 from gitops_gen.drift.output import EXTENSIONS, FORMATS
@@ -54,13 +59,7 @@ from gitops_gen.drift.output import EXTENSIONS, FORMATS
               metavar="SECONDS", help="Deadline for reading each cluster (default: drift.timeoutSeconds in "
                                       "gitops.yaml, else 30); past it the cluster is unreadable (exit 3).")
 @output_option(FORMATS)
-@click.option(
-    "--report",
-    "reports",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the report to FILE, format from its suffix (.json .md .xml .txt). Repeatable.",
-)
+@report_option(sorted(EXTENSIONS))
 def command(
     repo: Path | None,
     env: str | None,
@@ -85,7 +84,7 @@ def command(
         raise InputError("--cluster needs --env")
     if context is not None and live_from:
         raise InputError("--context reads a cluster and --live-from reads a dump: give one of them")
-    formats = [_format_of(path) for path in reports]
+    formats = report_formats(reports, EXTENSIONS)
     if env is not None:
         targets, config = drift_run.from_repo(repo, env, cluster)
         if context is not None:
@@ -99,17 +98,14 @@ def command(
         targets, config = drift_run.from_path(desired, context, repo)
     if argocd_context is not None:
         targets = [dataclasses.replace(t, argocd_context=argocd_context) for t in targets]
-    report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")},
-                           baseline=baseline, only_drifted=only_drifted, timeout=timeout)
-    for path, name in zip(reports, formats, strict=True):
-        try:
-            path.write_text(FORMATS[name](report), encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
+    with paused_gc():  # 100,000 live objects: collection passes made reading and comparing more than linear
+        report = drift_run.run(targets, config, live_from, {"env": env or "", "desired": str(desired or "")},
+                               baseline=baseline, only_drifted=only_drifted, timeout=timeout)
+    write_reports(reports, formats, lambda name: FORMATS[name](report))
     click.echo(FORMATS[output](report, use_colour()), nl=False)
     for item in report.clusters:
         for warning in item.warnings:
-            click.echo(f"gitops-gen: warning: cluster {item.cluster}: {warning}", err=True)
+            notices.warn(f"cluster {item.cluster}: {warning}")
         if item.error:
             click.echo(
                 f"gitops-gen: cluster {item.cluster} (context {item.context}) unreadable: {item.error}",
@@ -117,9 +113,3 @@ def command(
             )
     return int(report.exit_code)
 
-
-def _format_of(path: Path) -> str:
-    name = EXTENSIONS.get(path.suffix.lower())
-    if name is None:
-        raise InputError(f"--report {path}: unknown suffix; use one of {', '.join(sorted(EXTENSIONS))}")
-    return name

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from gitops_gen.base import colour
+from gitops_gen.base.errors import InputError
 
 if TYPE_CHECKING:
     from gitops_gen.blueprint.catalogue import Catalogue
@@ -23,6 +24,33 @@ repo_option = click.option(
 def output_option(formats: Iterable[str]) -> Callable[[Any], Any]:
     return click.option("-o", "--output", "output", type=click.Choice(sorted(formats)), default="text",
                         show_default=True, help="Output format.")
+
+
+def report_option(suffixes: Iterable[str]) -> Callable[[Any], Any]:
+    """``--report FILE`` (repeatable): the same report again, in the format its suffix names."""
+    return click.option("--report", "reports", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                        help=f"Also write the report to FILE, format from its suffix ({' '.join(suffixes)}). "
+                             "Repeatable.")
+
+
+def report_formats(paths: Sequence[Path], extensions: Mapping[str, str]) -> list[str]:
+    """The format of each ``--report`` path, checked before any work is done."""
+    names = []
+    for path in paths:
+        name = extensions.get(path.suffix.lower())
+        if name is None:
+            raise InputError(f"--report {path}: unknown suffix; use one of {', '.join(sorted(extensions))}")
+        names.append(name)
+    return names
+
+
+def write_reports(paths: Sequence[Path], formats: Sequence[str], text_of: Callable[[str], str]) -> None:
+    """Write each ``--report`` file: ``text_of(format)`` is the report in that format."""
+    for path, name in zip(paths, formats, strict=True):
+        try:
+            path.write_text(text_of(name), encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"--report {path}: cannot write: {err.strerror}") from None
 
 
 def use_colour() -> bool:

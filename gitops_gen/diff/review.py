@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gitops_gen.base.errors import InputError, InputErrors, Location
-from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE, load_repo
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.blueprint.provenance import Provenance
@@ -38,12 +37,6 @@ def review(root: Path, base: str | None = None, head: str | None = None,
            envs: Sequence[str] = (), clusters: Sequence[str] = ()) -> ChangeReport:
     """Compare ``base`` (default: merge-base of the head -- HEAD for the work tree -- and the default branch)
     with ``head`` (default: the work tree, uncommitted edits included) for ``envs`` / ``clusters``."""
-    with paused_gc():  # two renders build ~300k small containers and no cycles worth a collection pass
-        return _review(root, base, head, envs, clusters)
-
-
-def _review(root: Path, base: str | None, head: str | None, envs: Sequence[str],
-            clusters: Sequence[str]) -> ChangeReport:
     warnings: list[str] = []
     with gitrev.open_checkout(root) as checkout, tempfile.TemporaryDirectory(prefix="gitops-gen-diff-") as tmp:
         head_rev = checkout.resolve(head) if head else None

@@ -9,15 +9,14 @@ while the other clusters of the environment are still reported.
 from __future__ import annotations
 
 import datetime
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.base import clock
 from gitops_gen.base.errors import ExternalError, InputError
-from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.base.ownership import CLUSTER_LABEL, OWNER_SELECTOR
 from gitops_gen.drift import sources
@@ -95,8 +94,8 @@ def check_in_cluster(targets: Sequence[Target], offline: bool) -> None:
                          f"choose one of {names} with --cluster")
 
 
-def offline(source: sources.Source) -> LiveSnapshot:
-    return LiveSnapshot(tuple(m.body for m in sources.load(source)))
+def offline(source: sources.Source, parsed: sources.Parsed) -> LiveSnapshot:
+    return LiveSnapshot(tuple(m.body for m in sources.load(source, parsed)))
 
 
 def online(target: Target, timeout: float) -> LiveSnapshot:
@@ -126,15 +125,6 @@ def online(target: Target, timeout: float) -> LiveSnapshot:
                         warnings=tuple(w for s in states for w in s.warnings))
 
 
-def utc_now() -> datetime.datetime:
-    """The report's clock: now, or SOURCE_DATE_EPOCH when set (reproducible reports, tests)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-    return datetime.datetime.now(datetime.UTC)
-
-
-@paused_gc()  # 100,000 live objects: collection passes made reading and comparing more than linear
 def run(
     targets: Sequence[Target],
     config: DriftConfig,
@@ -144,18 +134,19 @@ def run(
     baseline: Path | None = None,
     only_drifted: bool = False,
     timeout: float | None = None,
-    now: Callable[[], datetime.datetime] = utc_now,
+    now: Callable[[], datetime.datetime] = clock.now,
 ) -> DriftReport:
     previous = load_baseline(baseline) if baseline is not None else None  # a bad one fails before slow reads
     values = [str(live_from)] if isinstance(live_from, Path) else list(live_from or ())
     dumps = sources.plan(values, [t.cluster for t in targets]) if values else {}
     check_in_cluster(targets, bool(values))
+    parsed: sources.Parsed = {}  # a file holding several clusters is parsed once for all of them
     reports = []
     for target in targets:
         shown = target.context or "current-context"
         dump = dumps.get(target.cluster)
         try:
-            live = offline(dump) if dump is not None else online(
+            live = offline(dump, parsed) if dump is not None else online(
                 target, timeout or config.timeout_seconds)
         except ExternalError as err:
             reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -112,14 +111,13 @@ def _entry_for(folder: Path, cluster: str, several: bool) -> Path:
     return folder
 
 
-def load(source: Source) -> tuple[Manifest, ...]:
+Parsed = dict[Path, dict[str, tuple[Manifest, ...]]]  # a run's several-cluster files, each parsed once
+
+
+def load(source: Source, parsed: Parsed) -> tuple[Manifest, ...]:
+    """The objects of ``source``; a file with ``# cluster:`` parts is parsed into ``parsed`` the first time."""
     if source.section is None:
         return load_objects(source.path)
-    stat = source.path.stat()
-    return _sections(source.path, stat.st_mtime_ns, stat.st_size).get(source.section, ())
-
-
-@functools.lru_cache(maxsize=1)
-def _sections(path: Path, mtime_ns: int, size: int) -> dict[str, tuple[Manifest, ...]]:
-    """One parse of a several-cluster file, however many of its clusters are read (one after the other)."""
-    return cluster_sections(path) or {}
+    if source.path not in parsed:
+        parsed[source.path] = cluster_sections(source.path) or {}
+    return parsed[source.path].get(source.section, ())

@@ -21,11 +21,10 @@ from pathlib import Path
 from gitops_gen import __version__
 from gitops_gen.base.errors import InputError
 from gitops_gen.blueprint.jsonschema import SCHEMA_KINDS, json_schema
-from gitops_gen.blueprint.load import SETTINGS_FILE, load_repo
+from gitops_gen.blueprint.load import SETTINGS_FILE
 from gitops_gen.blueprint.v1 import REPO_URL
-from gitops_gen.render import render
 from gitops_gen.render.common import RENDERED_DIR
-from gitops_gen.write import writer
+from gitops_gen.write.build import build
 
 PLACEHOLDER_URL = "https://github.com/example-org/platform-gitops.git"
 VERSION_TOKEN = "@GITOPS_GEN_VERSION@"
@@ -112,10 +111,6 @@ def init(root: Path, repo_url: str | None = None) -> Created:
 
 
 def _first_render(root: Path) -> int:
-    assert (root / SETTINGS_FILE).is_file()  # the repository is the one just written, never one above it
-    rendering = render(load_repo(root))
-    out_dir = root / RENDERED_DIR
-    with writer.exclusive(out_dir):
-        the_plan = writer.plan(rendering, out_dir)
-        writer.apply(rendering, out_dir, the_plan)
-    return len(the_plan.missing) + len(the_plan.stale)
+    if not (root / SETTINGS_FILE).is_file():  # load it, never a repository above it
+        raise InputError(f"{root / SETTINGS_FILE} vanished while init wrote the repository; nothing was kept")
+    return build(root, use_cache=False, record=False).written

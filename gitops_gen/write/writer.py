@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import os
 import posixpath
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops_gen.base import ownership
-from gitops_gen.base.errors import GitopsGenError, InputError, one_or_all
+from gitops_gen.base.errors import GitopsGenError, InputError, one_or_all, os_error_text
 from gitops_gen.render import Rendering
 
 
@@ -154,16 +153,10 @@ def _raise(err: OSError) -> None:
 
 
 def _os_error(err: OSError, out_dir: Path, doing: str, after: str) -> GitopsGenError:
-    """One line: the path (named as the user knows it: rendered/…, not our hidden staging tree) and
-    the system's reason.  Disk full, read-only, permission: the user's environment, exit 2."""
-    name = err.filename if isinstance(err.filename, str) else str(out_dir)
-    root = str(out_dir.parent) + os.sep
-    rel = name.removeprefix(root) if name.startswith(root) else name
+    """One line naming the path as the user knows it (rendered/…, not our hidden staging tree)."""
     staging, _ = _siblings(out_dir)
-    if rel.split(os.sep)[0] == staging.name:
-        rel = out_dir.name + rel[len(staging.name):]
-    reason = err.strerror or errno.errorcode.get(err.errno or 0, str(err))
-    return GitopsGenError(f"{doing}{rel}: {reason}{after}")
+    where = err if err.filename is not None else OSError(err.errno, err.strerror, str(out_dir))
+    return GitopsGenError(f"{doing}{os_error_text(where, out_dir.parent, (staging.name, out_dir.name))}{after}")
 
 
 def _writable_folders(out_dir: Path, tree: ownership.Tree) -> None:

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 # Labels and annotations the render writes and the rules read (the contract lives in gitops_gen.base.ownership).
+from gitops_gen.base import clock
 from gitops_gen.base.ownership import ADDON_LABEL, CLUSTER_LABEL, ENV_LABEL, ROLE_LABEL, SYNC_WAVE, TENANT_LABEL
 from gitops_gen.base.ownership import DEPENDS_ON_ANNOTATION as DEPENDS_ON
 from gitops_gen.base.ownership import PROD_PRUNE_ANNOTATION as ALLOW_PROD_PRUNE
@@ -34,4 +35,4 @@ class PolicyContext:
     known_namespaces: frozenset[str] | None = None  # every namespace of the repository (None: the objects')
     promotes_from: str = ""  # the environment this one promotes from ("": none, or not known)
     upstream_revisions: frozenset[tuple[str, str]] = frozenset()  # (add-on, version/revision) it runs
-    today: datetime.date = field(default_factory=datetime.date.today)
+    today: datetime.date = field(default_factory=clock.today)
