@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.base import notices
 from gitops_gen.base.errors import ExitCode
 from gitops_gen.commands.options import complete_environments, repo_option
 
@@ -37,7 +38,7 @@ def command(repo: Path | None, envs: Sequence[str], since: str | None, drift_rep
 
     report = build(find_repo_root(repo or Path.cwd()), envs, since, drift_reports, cache=not no_cache)
     for note in report.notes:
-        click.echo(f"gitops-gen: note: {note}", err=True)
+        notices.warn(note)
     if out is not None:
         manifest = write_out(report, out)
         click.echo(f"wrote {len(manifest['files']) + 1} files to {out} ({MANIFEST}: commit "

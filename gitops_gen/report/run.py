@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.base import clock
 from gitops_gen.base.cachedir import user_cache_dir
 from gitops_gen.base.errors import InputError
 from gitops_gen.base.inputs import decode, read_input
@@ -32,7 +33,7 @@ DEFAULT_SINCE_DAYS = 92  # a quarter
 def build(root: Path, envs: Sequence[str] = (), since: str | None = None, drift_reports: Path | None = None,
           now: datetime.datetime | None = None, cache: bool = True) -> Report:
     """The whole pack for ``root`` at its work tree (the commit named is HEAD)."""
-    now = now or datetime.datetime.now(datetime.UTC)
+    now = now or clock.now()
     repo = load_repo(root)
     rendering = render(repo, envs)
     notes: list[str] = []
