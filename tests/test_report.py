@@ -281,3 +281,19 @@ def test_the_command_reads_a_folder_of_drift_reports(globex_rendered: Path, tmp_
                 "--no-cache"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [p["drifted"] for p in doc["drift"][0]["points"]] == [0, 1, 0]
+
+
+def test_a_warm_report_reads_its_sections_and_an_edit_recomputes_them(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITOPS_GEN_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "globex"
+    shutil.copytree(GLOBEX, root)
+    cold = build(root)
+    assert list((tmp_path / "cache" / "report" / "sections").glob("*.json"))
+    warm = build(root)
+    assert (warm.inventory, warm.access, warm.capacity, warm.posture) == \
+        (cold.inventory, cold.access, cold.capacity, cold.posture)
+    edit(root / "blueprints" / "tenants" / "ledger.yaml", "tier: s", "tier: m")
+    edited = build(root)
+    assert edited.capacity != cold.capacity
+    assert edited.capacity == build(root, cache=False).capacity

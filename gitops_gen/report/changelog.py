@@ -14,34 +14,32 @@ result is cached on disk by its sha (docs/adr/0022-evidence-report.md).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from gitops_gen import __version__
 from gitops_gen.base.errors import InputError
-from gitops_gen.base.inputs import decode, read_input
+from gitops_gen.base.inputs import decode
 from gitops_gen.blueprint.construct import tenant_selector
 from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE, checked_spec
 from gitops_gen.blueprint.overrides import Override, merged, switched_on, targets
+from gitops_gen.report import cache as cache_files
 from gitops_gen.report.model import Commit
 from gitops_gen.tools import gitrev
 
 PARTS = (SETTINGS_FILE, *FOLDERS.values())
 # gitops.yaml keys that only validate and drift read: a change to them changes no cluster's objects
 NOT_RENDERED = frozenset({"policy", "crdDirs", "argocdContext"})
-CACHE_FORMAT = 1
 _REFERENCES = (re.compile(r"^Merge pull request #(\d+)", re.M), re.compile(r"\(#(\d+)\)\s*$", re.M),
                re.compile(r"^(?:PR|Pull-Request|Pull request): *\S*?#?(\d+)\s*$", re.M | re.I))
 _MERGE_REQUEST = re.compile(r"See merge request \S*?!(\d+)")
 
-Checked = tuple[str, str, Any, Mapping[str, str]] | None  # (kind, name, spec, labels), None: broken file
+Checked = tuple[str, str, Any, Mapping[str, str], str] | None  # (kind, name, spec, labels, digest); None: broken
 
 
 def reference(message: str) -> str:
@@ -67,6 +65,35 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
+_MODULUS = 1 << 160
+
+
+@functools.lru_cache(maxsize=65536)
+def _entry_number(section: str, name: str, state: str | bool) -> int:
+    return int(_digest([section, name, state]), 16)
+
+
+@dataclass(frozen=True)
+class _Entries:
+    """One environment's add-ons and tenants, as a cluster with some overrides has them (hashed)."""
+
+    addons: Mapping[str, Mapping[str, Any]]
+    own: Mapping[str, str]
+    at_env: Mapping[str, str]
+    tenants: Mapping[str, tuple[Any, Mapping[str, str], str]]
+    tenant_at_env: Mapping[str, str]
+
+    def at(self, section: str, name: str, over: list[Override]) -> int:
+        if section == "addons":
+            on = switched_on(self.addons[name].get("enabled", True) is not False, over)
+            state = on and (_merged(self.addons[name], over, self.own[name]) if len(over) > 1 else self.at_env[name])
+        else:
+            on = name in self.tenants and switched_on(True, over)
+            state = on and (_merged(self.tenants[name][0], over, self.tenants[name][2]) if len(over) > 1
+                            else self.tenant_at_env[name])
+        return _entry_number(section, name, state)
+
+
 def _merged(raw: Mapping[str, Any], overrides: list[Override], own: str) -> str:
     """The digest of ``raw`` with ``overrides`` applied as resolve applies them (``own``: raw's digest)."""
     found = merged(raw, overrides)
@@ -80,13 +107,13 @@ def fingerprints(docs: Mapping[str, Checked]) -> dict[str, str]:
     for doc in docs.values():
         if doc is None:
             continue
-        kind, name, spec, labels = doc
+        kind, name, spec, labels, digest = doc
         if kind == "Settings":
-            settings = _digest({k: v for k, v in spec.items() if k not in NOT_RENDERED})
+            settings = digest
         elif kind == "AddonStack":
             stacks[name] = spec
         elif kind == "Tenant":
-            tenants[name] = (spec, labels, _digest([spec, labels]))
+            tenants[name] = (spec, labels, digest)
         else:
             envs[name] = spec
     out: dict[str, str] = {}
@@ -106,22 +133,28 @@ def fingerprints(docs: Mapping[str, Checked]) -> dict[str, str]:
         at_env = {n: _merged(raw, [targets(env_over, "addons", n)], own[n]) for n, raw in addons.items()}
         tenant_at_env = {n: _merged(tenants[n][0], [targets(env_over, "tenants", n)], tenants[n][2])
                          for n in names if n in tenants}
-        for cluster in spec.get("clusters") or ():
+        # The add-ons and tenants as each cluster has them, hashed as a sum so that a cluster starts from the
+        # environment's sum and replaces only the entries its own overrides touch.
+        entry = _Entries(addons, own, at_env, tenants, tenant_at_env)
+        env_entries = {("addons", n): entry.at("addons", n, [targets(env_over, "addons", n)]) for n in addons}
+        env_entries.update({("tenants", n): entry.at("tenants", n, [targets(env_over, "tenants", n)]) for n in names})
+        total = sum(env_entries.values()) % _MODULUS
+        for cluster in (c for c in spec.get("clusters") or () if isinstance(c, Mapping)):
             layers = (env_over, cluster.get("overrides") or {})
-            parts: list[Any] = [common, {k: v for k, v in cluster.items() if k != "overrides"}]
-            for n, raw in addons.items():
-                over = [targets(o, "addons", n) for o in layers]
-                on = switched_on(raw.get("enabled", True) is not False, over)
-                parts.append((n, on and at_env[n], on and (_merged(raw, over, own[n]) if over[1] else at_env[n])))
-            for n in names:
-                over = [targets(o, "tenants", n) for o in layers]
-                if n not in tenants or not switched_on(True, over):
-                    parts.append((n, n in tenants))
-                    continue
-                parts.append((n, tenant_at_env[n], _merged(tenants[n][0], over, tenants[n][2]) if over[1]
-                              else tenant_at_env[n]))
+            mine = total
+            for section in ("addons", "tenants"):
+                for n in set(layers[1].get(section) or ()):
+                    if (section, n) in env_entries:
+                        mine += entry.at(section, n, [targets(o, section, n) for o in layers]) - env_entries[section, n]
+            parts: list[Any] = [common, {k: v for k, v in cluster.items() if k != "overrides"}, mine % _MODULUS]
             out[str(cluster.get("name"))] = _digest(parts)
     return out
+
+
+def _own_digest(kind: str, name: str, spec: Any, labels: Mapping[str, str]) -> str:
+    if kind == "Settings":
+        return _digest({k: v for k, v in spec.items() if k not in NOT_RENDERED})
+    return _digest([spec, labels]) if kind == "Tenant" else _digest(spec)
 
 
 class _Reader:
@@ -142,7 +175,7 @@ class _Reader:
                     found = checked_spec(kind, rel, decode(self.checkout.blob(blob), rel))
                 except InputError:
                     found = None
-                self.memo[rel, blob] = (kind, *found) if found else None
+                self.memo[rel, blob] = (kind, *found, _own_digest(kind, *found)) if found else None
             out[rel] = self.memo[rel, blob]
         return out
 
@@ -183,29 +216,13 @@ def _cache_key(sha: str, prefix: str) -> str:
 
 
 def _read(cache: Path | None, key: str) -> Commit | None:
-    if cache is None or not (cache / key).is_file():
-        return None
+    doc = cache_files.read(cache / key if cache else None)
     try:
-        doc = json.loads(read_input(cache / key, limit=1 << 20))
-        if doc.get("format") != CACHE_FORMAT or doc.get("version") != __version__:
-            return None
         return Commit(doc["sha"], doc["author"], doc["date"], doc["subject"], doc["reference"],
-                      tuple(doc["clusters"]))
-    except (InputError, ValueError, KeyError, TypeError, AttributeError):
+                      tuple(doc["clusters"])) if doc else None
+    except (KeyError, TypeError):
         return None  # a damaged entry is recomputed
 
 
 def _write(cache: Path | None, key: str, commit: Commit) -> None:
-    if cache is None:
-        return
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"format": CACHE_FORMAT, "version": __version__, **asdict(commit)}, out)
-        os.replace(tmp, cache / key)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-
-
-
+    cache_files.write(cache / key if cache else None, asdict(commit))

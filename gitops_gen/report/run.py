@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from gitops_gen.base.errors import InputError
 from gitops_gen.base.inputs import decode, read_input
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.render import render
+from gitops_gen.report import cache as report_cache
 from gitops_gen.report import changelog, drift, posture, sections
 from gitops_gen.report.formats import FILES
 from gitops_gen.report.model import Commit, Report
@@ -23,6 +25,7 @@ from gitops_gen.tools import gitrev
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.policy.config import compile_policy
 from gitops_gen.validate.repo import check_rendering
+from gitops_gen.write.cache import fingerprint
 from gitops_gen.yamlio.reader import load_json
 
 MANIFEST = "manifest.json"
@@ -34,11 +37,15 @@ def build(root: Path, envs: Sequence[str] = (), since: str | None = None, drift_
           now: datetime.datetime | None = None, cache: bool = True) -> Report:
     """The whole pack for ``root`` at its work tree (the commit named is HEAD)."""
     now = now or clock.now()
-    repo = load_repo(root)
-    rendering = render(repo, envs)
     notes: list[str] = []
-    # Policy and references only: schemas are validate's job in CI; the posture is about the rules.
-    findings, _ = check_rendering(repo, rendering, CrdRegistry(), document=lambda cluster, m: False)
+    key = user_cache_dir("report", "sections", hashlib.sha256(
+        f"{fingerprint(root, envs)}\0{now.date()}".encode()).hexdigest() + ".json") if cache else None
+    found = report_cache.read(key)
+    parts = report_cache.sections_from(found) if found else None
+    if parts is None:
+        parts = _sections(root, envs, now.date())
+        report_cache.write(key, {"inventory": [asdict(d) for d in parts[0]], "access": [asdict(g) for g in parts[1]],
+                                 "capacity": asdict(parts[2]), "posture": asdict(parts[3])})
     since = since or (now.date() - datetime.timedelta(days=DEFAULT_SINCE_DAYS)).isoformat()
     commit, changes = "", tuple[Commit, ...]()
     try:
@@ -50,10 +57,17 @@ def build(root: Path, envs: Sequence[str] = (), since: str | None = None, drift_
     history = drift.history(_drift_reports(drift_reports)) if drift_reports is not None else ()
     if drift_reports is None:
         notes.append("no drift history: give --drift-reports DIR (a folder of `gitops-gen drift -o json` reports)")
-    return Report(commit, now.isoformat(timespec="seconds"), sections.inventory(repo, envs),
-                  sections.access(rendering.desired), sections.capacity(rendering.desired),
-                  posture.posture(findings, compile_policy(repo.settings.policy), now.date()),
-                  changes, history, since, tuple(notes))
+    return Report(commit, now.isoformat(timespec="seconds"), *parts, changes, history, since, tuple(notes))
+
+
+def _sections(root: Path, envs: Sequence[str], today: datetime.date) -> report_cache.Sections:
+    """Inventory, access, capacity and posture: one load and render of the work tree."""
+    repo = load_repo(root)
+    rendering = render(repo, envs)
+    # Policy and references only: schemas are validate's job in CI; the posture is about the rules.
+    findings, _ = check_rendering(repo, rendering, CrdRegistry(), document=lambda cluster, m: False)
+    return (sections.inventory(repo, envs), sections.access(rendering.desired), sections.capacity(rendering.desired),
+            posture.posture(findings, compile_policy(repo.settings.policy), today))
 
 
 def _drift_reports(folder: Path) -> list[Any]:
