@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from gitops_gen.blueprint.construct import tenant_selector
 from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE, checked_spec
 from gitops_gen.blueprint.overrides import Override, merged, switched_on, targets
 from gitops_gen.report import cache as cache_files
-from gitops_gen.report.model import Commit
+from gitops_gen.report.model import Commit, plain
 from gitops_gen.tools import gitrev
 
 PARTS = (SETTINGS_FILE, *FOLDERS.values())
@@ -225,4 +225,4 @@ def _read(cache: Path | None, key: str) -> Commit | None:
 
 
 def _write(cache: Path | None, key: str, commit: Commit) -> None:
-    cache_files.write(cache / key if cache else None, asdict(commit))
+    cache_files.write(cache / key if cache else None, plain(commit))

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from gitops_gen.render import render
 from gitops_gen.report import cache as report_cache
 from gitops_gen.report import changelog, drift, posture, sections
 from gitops_gen.report.formats import FILES
-from gitops_gen.report.model import Commit, Report
+from gitops_gen.report.model import Commit, Report, plain
 from gitops_gen.tools import gitrev
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.policy.config import compile_policy
@@ -44,8 +43,8 @@ def build(root: Path, envs: Sequence[str] = (), since: str | None = None, drift_
     parts = report_cache.sections_from(found) if found else None
     if parts is None:
         parts = _sections(root, envs, now.date())
-        report_cache.write(key, {"inventory": [asdict(d) for d in parts[0]], "access": [asdict(g) for g in parts[1]],
-                                 "capacity": asdict(parts[2]), "posture": asdict(parts[3])})
+        report_cache.write(key, {"inventory": plain(parts[0]), "access": plain(parts[1]),
+                                 "capacity": plain(parts[2]), "posture": plain(parts[3])})
     since = since or (now.date() - datetime.timedelta(days=DEFAULT_SINCE_DAYS)).isoformat()
     commit, changes = "", tuple[Commit, ...]()
     try:

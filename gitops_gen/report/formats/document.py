@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
-from gitops_gen.report.model import JSON_VERSION, Report
+from gitops_gen.report.model import JSON_VERSION, Report, plain
 
 
 def as_json(report: Report) -> dict[str, Any]:
-    body = asdict(report)
-    body["posture"]["exceptions"] = [{**asdict(e), "state": e.state} for e in report.posture.exceptions]
+    body = plain(report)
+    body["posture"]["exceptions"] = [{**plain(e), "state": e.state} for e in report.posture.exceptions]
     return {"version": JSON_VERSION, **body}
 
 
 def render(report: Report) -> str:
-    return json.dumps(as_json(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """One object per line at the top level; a fleet's access matrix alone is tens of thousands of rows."""
+    doc = as_json(report)
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in doc.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
