@@ -63,8 +63,9 @@ def _sections(root: Path, envs: Sequence[str], today: datetime.date) -> report_c
     """Inventory, access, capacity and posture: one load and render of the work tree."""
     repo = load_repo(root)
     rendering = render(repo, envs)
-    # Policy and references only: schemas are validate's job in CI; the posture is about the rules.
-    findings, _ = check_rendering(repo, rendering, CrdRegistry(), document=lambda cluster, m: False)
+    # The policy rules alone: schemas and references are validate's job in CI; the posture is about the rules.
+    findings, _ = check_rendering(repo, rendering, CrdRegistry(), document=lambda cluster, m: False, texts={},
+                                  lines={}, with_references=False)
     return (sections.inventory(repo, envs), sections.access(rendering.desired), sections.capacity(rendering.desired),
             posture.posture(findings, compile_policy(repo.settings.policy), today))
 

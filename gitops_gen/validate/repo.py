@@ -84,10 +84,12 @@ def check_rendering(
     stale: set[str] | None = None, committed: Mapping[str, bytes] | None = None,
     clusters: Collection[str] | None = None, document: Callable[[str, Manifest], bool] | None = None,
     related: Callable[[str, Manifest], bool] | None = None, texts: Mapping[str, str] | None = None,
+    with_references: bool = True,
 ) -> tuple[list[Finding], int]:
     """Validate a render in memory: (findings, documents validated).  ``clusters`` limits the clusters
     checked; ``document(cluster, manifest)`` which objects get the per-document checks, ``related`` which
-    take part in the cluster-wide ones (policy, references); default: all."""
+    take part in the cluster-wide ones (policy, references); default: all.  ``with_references=False``:
+    the policy rules alone (the evidence report's posture)."""
     findings: list[Finding] = []
     config = compile_policy(repo.settings.policy)
     stale, committed = stale or set(), committed or {}
@@ -140,11 +142,11 @@ def check_rendering(
             objects = [m for m in objects if related(target.cluster, m)]
         checked = [
             *policy.run_rules(objects, context, config),
-            *policy.apply_config(
+            *(policy.apply_config(
                 references.check(objects, context, ownership(objects, repo.settings.repo_url)),
                 config,
                 context,
-            ),
+            ) if with_references else ()),
         ]
         by_ref = {m.ref: m for m in objects}
         findings.extend(_in_rendered(f, lines, texts) for f in sharpened(checked, provenance, target.cluster, by_ref))
