@@ -155,7 +155,8 @@ class Provenance:
     def _own(self, plan: ClusterPlan, subject: str, name: str) -> list[Source] | None:
         """The subject's own blueprint, and for a chart add-on the chart's defaults beneath it."""
         sources = self._repo.sources
-        assert sources is not None
+        if sources is None:
+            return None
         if subject == "tenant":
             doc = sources.tenants.get(name)
             return [(TENANT, "spec", doc, ())] if doc is not None else None

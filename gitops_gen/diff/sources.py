@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from gitops_gen.blueprint.provenance import Provenance
-from gitops_gen.diff.clusters import ClusterPair, is_application
+from gitops_gen.diff.clusters import ClusterPair
 from gitops_gen.diff.model import AppChange, ClusterChange, FieldChange
 from gitops_gen.render.origins import chain_of
+from gitops_gen.render.owners import is_application
 
 Objects = Mapping[Any, Mapping[str, Any]]
 

@@ -42,7 +42,7 @@ def explain(provenance: Provenance, objects: Sequence[Manifest], cluster: str, a
         return [explain_object(provenance, cluster, app, field)]
     kind, _, rest = obj.partition("/")
     namespace, _, name = rest.rpartition("/")
-    owned = [app, *deployed_by(app, objects, cluster)]
+    owned = [app, *deployed_by(app, objects)]
     found = [m for m in owned if m.ref.kind.lower() == kind.lower() and m.ref.name == name
              and (not namespace or m.ref.namespace == namespace)]
     if not found:

@@ -16,6 +16,7 @@ from gitops_gen.base.fieldpath import Step, leaves, parse
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.blueprint.model import ClusterPlan, Key
 from gitops_gen.blueprint.provenance import Chain, Provenance
+from gitops_gen.render import owners
 from gitops_gen.render.common import (
     ADDON_LABEL,
     DEPENDS_ON_ANNOTATION,
@@ -83,28 +84,11 @@ def explain_object(provenance: Provenance, cluster: str, manifest: Manifest, fie
     return ObjectOrigins(manifest.ref, manifest.path, tuple(found))
 
 
-def deployed_by(app: Manifest, objects: Iterable[Manifest], cluster: str) -> list[Manifest]:
-    """The objects of ``objects`` (one cluster's render) that the Application ``app`` deploys."""
-    labels = (app.body.get("metadata") or {}).get("labels") or {}
-    role = labels.get(ROLE_LABEL)
-    out = []
-    for m in objects:
-        own = (m.body.get("metadata") or {}).get("labels") or {}
-        if m is app:
-            continue
-        if role == "root":
-            hit = m.path.startswith(f"clusters/{cluster}/")
-        elif m.ref.group == ARGOCD_GROUP:
-            hit = False
-        elif role == "addon":
-            hit = ADDON_LABEL in labels and own.get(ADDON_LABEL) == labels[ADDON_LABEL]
-        elif role == "tenant-namespaces":
-            hit = own.get(TENANT_LABEL) == labels.get(TENANT_LABEL)
-        else:
-            hit = False
-        if hit:
-            out.append(m)
-    return out
+def deployed_by(app: Manifest, objects: Iterable[Manifest]) -> list[Manifest]:
+    """The objects of ``objects`` (one cluster's render) that the Application ``app`` deploys (``owners``)."""
+    objects = list(objects)
+    by_unit = owners.units(objects, None)
+    return [m for m in objects if m is not app and m.path and owners.owner_of(m.path, by_unit) is app]
 
 
 def field_source(plan: ClusterPlan, body: Mapping[str, Any], steps: tuple[Step, ...]) -> FieldSource | None:

@@ -23,7 +23,7 @@ from gitops_gen.report.model import Commit, Report, plain
 from gitops_gen.tools import gitrev
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.policy.config import compile_policy
-from gitops_gen.validate.repo import check_rendering
+from gitops_gen.validate.repo import OnDisk, Scope, check_rendering
 from gitops_gen.write.cache import fingerprint
 from gitops_gen.yamlio.reader import load_json
 
@@ -64,8 +64,9 @@ def _sections(root: Path, envs: Sequence[str], today: datetime.date) -> report_c
     repo = load_repo(root)
     rendering = render(repo, envs)
     # The policy rules alone: schemas and references are validate's job in CI; the posture is about the rules.
-    findings, _ = check_rendering(repo, rendering, CrdRegistry(), document=lambda cluster, m: False, texts={},
-                                  lines={}, with_references=False)
+    disk = OnDisk(frozenset(f.path for f in rendering.files), {}, {})
+    findings, _ = check_rendering(repo, rendering, CrdRegistry(), disk=disk,
+                                  scope=Scope(document=lambda cluster, m: False, references=False))
     return (sections.inventory(repo, envs), sections.access(rendering.desired), sections.capacity(rendering.desired),
             posture.posture(findings, compile_policy(repo.settings.policy), today))
 

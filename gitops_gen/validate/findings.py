@@ -93,7 +93,7 @@ class Report:
         return self.errors == 0
 
     def sorted(self) -> Report:
-        return Report(self.documents, tuple(sorted(set(self.findings), key=Finding.sort_key)))
+        return Report(self.documents, tuple(sorted(self.findings, key=Finding.sort_key)))
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding, Report
-from gitops_gen.validate.output.text import finding_line
+from gitops_gen.validate.formats.text import finding_line
 
 
 def _case_name(finding: Finding) -> str:
