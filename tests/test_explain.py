@@ -255,3 +255,39 @@ def test_a_finding_on_a_field_a_blueprint_wrote_points_at_that_line(fleet: Path,
     assert findings and {f["path"] for f in findings} == {"data.retries"}
     line = stack.read_text().splitlines().index("            retries: 3") + 1
     assert {f["source"] for f in findings} == {f"{STACK_PATH}:{line}:22"}
+
+
+def test_chart_defaults_join_the_chain_as_the_lowest_layer(fleet: Path) -> None:
+    """The hook charts (issue 16) plug into: the chart's values.yaml under the stack's values."""
+    from gitops_gen.blueprint.provenance import CHART
+
+    values = Location("charts/web/values.yaml")
+    defaults = Written({"values": {"onlyStack": "chart", "fromChart": 1}},
+                       {("values", "onlyStack"): Location(values.file, 2, 12), ("values", "fromChart"): Location(
+                           values.file, 3, 12)}, values)
+    provenance = Provenance(load_repo(fleet), chart_defaults=lambda plan, addon: defaults if addon.chart else None)
+    stacked = provenance.chain("live-a", "addon", "web", ("values", "onlyStack"))
+    assert stacked is not None and [x.layer for x in stacked.layers] == [CHART, STACK]
+    assert stacked.layers[0].location == Location(values.file, 2, 12)
+    own = provenance.chain("live-a", "addon", "web", ("values", "fromChart"))
+    assert own is not None and own.winner.layer == CHART and own.winner.value == 1
+
+
+def test_a_secret_s_values_never_show(fleet: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stack = fleet / STACK_PATH
+    stack.write_text(stack.read_text() + """    - name: creds
+      namespace: creds
+      manifests:
+        - apiVersion: v1
+          kind: Secret
+          metadata: {name: db}
+          stringData: {password: hunter2}
+""")
+    capsys.readouterr()
+    assert run(["explain", "--repo", str(fleet), "live-a", "creds", "Secret/creds/db", "-o", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "hunter2" not in out
+    fields = {f["path"]: f for f in json.loads(out)["objects"][0]["fields"]}
+    assert fields["stringData.password"]["value"] == "<redacted>"
+    assert fields["stringData.password"]["winner"]["line"] == stack.read_text().splitlines().index(
+        "          stringData: {password: hunter2}") + 1

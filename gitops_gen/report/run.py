@@ -48,7 +48,7 @@ def build(root: Path, envs: Sequence[str] = (), since: str | None = None, drift_
     since = since or (now.date() - datetime.timedelta(days=DEFAULT_SINCE_DAYS)).isoformat()
     commit, changes = "", tuple[Commit, ...]()
     try:
-        with gitrev.open_checkout(root) as checkout:
+        with gitrev.open_checkout(root, "the change log and the commit come from Git") as checkout:
             commit = checkout.head_sha()
         changes = changelog.change_log(root, since, user_cache_dir("report", "changes") if cache else None)
     except InputError as err:

@@ -200,12 +200,13 @@ def blob_id(content: bytes) -> str:
 
 
 @contextmanager
-def open_checkout(root: Path) -> Iterator[Checkout]:
-    """The Git repository around ``root``; its helper processes end with the block."""
+def open_checkout(root: Path, why: str = "`diff` compares Git revisions") -> Iterator[Checkout]:
+    """The Git repository around ``root``; its helper processes end with the block (``why``: what the
+    command needs Git for, said when there is none)."""
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (InvalidGitRepositoryError, NoSuchPathError):
-        raise InputError(f"{root} is not inside a Git repository: `diff` compares Git revisions") from None
+        raise InputError(f"{root} is not inside a Git repository: {why}") from None
     try:
         repo.git.update_environment(GIT_OPTIONAL_LOCKS="0")  # never let a read refresh the user's index
         if repo.bare or repo.working_tree_dir is None:
