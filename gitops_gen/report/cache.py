@@ -55,7 +55,7 @@ def write(path: Path | None, body: dict[str, Any]) -> None:
 def sections_from(doc: dict[str, Any]) -> Sections | None:
     try:
         cap, post = doc["capacity"], doc["posture"]
-        return (tuple(Deployed(**d) for d in doc["inventory"]), tuple(Grant(**g) for g in doc["access"]),
+        return (tuple(Deployed(*d) for d in doc["inventory"]), tuple(Grant(*g) for g in doc["access"]),
                 Capacity(tuple(Quota(**q) for q in cap["quotas"]), cap["per_cluster"], cap["per_tier"],
                          {k: tuple(v) for k, v in cap["cost_centres"].items()},
                          tuple((a, b) for a, b in cap["unlabelled"])),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 JSON_VERSION = 1
 # The label whose value names who pays for a namespace (docs/adr/0022-evidence-report.md): the label
@@ -13,8 +13,7 @@ JSON_VERSION = 1
 COST_CENTRE_LABEL = "cost-center"
 
 
-@dataclass(frozen=True)
-class Deployed:
+class Deployed(NamedTuple):
     """One add-on of an environment's stacks on one cluster."""
 
     addon: str
@@ -26,8 +25,7 @@ class Deployed:
     skew: bool = False  # runs a version its promotesFrom environment runs nowhere
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     """A group holding a role in one namespace of one cluster (``via``: RoleBinding or AppProject)."""
 
     group: str
@@ -128,6 +126,8 @@ def plain(value: Any) -> Any:
     names = _FIELDS.get(kind)
     if names is None and dataclasses.is_dataclass(value):
         names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    elif names is None and isinstance(value, tuple) and hasattr(kind, "_fields"):
+        names = _FIELDS[kind] = kind._fields
     if names is not None:
         return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, (tuple, list)):

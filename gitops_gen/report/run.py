@@ -43,7 +43,7 @@ def build(root: Path, envs: Sequence[str] = (), since: str | None = None, drift_
     parts = report_cache.sections_from(found) if found else None
     if parts is None:
         parts = _sections(root, envs, now.date())
-        report_cache.write(key, {"inventory": plain(parts[0]), "access": plain(parts[1]),
+        report_cache.write(key, {"inventory": [list(d) for d in parts[0]], "access": [list(g) for g in parts[1]],
                                  "capacity": plain(parts[2]), "posture": plain(parts[3])})
     since = since or (now.date() - datetime.timedelta(days=DEFAULT_SINCE_DAYS)).isoformat()
     commit, changes = "", tuple[Commit, ...]()
