@@ -24,11 +24,6 @@ class ObjectRef(NamedTuple):
     def group(self) -> str:
         return self.api_version.rpartition("/")[0]
 
-    @property
-    def is_secret(self) -> bool:
-        """A core Secret: its values must never be shown."""
-        return self.kind == "Secret" and self.group == ""
-
     def __str__(self) -> str:
         ns = f"{self.namespace}/" if self.namespace else ""
         return f"{self.kind} {ns}{self.name} ({self.api_version})"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from gitops_gen.base.errors import Location
-from gitops_gen.base.fieldpath import NameStep, format_path
+from gitops_gen.base.jsonpath import Named, format_path
 from gitops_gen.blueprint.model import Addon, ClusterPlan, Key, Repo, Written
 
 CHART = "chart default"
@@ -136,7 +136,7 @@ class Provenance:
         if subject == "environment":
             return [(ENVIRONMENT_FILE, "spec", env, ())]
         if subject == "cluster":
-            return [(ENVIRONMENT_FILE, format_path(("spec", "clusters", NameStep(cluster))), env,
+            return [(ENVIRONMENT_FILE, format_path(("spec", "clusters", Named("name", cluster))), env,
                      ("clusters", index))] if index is not None else []
         section = {"addon": "addons", "tenant": "tenants"}[subject]
         own = self._own(plan, subject, name)
@@ -145,7 +145,7 @@ class Provenance:
         out = own
         over: list[tuple[str, Key, Key]] = [(ENVIRONMENT, ("spec", "overrides"), ("overrides",))]
         if index is not None:
-            over.append((CLUSTER, ("spec", "clusters", NameStep(cluster), "overrides"),
+            over.append((CLUSTER, ("spec", "clusters", Named("name", cluster), "overrides"),
                          ("clusters", index, "overrides")))
         for layer, shown, at in over:
             if isinstance(_get(env.value, (*at, section, name)), Mapping):
@@ -168,15 +168,15 @@ class Provenance:
         out: list[Source] = []
         if self._chart_defaults is not None and (defaults := self._chart_defaults(plan, addon)) is not None:
             out.append((CHART, "", defaults, ()))
-        out.append((STACK, format_path(("spec", "addons", NameStep(name))), stack, ("addons", index)))
+        out.append((STACK, format_path(("spec", "addons", Named("name", name))), stack, ("addons", index)))
         return out
 
 
-def _index(items: Any, name: str) -> int | None:
-    """The index of the item called ``name`` in a list of named mappings."""
+def _index(items: Any, name: str, field: str = "name") -> int | None:
+    """The index of the item whose ``field`` is ``name`` in a list of mappings."""
     if not isinstance(items, list):
         return None
-    return next((i for i, item in enumerate(items) if isinstance(item, Mapping) and item.get("name") == name), None)
+    return next((i for i, item in enumerate(items) if isinstance(item, Mapping) and item.get(field) == name), None)
 
 
 def _get(value: Any, key: Key) -> Any:
@@ -243,8 +243,8 @@ def _descend(value: Any, steps: Key) -> tuple[Any, Key] | None:
     """The value at ``steps`` below ``value``, and those steps with ``[name=x]`` made list indexes."""
     out: list[Any] = []
     for step in steps:
-        if isinstance(step, NameStep):
-            step = _index(value, step.name)
+        if isinstance(step, Named):
+            step = _index(value, step.value, step.field or "name")
             if step is None:
                 return None
         held = (isinstance(step, int) and isinstance(value, list) and 0 <= step < len(value)) or \

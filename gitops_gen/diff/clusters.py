@@ -13,10 +13,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.base.fieldpath import leaves
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.base.status import ChangeStatus
-from gitops_gen.diff.fields import field_changes
+from gitops_gen.diff.fields import field_changes, leaves
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange
 from gitops_gen.render import ClusterTarget, Rendering, owners
 from gitops_gen.render.owners import is_application
@@ -107,7 +106,7 @@ def _app_fields(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) 
     if whole is None:
         return ()
     return tuple(FieldChange(path, None if base is None else value, value if base is None else None)
-                 for path, value in leaves(whole.get("spec"), "spec"))
+                 for path, value in leaves(whole.get("spec"), ("spec",)))
 
 
 def _owning(pair: ClusterPair) -> list[ObjectRef]:

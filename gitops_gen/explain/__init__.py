@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from gitops_gen.base.errors import InputError
-from gitops_gen.base.fieldpath import format_path, parse
+from gitops_gen.base.escape import text as esc
+from gitops_gen.base.jsonpath import format_path, parse_path
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.blueprint.provenance import Provenance
 from gitops_gen.blueprint.spec import did_you_mean
@@ -33,7 +34,7 @@ def explain(provenance: Provenance, objects: Sequence[Manifest], cluster: str, a
     if app is None:
         raise InputError(f"no Application {application!r} on cluster {cluster!r}"
                          f"{did_you_mean(application, set(apps) | {n.removeprefix(cluster + '-') for n in apps})}")
-    steps = parse(field) if field else ()
+    steps = parse_path(field) if field else ()
     if steps is None:
         raise InputError(f"{field!r} is not a field path (like spec.source.targetRevision, "
                          'spec.hard["limits.cpu"] or subjects[0].name)')
@@ -65,17 +66,18 @@ def as_text(found: Sequence[ObjectOrigins], every: bool) -> str:
     sets itself are listed too, one line each."""
     lines: list[str] = []
     for o in found:
-        lines.append(f"{o.ref}" + (f"  (rendered/{o.file})" if o.file else ""))
+        lines.append(esc(o.ref) + (f"  (rendered/{esc(o.file)})" if o.file else ""))
         for f in o.fields:
             if f.chain is None:
                 if every:
-                    lines.append(f"  {f.path} = {_shown(f.value)}   set by gitops-gen")
+                    lines.append(f"  {esc(f.path)} = {_shown(f.value)}   set by gitops-gen")
                 continue
-            lines.append(f"  {f.path} = {_shown(f.value)}")
+            lines.append(f"  {esc(f.path)} = {_shown(f.value)}")
             last = len(f.chain.layers) - 1
             for i, layer in enumerate(f.chain.layers):
                 mark = "wins" if i == last else "    "
-                lines.append(f"    {mark} {layer.layer:<21} {_shown(layer.value):<14} {layer.location}  {layer.field}")
+                lines.append(f"    {mark} {layer.layer:<21} {_shown(layer.value):<14} {esc(layer.location)}  "
+                             f"{esc(layer.field)}")
         if not any(f.chain for f in o.fields) and not every:
             lines.append("  (no field of it comes from a blueprint)")
     return "\n".join(lines) + "\n"
@@ -84,4 +86,4 @@ def as_text(found: Sequence[ObjectOrigins], every: bool) -> str:
 def _shown(value: Any) -> str:
     """A value on one terminal line: JSON (strings quoted, control characters escaped), long ones cut."""
     text = json.dumps(to_json(value), ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return esc(text if len(text) <= 60 else text[:57] + "...")

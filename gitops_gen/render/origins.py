@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from gitops_gen.base.fieldpath import Step, leaves, parse
+from gitops_gen.base.jsonpath import Step, format_path, leaf_steps, parse_path
 from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.redact import REDACTED, is_secret, redact
 from gitops_gen.blueprint.model import ClusterPlan, Key
 from gitops_gen.blueprint.provenance import Chain, Provenance
 from gitops_gen.render import owners
@@ -26,7 +27,6 @@ from gitops_gen.render.common import (
 )
 
 ARGOCD_GROUP = "argoproj.io"
-REDACTED = "<redacted>"
 _QUOTA_TIER_FIELD = {"requests.cpu": "cpu", "limits.cpu": "cpu", "requests.memory": "memory",
                      "limits.memory": "memory", "pods": "pods", "requests.storage": "storage"}
 _SYNC_FIELDS = {"prune": "prune", "selfHeal": "selfHeal"}
@@ -58,7 +58,7 @@ class ObjectOrigins:
 
 def chain_of(provenance: Provenance, cluster: str, body: Mapping[str, Any], path: str) -> Chain | None:
     """The chain behind ``path`` (as diff writes it) of the rendered object ``body`` on ``cluster``."""
-    plan, steps = provenance.plan(cluster), parse(path)
+    plan, steps = provenance.plan(cluster), parse_path(path)
     if plan is None or steps is None:
         return None
     source = field_source(plan, body, steps)
@@ -72,15 +72,17 @@ def chain_of(provenance: Provenance, cluster: str, body: Mapping[str, Any], path
 def explain_object(provenance: Provenance, cluster: str, manifest: Manifest, field: str = "") -> ObjectOrigins:
     """Every leaf field of ``manifest`` (or those at and below ``field``) with its chain.
 
-    A Secret's values never show: its fields and where they were written do, the values read <redacted>."""
+    A Secret's values never show (``base.redact``): its fields and where they were written do."""
     found = []
-    for path, value in leaves(manifest.body):
+    secret = is_secret(manifest.ref)
+    for steps, value in leaf_steps(manifest.body):
+        path = format_path(steps)
         if not field or path == field or path.startswith((f"{field}.", f"{field}[")):
             chain = chain_of(provenance, cluster, manifest.body, path)
-            if manifest.ref.is_secret and path.startswith(("data", "stringData")):
-                value = REDACTED
-                chain = chain and Chain(chain.key, tuple(layer._replace(value=REDACTED) for layer in chain.layers))
-            found.append(FieldOrigin(path, value, chain))
+            shown = redact(manifest.body, steps, value, secret=secret)
+            if chain is not None and shown is not value:
+                chain = Chain(chain.key, tuple(layer._replace(value=REDACTED) for layer in chain.layers))
+            found.append(FieldOrigin(path, shown, chain))
     return ObjectOrigins(manifest.ref, manifest.path, tuple(found))
 
 

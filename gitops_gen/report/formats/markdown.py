@@ -1,24 +1,17 @@
 """``-o markdown``: the pack as one Markdown document (tables), for a ticket or a wiki page.
 
-Every string that came from a blueprint, Git or a drift report goes through ``md`` (the one escaping
-of this format): no table break, no HTML, no link or emphasis it did not mean.
+Every string that came from a blueprint, Git or a drift report goes through ``md`` (``base.escape.md``,
+the one escaping of this format): an inline code span nothing can close, safe in a table cell.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
+from gitops_gen.base.escape import md
 from gitops_gen.report.formats.common import access_summary, cell_text, matrix
 from gitops_gen.report.model import Report
 from gitops_gen.report.sections import RESOURCES
-
-_SPECIAL = re.compile(r"([\\`*_{}\[\]|<>~])")  # what can start emphasis, code, a link, HTML or a cell
-
-
-def md(value: object) -> str:
-    text = " ".join(str(value).split())  # newlines and tabs would end the row
-    return _SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:

@@ -9,9 +9,9 @@ format, in text and in attributes alike.
 from __future__ import annotations
 
 import datetime
-import html
 from collections.abc import Iterable, Sequence
 
+from gitops_gen.base import escape
 from gitops_gen.report.formats.common import access_summary, cell_text, matrix
 from gitops_gen.report.model import ClusterDrift, Report
 from gitops_gen.report.sections import RESOURCES
@@ -29,7 +29,7 @@ PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#f
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return escape.html(value)
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]], classes: Sequence[str] = ()) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from xml.etree import ElementTree as ET
 
+from gitops_gen.base.escape import text as esc
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding, Report
 from gitops_gen.validate.formats.text import finding_line
@@ -13,9 +14,9 @@ from gitops_gen.validate.formats.text import finding_line
 def _case_name(finding: Finding) -> str:
     ref = finding.ref
     if ref is None or not ref.kind:
-        return f"{finding.file}:{finding.line}"
+        return esc(f"{finding.file}:{finding.line}")
     name = f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name
-    return f"{ref.kind} {name}"
+    return esc(f"{ref.kind} {name}")
 
 
 def format_report(report: Report, color: bool = False) -> str:
@@ -33,10 +34,10 @@ def format_report(report: Report, color: bool = False) -> str:
         skipped="0",
     )
     for (file, name), group in cases:
-        case = ET.SubElement(suite, "testcase", classname=file or "repository", name=name)
+        case = ET.SubElement(suite, "testcase", classname=esc(file) if file else "repository", name=name)
         errors = [f for f in group if f.severity is Severity.ERROR]
         if errors:
-            failure = ET.SubElement(case, "failure", message=errors[0].message, type=errors[0].rule)
+            failure = ET.SubElement(case, "failure", message=esc(errors[0].message), type=esc(errors[0].rule))
             failure.text = "\n".join(finding_line(f) for f in errors)
         others = [f for f in group if f.severity is not Severity.ERROR]
         if others:
