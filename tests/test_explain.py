@@ -237,14 +237,17 @@ def test_the_last_layer_of_each_chain_is_what_deep_merge_keeps(layers: list[dict
     assert {k: v[-1].layer.value for k, v in chains.items()} == merged_leaves(result)
 
 
+def manifests_addon(fleet: Path, name: str, manifest: str) -> Path:
+    """Add a plain-manifests add-on holding one v1 object (``manifest``: its lines after apiVersion)."""
+    stack = fleet / STACK_PATH
+    stack.write_text(stack.read_text() + f"    - name: {name}\n      namespace: {name}\n      manifests:\n"
+                     "        - apiVersion: v1\n" + manifest)
+    return stack
+
+
 def test_a_finding_on_a_field_a_blueprint_wrote_points_at_that_line(fleet: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    stack = fleet / STACK_PATH
-    stack.write_text(stack.read_text() + """    - name: knobs
-      namespace: knobs
-      manifests:
-        - apiVersion: v1
-          kind: ConfigMap
+    stack = manifests_addon(fleet, "knobs", """          kind: ConfigMap
           metadata: {name: knobs}
           data:
             level: info
@@ -275,12 +278,7 @@ def test_chart_defaults_join_the_chain_as_the_lowest_layer(fleet: Path) -> None:
 
 
 def test_a_secret_s_values_never_show(fleet: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    stack = fleet / STACK_PATH
-    stack.write_text(stack.read_text() + """    - name: creds
-      namespace: creds
-      manifests:
-        - apiVersion: v1
-          kind: Secret
+    stack = manifests_addon(fleet, "creds", """          kind: Secret
           metadata: {name: db}
           stringData: {password: hunter2}
 """)
