@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from gitops_gen.base.errors import Location
 from gitops_gen.base.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE
 
-__all__ = ["MANAGED_BY_LABEL", "MANAGED_BY_VALUE", "Manifest", "ObjectRef", "ref_of"]
+__all__ = ["MANAGED_BY_LABEL", "MANAGED_BY_VALUE", "Manifest", "ObjectRef", "origin_at", "ref_of"]
 
 
 class ObjectRef(NamedTuple):
@@ -51,6 +51,20 @@ class Manifest:
     origin: Location | None = None
     path: str = ""
     ref: ObjectRef = field(init=False, compare=False)
+    # field path ("metadata.labels") -> the blueprint line that set it, where not ``origin`` (an override)
+    field_origins: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ref", ref_of(self.body))
+
+    def origin_at(self, path: str) -> Location | None:
+        """Where the field at ``path`` (or the object, for "") was set: the longest field origin above it."""
+        return origin_at(self.origin, self.field_origins, path)
+
+
+def origin_at(origin: Location | None, field_origins: Mapping[str, Location], path: str) -> Location | None:
+    best = ""
+    for key in field_origins:
+        if (path == key or path.startswith((f"{key}.", f"{key}["))) and len(key) > len(best):
+            best = key
+    return field_origins[best] if best else origin

@@ -147,6 +147,7 @@ class TenantApp:
     depends_on: tuple[str, ...] = ()
     ignore_differences: tuple[Mapping[str, Any], ...] = ()
     origin: Location = Location("")
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)  # "dependsOn[i]" -> where the item is
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,8 @@ class Repo:
     environments: Mapping[str, Environment]
     plans: tuple[ClusterPlan, ...] = ()
     warnings: tuple[LoadWarning, ...] = ()
+    # (API group, kind) -> cluster-scoped, from the CRDs in crdDirs (render also reads the add-ons' own CRDs)
+    crd_scopes: Mapping[tuple[str, str], bool] = field(default_factory=dict)
     # Every blueprint as written, each node's position kept: what ``provenance`` reads to say which layer
     # set each value (the typed entities above keep only where the winning value was written).
     sources: Sources | None = field(default=None, compare=False, repr=False)

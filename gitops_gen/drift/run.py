@@ -24,7 +24,7 @@ from gitops_gen.drift.baseline import apply as apply_baseline
 from gitops_gen.drift.baseline import load as load_baseline
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DriftConfig, compile_drift
-from gitops_gen.drift.live_dump import load_objects
+from gitops_gen.drift.live_dump import kind_of, load_objects
 from gitops_gen.drift.model import ClusterReport, DriftReport
 
 WORKERS = 8
@@ -94,8 +94,25 @@ def check_in_cluster(targets: Sequence[Target], offline: bool) -> None:
                          f"choose one of {names} with --cluster")
 
 
-def offline(source: sources.Source, parsed: sources.Parsed) -> LiveSnapshot:
-    return LiveSnapshot(tuple(m.body for m in sources.load(source, parsed)))
+def offline(source: sources.Source, parsed: sources.Parsed, target: Target | None = None) -> LiveSnapshot:
+    """A cluster's dump.  A desired object of a kind the dump holds no list of is unknown, not missing:
+    `kubectl get ns,resourcequota -o yaml` says nothing about the Applications it did not ask for."""
+    objects, listed = sources.load(source, parsed)
+    unknown: dict[Any, str] = {}
+    # A dump of nothing but empty `List`s names no kind at all: that is how an empty cluster is written.
+    for m in target.desired if target is not None and listed else ():
+        if kind_of(m.body) not in listed:
+            unknown[m.ref] = _unlisted(m, target)
+    return LiveSnapshot(tuple(m.body for m in objects), unknown)
+
+
+def _unlisted(m: Manifest, target: Target | None) -> str:
+    group, kind = kind_of(m.body)
+    resource = f"{kind.lower()}.{group}" if group else kind.lower()
+    where = ""
+    if target is not None and is_control_plane(m) and target.argocd_context not in (None, target.context):
+        where = f" (from context {target.argocd_context}, where Argo CD runs)"
+    return f"the dump holds no list of {kind}: add `kubectl get {resource} -A -o yaml`{where} to it (docs/drift.md)"
 
 
 def online(target: Target, timeout: float) -> LiveSnapshot:
@@ -146,7 +163,7 @@ def run(
         shown = target.context or "current-context"
         dump = dumps.get(target.cluster)
         try:
-            live = offline(dump, parsed) if dump is not None else online(
+            live = offline(dump, parsed, target) if dump is not None else online(
                 target, timeout or config.timeout_seconds)
         except ExternalError as err:
             reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))

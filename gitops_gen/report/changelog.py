@@ -34,7 +34,7 @@ from gitops_gen.tools import gitrev
 
 PARTS = (SETTINGS_FILE, *FOLDERS.values())
 # gitops.yaml keys that only validate and drift read: a change to them changes no cluster's objects
-NOT_RENDERED = frozenset({"policy", "crdDirs", "argocdContext"})
+NOT_RENDERED = frozenset({"policy", "argocdContext"})
 _REFERENCES = (re.compile(r"^Merge pull request #(\d+)", re.M), re.compile(r"\(#(\d+)\)\s*$", re.M),
                re.compile(r"^(?:PR|Pull-Request|Pull request): *\S*?#?(\d+)\s*$", re.M | re.I))
 _MERGE_REQUEST = re.compile(r"See merge request \S*?!(\d+)")

@@ -22,7 +22,7 @@ from typing import Any
 from gitops_gen.base import clock
 from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.inputs import read_input
-from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
@@ -31,9 +31,9 @@ from gitops_gen.render import Rendering, owners, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.render.origins import chain_of
 from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry
+from gitops_gen.validate.crds import CrdRegistry, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document, Options, validate_document
-from gitops_gen.validate.findings import STALE, Finding, Report
+from gitops_gen.validate.findings import STALE, Checked, Finding, Report
 from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
@@ -71,11 +71,11 @@ def validate_repo(
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
     disk = OnDisk(rendered_files, lines, texts, committed)
-    checked, documents = check_rendering(repo, rendering, crds, strict=strict, disk=disk)
+    checked, objects = check_rendering(repo, rendering, crds, strict=strict, disk=disk)
     findings.extend(checked)
     foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
-    return Report(documents + foreign.documents, tuple(findings)).sorted()
+    return Report(len(objects) + foreign.documents, tuple(findings), (*objects, *foreign.objects)).sorted()
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,11 @@ def in_memory(rendering: Rendering) -> OnDisk:
 
 
 def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, strict: bool = True,
-                    disk: OnDisk | None = None, scope: Scope = Scope()) -> tuple[list[Finding], int]:
-    """Validate a render: (findings, documents validated); per-document checks, policy and references."""
+                    disk: OnDisk | None = None, scope: Scope = Scope()) -> tuple[list[Finding], tuple[Checked, ...]]:
+    """Validate a render: (findings, the objects validated); per-document checks, policy and references."""
     findings: list[Finding] = []
     config = compile_policy(repo.settings.policy)
+    crds = with_deployed_crds(crds, rendering)
     disk = disk or in_memory(rendering)
     stale, committed, lines, texts = set(disk.committed), disk.committed, disk.lines, disk.texts
     clusters, document, related = scope.clusters, scope.document, scope.related
@@ -140,6 +141,7 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
                 lines.get(m.path, 0),
                 m.origin,
                 text=texts.get(m.path, ""),
+                field_sources=m.field_origins,
             )
             findings.extend(sharpened(validate_document(doc, options), provenance, target.cluster, {m.ref: m}))
         context = PolicyContext(
@@ -152,7 +154,7 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
             rendered_files=rendered_files,
             rendered_root=RENDERED_DIR,
             known_namespaces=known_namespaces,
-            **upstream_of(repo, target.env),
+            **upstream_of(repo, target.env, target.cluster),
         )
         if related is not None:
             objects = [m for m in objects if related(target.cluster, m)]
@@ -163,8 +165,18 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
         checked = policy.apply_config(raw, config, context)
         findings.extend(_in_rendered(f, lines, texts) for f in sharpened(checked, provenance, target.cluster, by_ref))
     findings.extend(policy.exception_findings(config, clock.today()))  # about gitops.yaml: once, not per cluster
-    documents = len({(path, ref) for path, ref, _, _ in validated})
-    return findings, documents
+    checked_objects = {Checked(f"{RENDERED_DIR}/{path}" if path else "", ref) for path, ref, _, _ in validated}
+    return findings, tuple(sorted(checked_objects))
+
+
+def with_deployed_crds(crds: CrdRegistry, rendering: Rendering) -> CrdRegistry:
+    """The CRDs an add-on of this repository deploys are known schemas too (crdDirs win for a kind both have):
+    a kind the repository itself deploys is validated, not a missing schema."""
+    deployed = {id(m.body): m.body for objects in rendering.desired.values() for m in objects if is_crd(m.body)}
+    if not deployed:
+        return crds
+    own = registry_from_crds(deployed.values())
+    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings)
 
 
 def sharpened(findings: Iterable[Finding], provenance: Provenance, cluster: str,
@@ -197,22 +209,27 @@ def _foreign(
     foreign = list(foreign_files(out_dir, folders, produced, set(the_plan.extra)))
     written = read_written(out_dir, (rel for rel, _ in foreign))
     findings: list[Finding] = list(written.problems)
-    documents = 0
+    objects: list[Checked] = []
     for rel, target in foreign:
         findings.append(foreign_finding(rel, target))
         options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
         for doc in written.documents.get(rel, ()):
-            documents += doc.body is not None
-            findings.extend(validate_document(doc, options) if doc.body is not None else ())
-    return Report(documents, tuple(findings))
+            if doc.body is not None:
+                objects.append(Checked(doc.file, ref_of(doc.body) if isinstance(doc.body, Mapping) else
+                                       ObjectRef("", "", "", "")))
+                findings.extend(validate_document(doc, options))
+    return Report(len(objects), tuple(findings), tuple(objects))
 
 
-def upstream_of(repo: Repo, env: str) -> dict[str, Any]:
-    """The promotion facts of an environment's context (GG112): its promotesFrom and what that runs."""
+def upstream_of(repo: Repo, env: str, cluster: str = "") -> dict[str, Any]:
+    """The promotion facts of a cluster's context (GG112): its promotesFrom, what that runs, and where the
+    cluster's own versions were written (the finding points at the line that pins it)."""
     source = repo.environments[env].promotes_from if env in repo.environments else None
     if not source:
         return {}
-    return {"promotes_from": source, "upstream_revisions": promotion.upstream_revisions(repo.plans, source)}
+    plan = next((p for p in repo.plans if p.cluster.name == cluster), None)
+    return {"promotes_from": source, "upstream_revisions": promotion.upstream_revisions(repo.plans, source),
+            "revision_origins": promotion.revision_origins(plan) if plan else {}}
 
 
 def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding]:

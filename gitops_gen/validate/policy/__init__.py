@@ -87,7 +87,8 @@ def evaluate(objects: Sequence[Manifest], context: PolicyContext, config: Policy
     """The findings of every enabled rule over ``objects`` (one cluster's desired state), before the config's
     severities and exceptions (``apply_config``) are applied."""
     context = dataclasses.replace(context, required_namespace_labels=config.required_namespace_labels)
-    return [Finding(rule.id, rule.severity, v.obj.ref, v.message, path=v.path, file=v.obj.path, source=v.obj.origin)
+    return [Finding(rule.id, rule.severity, v.obj.ref, v.message, path=v.path, file=v.obj.path,
+                    source=v.source or v.obj.origin_at(v.path))
             for rule in RULES.values() if config.setting(rule.id).enabled
             for v in rule.check(objects, context)]
 
