@@ -297,3 +297,19 @@ def test_a_warm_report_reads_its_sections_and_an_edit_recomputes_them(tmp_path: 
     edited = build(root)
     assert edited.capacity != cold.capacity
     assert edited.capacity == build(root, cache=False).capacity
+
+
+def test_skew_is_what_the_promotion_rule_flags(globex_rendered: Path) -> None:
+    """An add-on its promotesFrom environment does not run at all is no skew (GG112 says nothing either)."""
+    report = build(globex_rendered, cache=False)
+    runs = {(d.environment, d.addon) for d in report.inventory if d.enabled}
+    from gitops_gen.blueprint.load import load_repo
+
+    repo = load_repo(globex_rendered)
+    for d in report.inventory:
+        if d.skew:
+            upstream = repo.environments[d.environment].promotes_from
+            assert upstream and (upstream, d.addon) in runs
+            assert not any(u.version == d.version for u in report.inventory
+                           if u.environment == upstream and u.addon == d.addon and u.enabled)
+    assert any(d.skew for d in report.inventory)

@@ -39,7 +39,9 @@ def inventory(repo: Repo, envs: Sequence[str] = ()) -> tuple[Deployed, ...]:
             kind = addon.kind if addon else ""
             version = (addon.chart.version if addon and addon.chart else
                        addon.source.target_revision if addon and addon.source else "")
-            skew = bool(version) and plan.env.name in upstream and (name, version) not in upstream[plan.env.name]
+            # as the promotion rule judges it: an add-on the upstream runs, at a version it runs nowhere
+            ups = upstream.get(plan.env.name, frozenset())
+            skew = bool(version) and any(a == name for a, _ in ups) and (name, version) not in ups
             out.append(Deployed(name, plan.cluster.name, plan.env.name, kind, version, addon is not None, skew))
     return tuple(out)
 

@@ -49,7 +49,7 @@ def version_matrix(report: Report) -> str:
     w, h, left, top = 64, 18, 150, 90
     colours: dict[tuple[str, str], str] = {}
     parts = [f"<svg role='img' aria-label='version matrix' "
-             f"width='{left + w * len(clusters) + 10}' height='{top + h * len(addons) + 10}'>"]
+             f"width='{left + w * len(clusters) + 70}' height='{top + h * len(addons) + 10}'>"]
     for j, cluster in enumerate(clusters):
         x = left + j * w + w // 2
         parts.append(f"<text x='{x}' y='{top - 6}' transform='rotate(-45 {x} {top - 6})'>{_e(cluster)}</text>")
