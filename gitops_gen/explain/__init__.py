@@ -76,7 +76,7 @@ def as_text(found: Sequence[ObjectOrigins], every: bool) -> str:
             last = len(f.chain.layers) - 1
             for i, layer in enumerate(f.chain.layers):
                 mark = "wins" if i == last else "    "
-                lines.append(f"    {mark} {layer.layer:<21} {_shown(layer.value):<14} {esc(layer.location)}  "
+                lines.append(f"    {mark} {esc(layer.layer):<21} {_shown(layer.value):<14} {esc(layer.location)}  "
                              f"{esc(layer.field)}")
         if not any(f.chain for f in o.fields) and not every:
             lines.append("  (no field of it comes from a blueprint)")

@@ -15,6 +15,7 @@ from gitops_gen.report.sections import RESOURCES
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    """``header``: our own words (or already escaped); every cell of ``rows`` is escaped here."""
     rows = list(rows)
     if not rows:
         return ["(none)", ""]
@@ -29,7 +30,8 @@ def render(report: Report) -> str:
     addons, clusters, cells = matrix(report)
     lines += ["## Inventory", "", "Version of each add-on on each cluster; *(skew)*: a version its "
               "promotesFrom environment runs nowhere; off: switched off there.", ""]
-    lines += _table(["add-on", *clusters], ([a, *(cell_text(cells.get((a, c))) for c in clusters)] for a in addons))
+    lines += _table(["add-on", *(md(c) for c in clusters)],
+                    ([a, *(cell_text(cells.get((a, c))) for c in clusters)] for a in addons))
     lines += ["## Access", ""]
     lines += _table(["group", "role", "namespaces", "clusters"], access_summary(report.access))
     cap = report.capacity
