@@ -22,7 +22,7 @@ OWNERS = {
     "git": {"tools.gitrev"},
     "click": {"cli", "commands.options", "commands.render", "commands.validate", "commands.drift",
               "commands.schema", "commands.diff", "commands.promote", "commands.init", "commands.charts",
-              "commands.fleet"},
+              "commands.fleet", "commands.explain", "commands.report"},
     "helm_python": {"charts.sdkworker"},
     "urllib": {"charts.fetch"},
 }
@@ -31,7 +31,9 @@ PURE = ("blueprint.spec", "blueprint.model", "blueprint.v1", "blueprint.construc
         "base.naming", "blueprint.jsonschema", "blueprint.fielddocs", "blueprint.resolve",
         "base.kinds", "render", "drift.normalize", "drift.compare",
         "base.quantity", "validate.policy", "validate.references", "diff.fields", "diff.clusters", "diff.risks",
-        "diff.model", "diff.formats", "charts.semver", "charts.capabilities", "charts.hooks", "fleet")
+        "diff.model", "diff.formats", "charts.semver", "charts.capabilities", "charts.hooks", "fleet",
+        "blueprint.provenance", "explain", "report.sections", "report.posture", "report.drift", "report.model",
+        "report.formats")
 IMPURE = {"os", "subprocess", "shutil", "socket", "click", "kubernetes", "gitops_gen.kube", "gitops_gen.write.writer",
           "gitops_gen.tools.kustomize", "gitops_gen.cli", "gitops_gen.commands"}
 
@@ -47,7 +49,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("charts",),  # Helm charts: the locked cache, the engine, expansion into the render (charts pull: the network)
     ("write", "tools", "kube"),  # the edges: rendered/ on disk, git and kustomize, clusters
     ("validate",),
-    ("diff", "drift", "promote"),
+    ("diff", "drift", "promote", "explain", "report"),  # explain and report read the render; report, Git too
     ("commands",),
     ("cli",),
     ("__main__",),

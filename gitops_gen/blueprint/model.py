@@ -16,6 +16,30 @@ from typing import Any
 from gitops_gen.base.errors import Location
 
 Locs = Mapping[str, Location]  # field name -> where its value was written
+Key = tuple[Any, ...]  # a path inside a document: keys (str) and list indexes (int)
+
+
+@dataclass(frozen=True)
+class Written:
+    """One blueprint document's spec as plain data, and where each of its nodes (keys' values, list items)
+    was written: positions survive resolve without any YAML node surviving with them."""
+
+    value: Mapping[str, Any]
+    positions: Mapping[Key, Location]
+    origin: Location
+
+    def at(self, key: Key) -> Location:
+        return self.positions.get(key, self.origin)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every blueprint as written, by kind and name (settings: gitops.yaml)."""
+
+    settings: Written | None
+    stacks: Mapping[str, Written]
+    tenants: Mapping[str, Written]
+    environments: Mapping[str, Written]
 
 
 @dataclass(frozen=True)
@@ -25,6 +49,8 @@ class Tier:
     memory: str
     pods: int
     storage: str | None = None
+    origin: Location = field(default=Location("gitops.yaml"), compare=False, repr=False)
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -71,6 +97,8 @@ class Settings:
     charts_required: bool = False  # `charts: {required: true}`: a chart missing from the cache is an error
     fleet: Fleet = Fleet()
     origin: Location = Location("gitops.yaml")
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)
+    written: Written | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -245,6 +273,9 @@ class Repo:
     warnings: tuple[LoadWarning, ...] = ()
     # (API group, kind) -> cluster-scoped, from the CRDs in crdDirs (render also reads the add-ons' own CRDs)
     crd_scopes: Mapping[tuple[str, str], bool] = field(default_factory=dict)
+    # Every blueprint as written, each node's position kept: what ``provenance`` reads to say which layer
+    # set each value (the typed entities above keep only where the winning value was written).
+    sources: Sources | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,11 @@ from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
+from gitops_gen.blueprint.provenance import Provenance
 from gitops_gen.charts.build import render_repo
 from gitops_gen.render import Rendering, owners
 from gitops_gen.render.common import RENDERED_DIR
+from gitops_gen.render.origins import chain_of
 from gitops_gen.validate import fleet, policy, references
 from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document, Options, validate_document
@@ -126,6 +128,7 @@ class Scope:
     clusters: Collection[str] | None = None
     document: Callable[[str, Manifest], bool] | None = None  # which objects get the per-document checks
     related: Callable[[str, Manifest], bool] | None = None  # which take part in the cluster-wide ones
+    references: bool = True  # False: the policy rules alone (the evidence report's posture)
 
 
 def in_memory(rendering: Rendering) -> OnDisk:
@@ -146,6 +149,7 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
     clusters, document, related = scope.clusters, scope.document, scope.related
     rendered_files = disk.files
     validated: set[tuple[str, ObjectRef, int, str]] = set()
+    provenance = Provenance(repo)
     known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
         if clusters is not None and target.cluster not in clusters:
@@ -172,7 +176,7 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
                 text=texts.get(m.path, ""),
                 field_sources=m.field_origins,
             )
-            findings.extend(validate_document(doc, options))
+            findings.extend(sharpened(validate_document(doc, options), provenance, target.cluster, {m.ref: m}))
         context = PolicyContext(
             env=target.env,
             production=target.production,
@@ -188,8 +192,11 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
         if related is not None:
             objects = [m for m in objects if related(target.cluster, m)]
         raw = [*policy.evaluate(objects, context, config),
-               *references.check(objects, context, owners.owned(objects, repo.settings.repo_url))]
-        findings.extend(_in_rendered(f, lines, texts) for f in policy.apply_config(raw, config, context))
+               *(references.check(objects, context, owners.owned(objects, repo.settings.repo_url))
+                 if scope.references else ())]
+        by_ref = {m.ref: m for m in objects}
+        checked = policy.apply_config(raw, config, context)
+        findings.extend(_in_rendered(f, lines, texts) for f in sharpened(checked, provenance, target.cluster, by_ref))
     findings.extend(policy.exception_findings(config, clock.today()))  # about gitops.yaml: once, not per cluster
     checked_objects = {Checked(f"{RENDERED_DIR}/{path}" if path else "", ref) for path, ref, _, _ in validated}
     return findings, tuple(sorted(checked_objects))
@@ -204,6 +211,18 @@ def with_deployed_crds(crds: CrdRegistry, rendering: Rendering, strict: bool = T
         return crds
     own = registry_from_crds(deployed.values(), strict_fields=strict)
     return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings + own.findings)
+
+
+def sharpened(findings: Iterable[Finding], provenance: Provenance, cluster: str,
+              objects: Mapping[ObjectRef, Manifest]) -> list[Finding]:
+    """Findings on a field a blueprint wrote point at the line that wrote it (the layer that won), not only
+    at the blueprint entity the object came from."""
+    out = []
+    for f in findings:
+        m = objects.get(f.ref) if f.ref is not None and f.path else None
+        chain = chain_of(provenance, cluster, m.body, f.path) if m is not None else None
+        out.append(dataclasses.replace(f, source=chain.winner.location) if chain is not None else f)
+    return out
 
 
 def _foreign(
