@@ -20,6 +20,7 @@ from gitops_gen.blueprint.model import ClusterPlan, Repo
 from gitops_gen.render import appsets, argocd, bundles, fleetprojects
 from gitops_gen.render.bootstrap import bootstrap_files
 from gitops_gen.render.common import ADDON_LABEL, CLUSTER_LABEL, RENDERED_DIR, TENANT_LABEL, file_name, header
+from gitops_gen.render.hydrate import hydrated_files
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
 from gitops_gen.yamlio.emit import dump_document
@@ -52,6 +53,7 @@ class Rendering:
     targets: tuple[ClusterTarget, ...]
     desired: Mapping[str, tuple[Manifest, ...]]
     envs: tuple[str, ...] = ()  # the environments asked for; empty means all
+    charts: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # how charts were expanded (engine...)
     fleet: tuple[Manifest, ...] = ()  # applicationsets mode: the ApplicationSets and cluster Secrets written
     hand_registered: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)  # cluster -> Secret
 
@@ -81,8 +83,12 @@ def _env_of(path: str, env_of_cluster: Mapping[str, str]) -> str | None:
     return None
 
 
-def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
-    """Render ``repo``; with ``envs`` only those environments' clusters and overlays (bases are shared)."""
+def render(repo: Repo, envs: Sequence[str] = (),
+           charts: Mapping[tuple[str, str], Sequence[Manifest]] | None = None) -> Rendering:
+    """Render ``repo``; with ``envs`` only those environments' clusters and overlays (bases are shared).
+
+    ``charts``: the expanded objects of each (cluster, chart add-on), added to that cluster's desired objects
+    under the add-on's Application (``gitops_gen.charts`` expands them; render stays pure)."""
     unknown = [e for e in envs if e not in repo.environments]
     if unknown:
         raise InputError(f"unknown environment {unknown[0]!r} (known: {', '.join(sorted(repo.environments))})")
@@ -93,16 +99,30 @@ def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
     layer_files: list[tuple[LayerFile, str | None]] = [(f, _env_of(f.path, env_of_cluster)) for f in layers.files]
     desired: dict[str, list[Manifest]] = {p.cluster.name: list(layers.objects.get(p.cluster.name, ()))
                                           for p in plans}
+    hydrated = {plan.cluster.name: hydrated_files(plan, charts or {}) for plan in plans}
+    folders = {**layers.folder, **{("addon", a, cluster): f for cluster, h in hydrated.items()
+                                   for a, f in h.folders.items()}}
+    for plan in plans:
+        for layer in hydrated[plan.cluster.name].files:
+            layer_files.append((layer, plan.env.name))
+            desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
     fleet: tuple[Manifest, ...] = ()
     hand: dict[str, Mapping[str, Any]] = {}
     generated: Callable[[str], list[Manifest]] | None = None
     if fleet_mode:
-        fleet, hand, generated = _fleet(repo, layers.folder, layer_files, desired)
+        fleet, hand, generated = _fleet(repo, folders, layer_files, desired)
     else:
         for plan in plans:
-            for layer in cluster_files(repo, plan, layers.folder):
+            for layer in cluster_files(repo, plan, folders):
                 layer_files.append((layer, plan.env.name))
                 desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
+    for plan in plans if charts else ():
+        for addon in plan.addons:
+            if addon.name in hydrated[plan.cluster.name].folders:
+                continue
+            owner = f"{plan.cluster.name}-{addon.name}"
+            desired[plan.cluster.name].extend(dataclasses.replace(m, owner=owner)
+                                              for m in (charts or {}).get((plan.cluster.name, addon.name), ()))
     for layer in bootstrap_files(repo):
         layer_files.append((layer, None))
         for m in layer.manifests:
@@ -116,7 +136,8 @@ def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
                                   p.env.kubernetes_version, p.env.production) for p in plans)
     wanted: Mapping[str, tuple[Manifest, ...]] = (Desired(desired, generated) if generated is not None
                                                    else {c: tuple(ms) for c, ms in desired.items()})
-    return Rendering(files, targets, wanted, tuple(envs), fleet, {c: m for c, m in hand.items() if c in desired})
+    return Rendering(files, targets, wanted, tuple(envs), fleet=fleet,
+                     hand_registered={c: m for c, m in hand.items() if c in desired})
 
 
 def _fleet(repo: Repo, folders: Mapping[tuple[str, str, str], str], layer_files: list[tuple[LayerFile, str | None]],

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,13 @@ from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
-from gitops_gen.render import Rendering, owners, render
+from gitops_gen.blueprint.provenance import Provenance
+from gitops_gen.charts.build import render_repo
+from gitops_gen.render import Rendering, owners
 from gitops_gen.render.common import RENDERED_DIR
+from gitops_gen.render.origins import chain_of
 from gitops_gen.validate import fleet, policy, references
-from gitops_gen.validate.crds import CrdRegistry, is_crd, registry_from_crds
+from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Checked, Finding, Report
 from gitops_gen.validate.lines import field_lines
@@ -50,14 +53,15 @@ from gitops_gen.yamlio import reader
 
 
 def validate_repo(
-    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True
+    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True,
+    require_charts: bool = False,
 ) -> Report:
     """Validate what Argo CD will sync; CRDs come from ``crd_dirs`` and gitops.yaml's ``crdDirs``."""
     repo = load_repo(root)
     own = [root / d for d in repo.settings.crd_dirs]
     crds = (load_crd_dirs(crd_dirs, strict_fields=strict, repo=root, repo_dirs=own) if crd_dirs or own
             else CrdRegistry())
-    rendering = render(repo, envs)
+    rendering = render_repo(repo, envs, require_charts)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
     tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
@@ -80,7 +84,7 @@ def validate_repo(
     findings.extend(fleet.credential_findings([*_rendered_documents(rendering, committed), *foreign_bodies]))
     fleet_checked = tuple(Checked(f"{RENDERED_DIR}/{m.path}", m.ref) for m in fleet_docs)
     return Report(len(objects) + len(fleet_docs) + foreign.documents, tuple(findings),
-                  (*objects, *fleet_checked, *foreign.objects)).sorted()
+                  (*objects, *fleet_checked, *foreign.objects), rendering.charts or None).sorted()
 
 
 def _fleet_documents(rendering: Rendering, docs: Sequence[Manifest], crds: CrdRegistry, strict: bool,
@@ -101,7 +105,7 @@ def _rendered_documents(rendering: Rendering, committed: Mapping[str, bytes]) ->
         if f.path in committed:
             try:
                 yield from ((f.path, d) for d in reader.load_plain(committed[f.path].decode("utf-8")) if d is not None)
-            except Exception:  # unparsable: already a stale / invalid-document finding
+            except (InputError, UnicodeDecodeError):  # unparsable: already a stale / invalid-document finding
                 continue
         else:
             yield from ((f.path, m.body) for m in f.manifests)
@@ -124,6 +128,7 @@ class Scope:
     clusters: Collection[str] | None = None
     document: Callable[[str, Manifest], bool] | None = None  # which objects get the per-document checks
     related: Callable[[str, Manifest], bool] | None = None  # which take part in the cluster-wide ones
+    references: bool = True  # False: the policy rules alone (the evidence report's posture)
 
 
 def in_memory(rendering: Rendering) -> OnDisk:
@@ -138,12 +143,13 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
     """Validate a render: (findings, the objects validated); per-document checks, policy and references."""
     findings: list[Finding] = []
     config = compile_policy(repo.settings.policy)
-    crds = with_deployed_crds(crds, rendering)
+    crds = with_deployed_crds(crds, rendering, strict)
     disk = disk or in_memory(rendering)
     stale, committed, lines, texts = set(disk.committed), disk.committed, disk.lines, disk.texts
     clusters, document, related = scope.clusters, scope.document, scope.related
     rendered_files = disk.files
     validated: set[tuple[str, ObjectRef, int, str]] = set()
+    provenance = Provenance(repo)
     known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
         if clusters is not None and target.cluster not in clusters:
@@ -164,13 +170,13 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
             validated.add(key)
             doc = Document(
                 m.body,
-                f"{RENDERED_DIR}/{m.path}" if m.path else "",
+                f"{RENDERED_DIR}/{m.path}" if m.path else m.template,
                 lines.get(m.path, 0),
                 m.origin,
                 text=texts.get(m.path, ""),
                 field_sources=m.field_origins,
             )
-            findings.extend(validate_document(doc, options))
+            findings.extend(sharpened(validate_document(doc, options), provenance, target.cluster, {m.ref: m}))
         context = PolicyContext(
             env=target.env,
             production=target.production,
@@ -186,21 +192,37 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
         if related is not None:
             objects = [m for m in objects if related(target.cluster, m)]
         raw = [*policy.evaluate(objects, context, config),
-               *references.check(objects, context, owners.owned(objects, repo.settings.repo_url))]
-        findings.extend(_in_rendered(f, lines, texts) for f in policy.apply_config(raw, config, context))
+               *(references.check(objects, context, owners.owned(objects, repo.settings.repo_url))
+                 if scope.references else ())]
+        by_ref = {m.ref: m for m in objects}
+        checked = policy.apply_config(raw, config, context)
+        findings.extend(_in_rendered(f, lines, texts) for f in sharpened(checked, provenance, target.cluster, by_ref))
     findings.extend(policy.exception_findings(config, clock.today()))  # about gitops.yaml: once, not per cluster
     checked_objects = {Checked(f"{RENDERED_DIR}/{path}" if path else "", ref) for path, ref, _, _ in validated}
     return findings, tuple(sorted(checked_objects))
 
 
-def with_deployed_crds(crds: CrdRegistry, rendering: Rendering) -> CrdRegistry:
-    """The CRDs an add-on of this repository deploys are known schemas too (crdDirs win for a kind both have):
-    a kind the repository itself deploys is validated, not a missing schema."""
-    deployed = {id(m.body): m.body for objects in rendering.desired.values() for m in objects if is_crd(m.body)}
+def with_deployed_crds(crds: CrdRegistry, rendering: Rendering, strict: bool = True) -> CrdRegistry:
+    """The CRDs the repository deploys (plain-manifest add-ons, charts) are known schemas too: a kind the
+    repository itself deploys is validated, not a missing schema.  ``crdDirs`` win for a kind both have."""
+    deployed = {m.ref: CrdSource(m.body, m.template or m.path) for objects in rendering.desired.values()
+                for m in objects if is_crd(m.body)}
     if not deployed:
         return crds
-    own = registry_from_crds(deployed.values())
-    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings)
+    own = registry_from_crds(deployed.values(), strict_fields=strict)
+    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings + own.findings)
+
+
+def sharpened(findings: Iterable[Finding], provenance: Provenance, cluster: str,
+              objects: Mapping[ObjectRef, Manifest]) -> list[Finding]:
+    """Findings on a field a blueprint wrote point at the line that wrote it (the layer that won), not only
+    at the blueprint entity the object came from."""
+    out = []
+    for f in findings:
+        m = objects.get(f.ref) if f.ref is not None and f.path else None
+        chain = chain_of(provenance, cluster, m.body, f.path) if m is not None else None
+        out.append(dataclasses.replace(f, source=chain.winner.location) if chain is not None else f)
+    return out
 
 
 def _foreign(

@@ -101,7 +101,10 @@ def test_a_one_cluster_override_is_a_change_of_exactly_that_cluster(tmp_path: Pa
     assert [c["name"] for c in report["clusters"]] == ["dev-1"]
     [app] = report["clusters"][0]["applications"]
     assert app["name"] == "dev-1-metrics"
-    assert app["changes"] == [{"path": "spec.source.helm.valuesObject.replicas", "base": 4, "head": 6}]
+    [change] = app["changes"]
+    assert {k: change[k] for k in ("path", "base", "head")} == {
+        "path": "spec.source.helm.valuesObject.replicas", "base": 4, "head": 6}
+    assert change["source"].startswith("environments/dev.yaml:")  # the cluster override's line (provenance)
 
 
 def test_a_diff_between_the_modes_shows_only_project_consolidation(tmp_path: Path,
