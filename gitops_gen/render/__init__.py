@@ -149,7 +149,7 @@ def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, st
     common: dict[str, Any] = {"settings": s, "env": env, "cluster": cluster}
     platform = f"{cluster.name}-platform"
     out: list[Manifest] = []
-    repos = {s.repo_url} | {a.chart.repo_url for a in plan.addons if a.chart} | {
+    repos = {s.repo_url} | {argocd.chart_repo_url(a.chart.repo_url) for a in plan.addons if a.chart} | {
         a.source.repo_url for a in plan.addons if a.source}
     out.append(Manifest(argocd.project(
         platform, **common, description=f"Platform add-ons and tenant namespaces on {cluster.name}",
