@@ -31,8 +31,8 @@ SPECIAL = ["true", "True", "null", "Null", "~", "yes", "no", "on", "off", "y", "
 LONG = st.integers(MAX_IMPLICIT_KEY - 8, MAX_IMPLICIT_KEY + 8).flatmap(
     lambda n: st.sampled_from(["k", "é", "\u4e2d", "\\", '"', "\x01", " ", "\U0001f600"]).map(lambda c: c * n))
 keys = st.one_of(st.text(max_size=12), st.sampled_from(SPECIAL), LONG)
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-                    st.text(), st.sampled_from(SPECIAL), LONG)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**64 - 1),
+                    st.floats(allow_nan=False, allow_infinity=False), st.text(), st.sampled_from(SPECIAL), LONG)
 data = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                      st.dictionaries(keys, inner, max_size=4)), max_leaves=20)
 
