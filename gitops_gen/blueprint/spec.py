@@ -207,12 +207,13 @@ def _flow(value: Any) -> str:
 
 
 def defaults_of(spec: Obj) -> dict[str, Any]:
-    """What ``spec`` fills in for an empty mapping: the one place a feature takes its defaults from."""
+    """What ``spec`` fills in for the keys it has defaults for: the one place a feature takes them from."""
     errors: Errors = []
-    checked = spec.check({}, Location("<defaults>"), "", errors)
-    if errors or checked is None:  # a spec whose own defaults fail it is a bug, not an input error
+    out = {key: fld.spec.check(copy.deepcopy(fld.default), Location("<defaults>"), key, errors)
+           for key, fld in spec.fields.items() if fld.default is not None}
+    if errors:  # a spec whose own defaults fail it is a bug, not an input error
         raise ValueError(f"defaults do not pass their own spec: {errors}")
-    return dict(checked)
+    return out
 
 
 @dataclass(frozen=True)

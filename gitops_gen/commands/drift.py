@@ -94,8 +94,7 @@ def command(
                     f"--context needs --cluster: environment {env!r} has {len(targets)} clusters"
                 )
             targets = [dataclasses.replace(targets[0], context=context)]
-    else:
-        assert desired is not None
+    elif desired is not None:
         targets, config = drift_run.from_path(desired, context, repo)
     if argocd_context is not None:
         targets = [dataclasses.replace(t, argocd_context=argocd_context) for t in targets]

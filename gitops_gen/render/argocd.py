@@ -105,7 +105,8 @@ def addon_source(addon: Addon, settings: Settings, env: str, cluster: str, rende
     if addon.source:
         return {"repoURL": addon.source.repo_url, "targetRevision": addon.source.target_revision,
                 "path": substitute(addon.source.path, env, cluster)}
-    assert rendered_path is not None  # manifests add-ons always have a rendered layer
+    if rendered_path is None:  # manifests add-ons always have a rendered layer: a bug, not bad input
+        raise ValueError(f"add-on {addon.name}: plain manifests without a rendered layer")
     return git_path_source(settings, f"{RENDERED_DIR}/{rendered_path}")
 
 

@@ -85,15 +85,6 @@ def enum_paths(version: str, api_version: str, kind: str) -> tuple[tuple[tuple[s
     return tuple(found)
 
 
-def check_enums(body: Any, paths: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[SchemaError]:
-    out: list[SchemaError] = []
-    for pattern, allowed in paths:
-        for path, value in at(body, pattern, ""):
-            if isinstance(value, str) and value and value not in allowed:
-                out.append(SchemaError(path, not_allowed(value, allowed)))
-    return out
-
-
 def not_allowed(value: str, allowed: Sequence[str]) -> str:
     choices = ", ".join(f'"{v}"' for v in allowed)
     return f'"{value}" is not one of {choices}'

@@ -21,7 +21,6 @@ from gitops_gen.base.naming import (
     subdomain_problem,
 )
 from gitops_gen.base.quantity import QUANTITY
-from gitops_gen.validate.fieldwalk import at
 from gitops_gen.validate.schemas import SchemaError
 
 NAME_RULES: dict[str, str] = {  # kind -> which name syntax the API server enforces
@@ -88,16 +87,6 @@ def _labels_and_annotations(meta: Mapping[str, Any], at: str) -> Iterator[Schema
         for key in annotations:
             if why := qualified_name_problem(str(key)):
                 yield SchemaError(f"{at}.annotations.{key}", f"annotation key {str(key)!r}: {why}")
-
-
-def check_quantities(body: Any, patterns: Sequence[Sequence[str]]) -> list[SchemaError]:
-    """Check every value at the given quantity patterns (from ``schemas.quantity_paths``)."""
-    out: list[SchemaError] = []
-    for pattern in patterns:
-        for path, value in at(body, pattern, ""):
-            if value is not None and (why := quantity(value)):
-                out.append(SchemaError(path, f"{value!r} {why}"))
-    return out
 
 
 def _get(node: Any, parts: Sequence[str]) -> Any:

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
-from gitops_gen.render import Rendering, render
+from gitops_gen.render import Rendering, owners, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry
@@ -39,7 +38,6 @@ from gitops_gen.validate.policy import promotion
 from gitops_gen.validate.policy.config import compile_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.network import namespaces_in
-from gitops_gen.validate.projects import same_repo
 from gitops_gen.validate.written import (
     app_paths_of,
     as_is_folders,
@@ -155,7 +153,7 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
         if related is not None:
             objects = [m for m in objects if related(target.cluster, m)]
         raw = [*policy.evaluate(objects, context, config),
-               *references.check(objects, context, ownership(objects, repo.settings.repo_url))]
+               *references.check(objects, context, owners.owned(objects, repo.settings.repo_url))]
         findings.extend(_in_rendered(f, lines, texts) for f in policy.apply_config(raw, config, context))
     findings.extend(policy.exception_findings(config, clock.today()))  # about gitops.yaml: once, not per cluster
     documents = len({(path, ref) for path, ref, _, _ in validated})
@@ -171,7 +169,7 @@ def _foreign(
             entry
             for m in objects
             if m.ref.kind == "Application"
-            for entry in app_paths_of(m.body, list(_rendered_paths(m.body, repo_url)))
+            for entry in app_paths_of(m.body, list(owners.rendered_paths(m.body, repo_url)))
         ]
         for cluster, objects in rendering.desired.items()
     }
@@ -238,38 +236,6 @@ def _committed_body(m: Manifest, stale: set[str], committed: Mapping[str, bytes]
     except (InputError, UnicodeDecodeError):  # an unparsable committed file is already reported as stale
         return None
     return docs[0] if len(docs) == 1 and isinstance(docs[0], Mapping) else None
-
-
-def ownership(objects: Sequence[Manifest], repo_url: str) -> dict[ObjectRef, list[ObjectRef]]:
-    """Application -> the objects it deploys, from its path into rendered/.
-
-    A path into an overlay (``<bundle>/overlays/<env>[/<cluster>]``) deploys the
-    objects of the whole bundle (base and overlays); any other path the objects
-    in files below it.  Applications themselves are owned by the app-of-apps
-    whose path holds them.
-    """
-    below: dict[str, list[ObjectRef]] = defaultdict(list)  # folder -> objects in files anywhere below it
-    for m in objects:
-        parts = m.path.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            below["/".join(parts[:depth])].append(m.ref)
-    owned: dict[ObjectRef, list[ObjectRef]] = {}
-    for app in objects:
-        if app.ref.kind != "Application":
-            continue
-        for root in _rendered_paths(app.body, repo_url):
-            bundle = root.split("/overlays/")[0] if "/overlays/" in root else root
-            owned.setdefault(app.ref, []).extend(ref for ref in below.get(bundle, ()) if ref != app.ref)
-    return {app: sorted(set(refs)) for app, refs in owned.items()}
-
-
-def _rendered_paths(body: Mapping[str, Any], repo_url: str) -> Iterator[str]:
-    spec = body.get("spec") or {}
-    sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else list(spec.get("sources") or ())
-    for source in sources:
-        path = str(source.get("path") or "")
-        if same_repo(str(source.get("repoURL") or ""), repo_url) and path.startswith(f"{RENDERED_DIR}/"):
-            yield path.removeprefix(f"{RENDERED_DIR}/").rstrip("/")
 
 
 def _first_line(content: bytes) -> int:

@@ -14,10 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
 from gitops_gen.base.manifest import Manifest
+from gitops_gen.base.repourl import same_repo
 from gitops_gen.blueprint.model import ClusterPlan
 from gitops_gen.validate.objects import Violation, app_sources, applications, labels
 from gitops_gen.validate.policy.context import ADDON_LABEL, ROLE_LABEL, PolicyContext
-from gitops_gen.validate.projects import same_repo
 
 
 def upstream_revisions(plans: Iterable[ClusterPlan], env: str) -> frozenset[tuple[str, str]]:
