@@ -203,6 +203,8 @@ class _Composer:
         while True:
             event = get()
             kind = type(event)
+            if not aliases and kind is not _ALIAS and getattr(event, "anchor", None):
+                raise self.error("YAML anchors (&name) are not supported in blueprints; write the value out", event)
             if kind is _SCALAR:
                 count += 1
                 nodes += 1

@@ -62,3 +62,16 @@ def test_past_the_limit_detail_goes_first_and_the_cut_is_said() -> None:
     assert all(f"| `prod-{i:02d}` |" in text for i in range(30))  # the summary table is whole
     assert "| error | `GD101` | `prod-00` |" in text
     assert "detail of" in text and "of 30 applications" in text
+
+
+def test_the_summary_table_stays_whole_at_the_smallest_limit() -> None:
+    ref = ObjectRef("v1", "ConfigMap", "ns", "settings")
+    big = tuple(FieldChange(f"data.key{i}", "x" * 100, "y" * 100) for i in range(40))
+    report = ChangeReport("b" * 40, "worktree", tuple(
+        ClusterChange(f"prod-{i:02d}", "prod", True, (AppChange(f"prod-{i:02d}-app", ChangeStatus.MODIFIED, (),
+                                                                (ObjectChange(ChangeStatus.MODIFIED, ref, big),)),))
+        for i in range(5)), tuple(Risk("GD101", Severity.ERROR, f"prod-{i:02d}", f"prod-{i:02d}-app", ref,
+                                       "deletes it") for i in range(5)), warnings=("w" * 300,))
+    text = comment.render(report, 1_000)
+    assert len(text) <= 1_000
+    assert all(f"| `prod-{i:02d}` |" in text for i in range(5)), text
