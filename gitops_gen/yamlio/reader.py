@@ -292,10 +292,10 @@ class _Composer:
             if tag not in (None, "!", ys.STR):
                 raise self.error(f"a key cannot carry a tag ({_short(tag)}): write it as plain text", event)
             return text
-        try:
-            return ys.json_key(self.scalar(event))
-        except ys.ScalarError as err:
-            raise self.error(str(err), event) from None
+        value = self.scalar(event)
+        if value is None:
+            raise self.error("a mapping key cannot be null (kubectl refuses it): quote it", event)
+        return ys.json_key(value)
 
     def scalar(self, event: Any) -> Any:
         tag = event.tag
