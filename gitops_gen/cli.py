@@ -29,6 +29,7 @@ COMMANDS = {
     "diff": "gitops_gen.commands.diff",
     "promote": "gitops_gen.commands.promote",
     "init": "gitops_gen.commands.init",
+    "charts": "gitops_gen.commands.charts",
 }
 
 EXAMPLES = """\b

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import shutil
@@ -15,7 +16,7 @@ from gitops_gen.blueprint.load import load_repo
 from gitops_gen.cli import COMMANDS
 from gitops_gen.render import render
 from gitops_gen.tools import kustomize
-from gitops_gen.write import build, writer
+from gitops_gen.write import build, scaffold, writer
 from gitops_gen.yamlio.reader import load_plain
 from tests.conftest import PROJECT, copy_example, require_tool, tree_digest
 from tests.validate.conftest import run_cli
@@ -35,7 +36,7 @@ def made(tmp_path: Path) -> Path:
 
 def test_init_writes_the_golden_path_and_renders_it(made: Path) -> None:
     files = {p.relative_to(made).as_posix() for p in made.rglob("*") if p.is_file()}
-    expected = {*BLUEPRINTS, *CI_FILES, "README.md", ".gitignore", ".pre-commit-config.yaml",
+    expected = {*BLUEPRINTS, *CI_FILES, "README.md", ".gitignore", ".pre-commit-config.yaml", ".vscode/settings.json",
                 ".schemas/settings.json", ".schemas/addonstack.json", ".schemas/tenant.json",
                 ".schemas/environment.json"}
     assert {f for f in files if not f.startswith("rendered/")} == expected
@@ -162,7 +163,7 @@ def test_a_failed_first_render_leaves_nothing_behind(tmp_path: Path, monkeypatch
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build, "render", broken)
+    monkeypatch.setattr(build, "render_repo", broken)
     target = tmp_path / "new"
     assert run_cli("init", str(target)).code != 0
     assert not target.exists()
@@ -186,19 +187,29 @@ def test_init_refuses_a_render_whose_inputs_changed_mid_run(tmp_path: Path, monk
 
 
 def test_each_blueprint_points_its_editor_at_a_schema_that_accepts_it(made: Path) -> None:
+    """The editor settings map globs (not a relative modeline, which breaks when a blueprint moves into a
+    subfolder) to schemas that accept each blueprint, and say YAML 1.1."""
     import jsonschema_rs
 
-    for rel in BLUEPRINTS:
+    settings = json.loads((made / ".vscode" / "settings.json").read_text())
+    assert settings["yaml.yamlVersion"] == "1.1"
+    moved = made / "blueprints" / "tenants" / "payments" / "team-a.yaml"  # a team folder, as the README allows
+    moved.parent.mkdir()
+    (made / "blueprints" / "tenants" / "team-a.yaml").rename(moved)
+    for rel in [*(r.replace("tenants/team-a", "tenants/payments/team-a") for r in BLUEPRINTS)]:
         text = (made / rel).read_text()
-        hint = re.match(r"# yaml-language-server: \$schema=(\S+)\n", text)
-        assert hint, f"{rel}: no schema hint on its first line"
-        schema_path = ((made / rel).parent / hint.group(1)).resolve()
+        assert "yaml-language-server" not in text
+        matching = [schema for schema, globs in settings["yaml.schemas"].items()
+                    if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g.replace("**/", "")) for g in globs)]
+        assert len(matching) == 1, (rel, matching)
+        schema_path = (made / matching[0]).resolve()
         assert schema_path.is_relative_to(made.resolve()) and schema_path.is_file()
         validator = jsonschema_rs.validator_for(json.loads(schema_path.read_text()))
         doc = load_plain(text)[0]
         assert validator.is_valid(json.loads(json.dumps(doc))), list(validator.iter_errors(doc))
         misspelt = {**doc, "spec": {**doc["spec"], "tennants": []}}
         assert not validator.is_valid(json.loads(json.dumps(misspelt, default=str))), rel
+    assert "team-a" in load_repo(made).tenants  # the loader reads the team folder too
 
 
 def test_ci_templates_run_only_commands_that_exist(made: Path) -> None:
@@ -207,11 +218,24 @@ def test_ci_templates_run_only_commands_that_exist(made: Path) -> None:
         assert isinstance(load_plain(text)[0], dict)
         used = set(re.findall(r"\bgitops-gen ([a-z]+)", text))
         assert used and used <= set(COMMANDS), (rel, used - set(COMMANDS))
-        assert "pip install \"gitops-gen==" in text and ".venv/bin" not in text and "make install" not in text
-    hooks = load_plain((made / ".pre-commit-config.yaml").read_text())[0]["repos"][0]["hooks"]
+        assert 'pip install "$GITOPS_GEN_INSTALL"' in text and ".venv/bin" not in text and "make install" not in text
+        assert "@GITOPS_GEN_INSTALL@" not in text
+    (repo,) = load_plain((made / ".pre-commit-config.yaml").read_text())[0]["repos"]
     published = load_plain((PROJECT / ".pre-commit-hooks.yaml").read_text())[0]  # what gitops-gen offers
-    assert [h["id"] for h in hooks] == [h["id"] for h in published] == ["gitops-gen-render-check",
-                                                                       "gitops-gen-validate"]
+    assert repo["repo"] == "local" and "rev" not in repo  # no tag to guess: the hooks install what CI installs
+    assert [h["id"] for h in repo["hooks"]] == [h["id"] for h in published] == ["gitops-gen-render-check",
+                                                                               "gitops-gen-validate"]
+    for hook, offered in zip(repo["hooks"], published, strict=True):
+        assert hook["entry"] == offered["entry"] and hook["language"] == offered["language"] == "python"
+        assert hook["additional_dependencies"] == [scaffold.install_spec()]
+
+
+def test_init_writes_the_install_requirement_it_is_given(tmp_path: Path) -> None:
+    wheel = "https://artifacts.example.internal/gitops_gen-0.1.0-py3-none-any.whl"
+    assert run_cli("init", str(tmp_path / "r"), "--install", wheel).code == 0
+    for rel in [*CI_FILES, ".pre-commit-config.yaml", "README.md"]:
+        assert wheel in (tmp_path / "r" / rel).read_text(), rel
+    assert run_cli("init", str(tmp_path / "s"), "--install", "gitops-gen==1.0; echo $HOME").code == 2
 
 
 def test_the_readme_tells_how_to_do_the_everyday_things(made: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from gitops_gen.base.errors import Location
 from gitops_gen.base.ownership import MANAGED_BY_LABEL, MANAGED_BY_VALUE
 
-__all__ = ["MANAGED_BY_LABEL", "MANAGED_BY_VALUE", "Manifest", "ObjectRef", "ref_of"]
+__all__ = ["MANAGED_BY_LABEL", "MANAGED_BY_VALUE", "Manifest", "ObjectRef", "origin_at", "ref_of"]
 
 
 class ObjectRef(NamedTuple):
@@ -55,12 +55,30 @@ class Manifest:
 
     ``origin`` is the blueprint location the object was rendered from;
     ``path`` is the file under ``rendered/`` that holds it (when it is written).
+    A Helm chart's object (expanded, not written) names the ``template`` it came from
+    (``<chart>-<version>.tgz/<chart>/templates/x.yaml``) and the Application that deploys it (``owner``).
     """
 
     body: Mapping[str, Any]
     origin: Location | None = None
     path: str = ""
+    template: str = ""
+    owner: str = ""
     ref: ObjectRef = field(init=False, compare=False)
+    # field path ("metadata.labels") -> the blueprint line that set it, where not ``origin`` (an override)
+    field_origins: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ref", ref_of(self.body))
+
+    def origin_at(self, path: str) -> Location | None:
+        """Where the field at ``path`` (or the object, for "") was set: the longest field origin above it."""
+        return origin_at(self.origin, self.field_origins, path)
+
+
+def origin_at(origin: Location | None, field_origins: Mapping[str, Location], path: str) -> Location | None:
+    best = ""
+    for key in field_origins:
+        if (path == key or path.startswith((f"{key}.", f"{key}["))) and len(key) > len(best):
+            best = key
+    return field_origins[best] if best else origin

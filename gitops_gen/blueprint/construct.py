@@ -56,7 +56,7 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
         limits=ContainerLimits(req["cpu"], req["memory"], lim["cpu"], lim["memory"]),
         policy=make_section(spec["policy"]), drift=make_section(spec["drift"]),
         crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
-        origin=origin)
+        charts_required=bool((spec.get("charts") or {}).get("required", False)), origin=origin)
 
 
 def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:
@@ -67,9 +67,27 @@ def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:
         source=GitSource(source["repoURL"], source["path"], source["targetRevision"]) if source else None,
         manifests=tuple(to_json(m) for m in raw.get("manifests") or ()), values=to_json(raw.get("values") or {}),
         depends_on=tuple(raw.get("dependsOn") or ()), server_side_apply=bool(raw.get("serverSideApply", False)),
+        hydrate=bool(raw.get("hydrate", False)),
         ignore_differences=ignore_differences(raw.get("ignoreDifferences")), origin=origin,
         enabled=raw.get("enabled", True), manifest_origins=_item_locs(raw.get("manifests"), origin),
-        locs=_locs(raw))
+        locs={**_locs(raw), **_nested_locs(raw, ("chart", "version"), ("source", "targetRevision")),
+              **dependency_locs(raw, origin)})
+
+
+def dependency_locs(raw: Mapping[str, Any], origin: Location) -> dict[str, Location]:
+    """``"dependsOn[i]"`` -> where item i was written, so a misspelt name is reported at the name itself."""
+    items = raw.get("dependsOn") if isinstance(raw, Mapping) else None
+    return {f"dependsOn[{i}]": loc for i, loc in enumerate(_item_locs(items, origin))} if items else {}
+
+
+def _nested_locs(raw: Mapping[str, Any], *paths: tuple[str, str]) -> dict[str, Location]:
+    """``"chart.version"`` -> where the value in effect was written (after overrides: the override's line)."""
+    out = {}
+    for outer, inner in paths:
+        node = raw.get(outer)
+        if isinstance(node, LocDict) and inner in node:
+            out[f"{outer}.{inner}"] = node.value_loc(inner)
+    return out
 
 
 def make_stack(name: str, spec: LocDict, origin: Location) -> AddonStack:
@@ -90,7 +108,8 @@ def make_tenant(name: str, spec: Mapping[str, Any], origin: Location,
         apps=tuple(TenantApp(a["name"], a["namespace"], GitSource(a["source"]["repoURL"], a["source"]["path"],
                                                                    a["source"]["targetRevision"]),
                              tuple(a.get("dependsOn") or ()), ignore_differences(a.get("ignoreDifferences")),
-                             apps.item_loc(i) if isinstance(apps, LocList) else origin)
+                             apps.item_loc(i) if isinstance(apps, LocList) else origin,
+                             dependency_locs(a, origin))
                    for i, a in enumerate(apps)),
         origin=origin, ignore_differences=ignore_differences(spec.get("ignoreDifferences")),
         selector_labels=dict(selector_labels or {}),

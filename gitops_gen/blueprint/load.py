@@ -6,18 +6,20 @@ sorted by file and line, so a broken pull request is fixed in one round.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from gitops_gen.base import notices
 from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, read_text
+from gitops_gen.base.kinds import crd_scope
 from gitops_gen.blueprint import construct
 from gitops_gen.blueprint import v1 as bp
 from gitops_gen.blueprint.model import Repo, Settings
 from gitops_gen.blueprint.resolve import Blueprints, Document, resolve
 from gitops_gen.blueprint.spec import Errors, did_you_mean, key_text, shown, type_name
-from gitops_gen.yamlio.reader import LocDict, load_positioned
+from gitops_gen.yamlio.reader import LocDict, load_plain, load_positioned
 
 SETTINGS_FILE = "gitops.yaml"
 FOLDERS = {"AddonStack": "blueprints/addons", "Tenant": "blueprints/tenants", "Environment": "environments"}
@@ -123,9 +125,35 @@ def load_repo(root: Path) -> Repo:
     repo = resolve(blueprints, errors, broken) if blueprints is not None else None
     if errors or repo is None:
         raise InputErrors(_unique(errors))
+    if repo.settings.crd_dirs:
+        repo = dataclasses.replace(repo, crd_scopes=crd_scopes(repo.root, repo.settings.crd_dirs))
     for warning in sorted(repo.warnings, key=lambda w: (w.location, w.message)):
         notices.warn(warning.message, warning.location)
     return repo
+
+
+CRD_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def crd_scopes(root: Path, dirs: tuple[str, ...]) -> dict[tuple[str, str], bool]:
+    """The scope of every custom kind a CRD under ``crdDirs`` defines (render leaves cluster-scoped ones
+    without a namespace).  Unreadable files are skipped here: ``validate`` reports them, located."""
+    out: dict[tuple[str, str], bool] = {}
+    for folder in (root / d for d in dirs):
+        if not folder.is_dir():
+            continue
+        for file in sorted(p for p in folder.rglob("*") if p.suffix in CRD_SUFFIXES and p.is_file()):
+            try:
+                docs = load_plain(read_text(file), str(file))
+            except InputError:
+                continue
+            for doc in docs:
+                items = doc.get("items") if isinstance(doc, dict) and doc.get("kind") == "List" else [doc]
+                for item in items if isinstance(items, list) else ():
+                    found = crd_scope(item)
+                    if found is not None:
+                        out[found[0]] = found[1]
+    return out
 
 
 def load_blueprints(root: Path, errors: Errors) -> tuple[Blueprints | None, frozenset[tuple[str, str]]]:

@@ -60,6 +60,7 @@ class Settings:
     drift: Section
     crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
     argocd_context: str | None = None  # kubeconfig context of the Argo CD cluster, for `drift`
+    charts_required: bool = False  # `charts: {required: true}`: a chart missing from the cache is an error
     origin: Location = Location("gitops.yaml")
 
 
@@ -90,6 +91,7 @@ class Addon:
     values: Mapping[str, Any] = field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
     server_side_apply: bool = False
+    hydrate: bool = False  # a chart add-on's expanded output is written under rendered/ (rendered manifests)
     ignore_differences: tuple[Mapping[str, Any], ...] = ()
     origin: Location = Location("")
     enabled: bool = True  # `enabled: false` in the stack: off unless an environment or cluster switches it on
@@ -119,6 +121,7 @@ class TenantApp:
     depends_on: tuple[str, ...] = ()
     ignore_differences: tuple[Mapping[str, Any], ...] = ()
     origin: Location = Location("")
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)  # "dependsOn[i]" -> where the item is
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,8 @@ class Repo:
     environments: Mapping[str, Environment]
     plans: tuple[ClusterPlan, ...] = ()
     warnings: tuple[LoadWarning, ...] = ()
+    # (API group, kind) -> cluster-scoped, from the CRDs in crdDirs (render also reads the add-ons' own CRDs)
+    crd_scopes: Mapping[tuple[str, str], bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

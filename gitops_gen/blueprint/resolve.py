@@ -100,10 +100,11 @@ def _check_tenants(tenants: Mapping[str, Tenant], settings: Settings, errors: Er
             if app.namespace not in tenant.namespaces:
                 errors.append(InputError(f"app {app.name!r}: namespace {app.namespace!r} is not one of the tenant's"
                                          f" namespaces ({', '.join(tenant.namespaces)})", app.origin))
-            for dep in app.depends_on:
+            for index, dep in enumerate(app.depends_on):
                 if dep not in app_names:
                     errors.append(InputError(f"app {app.name!r}: dependsOn names unknown app {dep!r}"
-                                             f"{did_you_mean(dep, app_names)}", app.origin))
+                                             f"{did_you_mean(dep, app_names)}",
+                                             app.locs.get(f"dependsOn[{index}]", app.origin)))
         cycle = find_cycle({app.name: app.depends_on for app in tenant.apps})
         if cycle:
             errors.append(InputError(f"dependency cycle between apps: {' -> '.join(cycle)}", tenant.origin))
@@ -138,12 +139,13 @@ def _env_addons(stacks: Mapping[str, AddonStack], env: Environment, spec: LocDic
                                          f" and stack {name!r}", loc))
             addons.setdefault(addon.name, addon)
     for addon in addons.values():
-        for dep in addon.depends_on:
+        for index, dep in enumerate(addon.depends_on):
             if dep not in addons and not partial:
                 where = ("no stack defines it" if not any(dep in {a.name for a in s.addons} for s in stacks.values())
                          else f"its stack is not in environment {env.name!r}")
                 errors.append(InputError(f"add-on {addon.name!r} depends on {dep!r}, but {where}"
-                                         f"{did_you_mean(dep, set(addons))}", addon.loc("dependsOn")))
+                                         f"{did_you_mean(dep, set(addons))}",
+                                         addon.locs.get(f"dependsOn[{index}]", addon.loc("dependsOn"))))
     cycle = find_cycle({a.name: a.depends_on for a in addons.values()})
     if cycle:
         first = addons[cycle[0]]
@@ -280,8 +282,22 @@ def resolve(blueprints: Blueprints, errors: Errors, broken: Broken = frozenset()
         for raw in spec["clusters"]:
             _check_override_targets(raw.get("overrides") or {}, addons, env.tenants, settings, errors, partial)
         plans.extend(r.plans(env, spec, addons, clusters))
+    _check_promotion_cycle(blueprints, envs, errors)
     _unused(r, envs)
     return Repo(blueprints.root, settings, r.stacks, r.tenants, envs, tuple(plans), tuple(r.warnings))
+
+
+def _check_promotion_cycle(blueprints: Blueprints, envs: Mapping[str, Environment], errors: Errors) -> None:
+    """``promotesFrom`` is a pipeline: a loop (dev from itself, dev -> qa -> dev) has no first environment,
+    and `promote` would carry prod back into dev.  Reported once, at the first environment of the loop."""
+    cycle = find_cycle({name: [env.promotes_from] if env.promotes_from and env.promotes_from in envs else []
+                        for name, env in envs.items()})
+    if cycle:
+        first = envs[cycle[0]]
+        loop = " -> ".join(reversed(cycle))  # in promotion order: each promotes into the next
+        errors.append(InputError(f"spec.promotesFrom: promotion cycle {loop}: the pipeline needs a first "
+                                 "environment that promotes from none",
+                                 _loc(blueprints.environments[first.name].spec, "promotesFrom", first.origin)))
 
 
 def _unused(r: _Resolver, envs: Mapping[str, Environment]) -> None:

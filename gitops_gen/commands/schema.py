@@ -21,7 +21,7 @@ def command(kind: str, as_markdown: bool) -> int:
     \b
     Editors use it to complete and check blueprints as they are typed, e.g. with yaml-language-server:
       gitops-gen schema Tenant > .schemas/tenant.json
-      # yaml-language-server: $schema=../../.schemas/tenant.json   (first line of a tenant blueprint)
+      .vscode/settings.json: {"yaml.schemas": {"./.schemas/tenant.json": ["blueprints/tenants/**/*.yaml"]}}
     """
     if as_markdown:
         click.echo(markdown(), nl=False)

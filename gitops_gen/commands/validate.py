@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gitops_gen.base.errors import ExitCode, InputError
+from gitops_gen.base.errors import ExitCode, InputError, InputErrors, Location
 from gitops_gen.base.kubeversions import SUPPORTED_VERSIONS
 from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import find_repo_root
-from gitops_gen.commands.options import complete_environments, output_option, repo_option, use_colour
-from gitops_gen.validate.findings import Report
+from gitops_gen.commands.options import (
+    complete_environments,
+    output_option,
+    repo_option,
+    require_charts_option,
+    use_colour,
+)
+from gitops_gen.validate.findings import BLUEPRINT, Finding, Report
 from gitops_gen.validate.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -55,6 +61,7 @@ if TYPE_CHECKING:
     help="Do not validate this kind (Kind or apiVersion/Kind). Repeatable.",
 )
 @click.option("--ignore-missing-schemas", is_flag=True, help="Custom resources without a schema pass.")
+@require_charts_option
 @output_option(FORMATS)
 def command(
     inputs: Sequence[str],
@@ -65,9 +72,43 @@ def command(
     crd_dirs: Sequence[Path],
     skip: Sequence[str],
     ignore_missing_schemas: bool,
+    require_charts: bool,
     output: str,
 ) -> int:
     """Validate the rendered repository, or any manifests given as PATH (files, folders, - for stdin)."""
+    try:
+        report = _report(inputs, repo, envs, kubernetes_version, strict, crd_dirs, skip, ignore_missing_schemas,
+                         require_charts)
+    except InputError as err:
+        if output != "text":  # CI reads stdout: the error must reach the annotation, test report or alert too
+            click.echo(FORMATS[output](load_error_report(err), use_colour()), nl=False)
+        raise  # the one stderr line and exit 2, as for every command
+    click.echo(FORMATS[output](report, use_colour()), nl=False)
+    return int(ExitCode.OK if report.ok else ExitCode.FINDINGS)
+
+
+def load_error_report(err: InputError) -> Report:
+    """A run that stopped on bad input, as findings: one per error, at its file, line and column."""
+    errors = err.errors if isinstance(err, InputErrors) else [err]
+    findings = []
+    for one in errors:
+        where = one.location or Location("")
+        findings.append(Finding(BLUEPRINT, Severity.ERROR, None, one.message, file=where.file, line=where.line,
+                                col=where.col))
+    return Report(0, tuple(findings)).sorted()
+
+
+def _report(
+    inputs: Sequence[str],
+    repo: Path | None,
+    envs: Sequence[str],
+    kubernetes_version: str | None,
+    strict: bool | None,
+    crd_dirs: Sequence[Path],
+    skip: Sequence[str],
+    ignore_missing_schemas: bool,
+    require_charts: bool,
+) -> Report:
     from gitops_gen.validate import paths
     from gitops_gen.validate.crds import CrdRegistry
     from gitops_gen.validate.repo import validate_repo
@@ -77,19 +118,16 @@ def command(
         crds = paths.load_crd_dirs(crd_dirs, strict_fields=strict_fields) if crd_dirs else CrdRegistry()
         if repo is not None or envs:
             raise InputError("--repo and --env are for repo mode; do not combine them with PATH arguments")
-        report = validate_paths(
+        return validate_paths(
             inputs, _version(kubernetes_version), bool(strict), crds, frozenset(skip), ignore_missing_schemas
         )
-    else:
-        if kubernetes_version is not None:
-            raise InputError(
-                "--kubernetes-version is for path mode (PATH... or -); in repo mode each "
-                "environment's kubernetesVersion is used"
-            )
-        root = find_repo_root(repo or Path.cwd())
-        report = validate_repo(root, envs, crd_dirs, strict=strict is not False)
-    click.echo(FORMATS[output](report, use_colour()), nl=False)
-    return int(ExitCode.OK if report.ok else ExitCode.FINDINGS)
+    if kubernetes_version is not None:
+        raise InputError(
+            "--kubernetes-version is for path mode (PATH... or -); in repo mode each "
+            "environment's kubernetesVersion is used"
+        )
+    return validate_repo(find_repo_root(repo or Path.cwd()), envs, crd_dirs, strict=strict is not False,
+                         require_charts=require_charts)
 
 
 def validate_paths(
@@ -114,7 +152,7 @@ def validate_paths(
         missing_schema=None if ignore_missing_schemas else Severity.ERROR,
     )
     report = validate_documents(docs, options)
-    return Report(report.documents, report.findings + tuple(problems) + crds.findings).sorted()
+    return Report(report.documents, report.findings + tuple(problems) + crds.findings, report.objects).sorted()
 
 
 def _version(raw: str | None) -> str:

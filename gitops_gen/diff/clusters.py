@@ -18,6 +18,7 @@ from gitops_gen.base.status import ChangeStatus
 from gitops_gen.diff.fields import field_changes, leaves
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange
 from gitops_gen.render import ClusterTarget, Rendering, owners
+from gitops_gen.render.bootstrap import BOOTSTRAP_DIR
 from gitops_gen.render.owners import is_application
 
 Objects = Mapping[ObjectRef, Mapping[str, Any]]
@@ -59,14 +60,35 @@ def _target(base: Side, head: Side, cluster: str) -> ClusterTarget:
     raise KeyError(cluster)
 
 
+def _shared(side: Side) -> dict[ObjectRef, Manifest]:
+    """The objects of the shared bootstrap (one Argo CD for every cluster) that a side renders anywhere."""
+    out: dict[ObjectRef, Manifest] = {}
+    for objects in side.rendering.desired.values():
+        for m in objects:
+            if m.path.startswith(f"{BOOTSTRAP_DIR}/"):
+                out.setdefault(m.ref, m)
+    return out
+
+
+def _with_shared(objects: dict[ObjectRef, Manifest], other: Mapping[ObjectRef, Manifest],
+                 shared: Mapping[ObjectRef, Manifest]) -> dict[ObjectRef, Manifest]:
+    """``objects`` of one cluster, completed with the shared bootstrap objects the other side gives this cluster:
+    a new cluster gets the bootstrap that already runs, it does not add it (nor does a removed one remove it)."""
+    missing = {ref: shared[ref] for ref, m in other.items()
+               if ref not in objects and ref in shared and m.path.startswith(f"{BOOTSTRAP_DIR}/")}
+    return {**objects, **missing} if missing else objects
+
+
 def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterPair]:
     """Every cluster whose objects differ between the two sides (``only``: these clusters)."""
     names = {t.cluster for t in base.rendering.targets} | {t.cluster for t in head.rendering.targets}
     same: dict[tuple[int, int], bool] = {}  # clusters share body objects (a render computes a bundle once)
+    shared_base, shared_head = _shared(base), _shared(head)
     for name in sorted(names):
         if only and name not in only:
             continue
         old, new = _objects(base, name), _objects(head, name)
+        old, new = _with_shared(old, new, shared_base), _with_shared(new, old, shared_head)
         changed = [r for r in new if r not in old]
         for ref, m in old.items():
             twin = new.get(ref)
@@ -84,10 +106,11 @@ def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterP
         owner: dict[ObjectRef, str] = {}
         for objects, side in ((new, head), (old, base)):
             by_unit = {unit: app.ref.name for unit, app in owners.units(objects.values(), side.repo_url).items()}
+            by_name = {r.name: r.name for r in objects if is_application(r)}
             for ref in changed:
                 if ref not in objects or is_application(ref):
                     continue
-                if (app := owners.owner_of(objects[ref].path, by_unit)) is not None:
+                if (app := owners.deployed_by(objects[ref], by_unit, by_name)) is not None:
                     owner.setdefault(ref, app)
         target = _target(base, head, name)
         yield ClusterPair(name, target.env, target.production, {r: m.body for r, m in old.items()},

@@ -90,19 +90,32 @@ def _role(body: Mapping[str, Any]) -> str:
     return str(((body.get("metadata") or {}).get("labels") or {}).get(ROLE_LABEL, ""))
 
 
-def _findings(one: Validated, pairs: Sequence[ClusterPair], whole: set[str]) -> dict[Key, Finding]:
+def downstream(one: Validated, pairs: Sequence[ClusterPair]) -> set[str]:
+    """Clusters no object of which changed, whose environment promotes from one that did: the promotion
+    rule (GG112) judges them against what their promotesFrom runs, so a bump in dev can warn in qa."""
+    if one.repo is None:
+        return set()
+    changed_envs = {p.environment for p in pairs}
+    envs = {name for name, env in one.repo.environments.items() if env.promotes_from in changed_envs}
+    names = {p.name for p in pairs}
+    return {t.cluster for t in one.side.rendering.targets if t.env in envs and t.cluster not in names}
+
+
+def _findings(one: Validated, pairs: Sequence[ClusterPair], whole: set[str], below: set[str]) -> dict[Key, Finding]:
     if one.repo is None:
         return {}
     changed = {p.name: p.changed for p in pairs}
     scopes = {p.name: scope(p) for p in pairs}
 
     def document(cluster: str, m: Manifest) -> bool:
-        return cluster in whole or m.ref in changed[cluster]
+        return cluster in whole or m.ref in changed.get(cluster, ())
 
     def related(cluster: str, m: Manifest) -> bool:
         ref = m.ref
         if cluster in whole:
             return True
+        if cluster not in scopes:  # downstream: its Argo CD objects, which the promotion rule reads
+            return ref.group == "argoproj.io"
         argo, touched = scopes[cluster]
         if ref.group == "argoproj.io":
             return ref in argo
@@ -111,7 +124,7 @@ def _findings(one: Validated, pairs: Sequence[ClusterPair], whole: set[str]) -> 
         return not ref.namespace or ref.namespace in touched
 
     found, _ = check_rendering(one.repo, one.side.rendering, one.crds,
-                               scope=Scope(clusters=set(changed), document=document, related=related))
+                               scope=Scope(clusters=set(changed) | below, document=document, related=related))
     out: dict[Key, Finding] = {}
     for finding in sorted(found, key=Finding.sort_key):
         out.setdefault(_key(finding), _safe(finding))
@@ -132,11 +145,12 @@ def _versions(one: Validated) -> Mapping[str, str]:
 
 def compare_findings(base: Validated, head: Validated,
                      pairs: Sequence[ClusterPair]) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
-    """(introduced, resolved) by the change, on the changed clusters."""
+    """(introduced, resolved) by the change, on the changed clusters and those promoting from them."""
     old_versions, new_versions = _versions(base), _versions(head)
     whole = {p.name for p in pairs if base.crd_digest != head.crd_digest
              or old_versions.get(p.name) != new_versions.get(p.name)}
-    old, new = _findings(base, pairs, whole), _findings(head, pairs, whole)
+    below = downstream(base, pairs) | downstream(head, pairs)
+    old, new = _findings(base, pairs, whole, below), _findings(head, pairs, whole, below)
     introduced = tuple(new[k] for k in new if k not in old)
     resolved = tuple(old[k] for k in old if k not in new)
     return introduced, resolved

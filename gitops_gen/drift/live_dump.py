@@ -34,12 +34,25 @@ def files_under(path: Path) -> list[Path]:
     return [path]
 
 
-def load_objects(path: Path) -> tuple[Manifest, ...]:
-    """Every Kubernetes object in ``path`` (a file or a folder searched recursively)."""
-    return tuple(m for file in files_under(path) for m in _load_file(file, alone=not path.is_dir()))
+Kind = tuple[str, str]  # (API group, kind): what a dump says it listed
 
 
-def cluster_sections(file: Path) -> dict[str, tuple[Manifest, ...]] | None:
+def load_objects(path: Path, listed: set[Kind] | None = None) -> tuple[Manifest, ...]:
+    """Every Kubernetes object in ``path`` (a file or a folder searched recursively).
+
+    ``listed`` collects the kinds the dump holds a list of: those of its objects, and those of its typed
+    lists (``kind: SecretList`` with ``items: []`` says there are none), so that a kind it never listed
+    is known to be unread rather than absent from the cluster.
+    """
+    return tuple(m for file in files_under(path) for m in _load_file(file, alone=not path.is_dir(), listed=listed))
+
+
+def kind_of(body: Any) -> Kind:
+    api_version = str(body.get("apiVersion") or "")
+    return (api_version.rpartition("/")[0], str(body.get("kind") or ""))
+
+
+def cluster_sections(file: Path, listed: dict[str, set[Kind]] | None = None) -> dict[str, tuple[Manifest, ...]] | None:
     """One file holding several clusters, split at its ``# cluster: NAME`` lines; None without such lines.
 
     Each line (alone, or after a document's ``---``) says that the documents below it, up to the next
@@ -59,7 +72,8 @@ def cluster_sections(file: Path) -> dict[str, tuple[Manifest, ...]] | None:
         if index < 0:
             raise InputError("objects before the first `# cluster: NAME` line: say which cluster they are from",
                              Location(name, line))
-        sections[marks[index][1]].extend(_objects(doc, Location(name, line)))
+        kinds = listed.setdefault(marks[index][1], set()) if listed is not None else None
+        sections[marks[index][1]].extend(_objects(doc, Location(name, line), kinds))
     return {cluster: tuple(objects) for cluster, objects in sections.items()}
 
 
@@ -72,14 +86,14 @@ def _read(file: Path) -> str:
     return read_text(file)  # regular files only, within a byte cap: a pipe or /dev/zero is a located error
 
 
-def _load_file(file: Path, alone: bool) -> Iterator[Manifest]:
+def _load_file(file: Path, alone: bool, listed: set[Kind] | None = None) -> Iterator[Manifest]:
     name = str(file)
     documents = list(_documents(_read(file), name))
     if alone and not documents:  # an empty cluster is `kind: List` with `items: []`, not an empty file
         raise InputError("holds no YAML or JSON document: an empty file is not an empty cluster",
                          Location(name, 1, 1))
     for doc, line in documents:
-        yield from _objects(doc, Location(name, line))
+        yield from _objects(doc, Location(name, line), listed)
 
 
 def _documents(text: str, name: str) -> Iterator[tuple[Any, int]]:
@@ -104,22 +118,24 @@ def _lines_below(text: str, offsets: list[int]) -> Iterator[int]:
         yield line + 1
 
 
-def _objects(doc: Any, where: Location) -> Iterator[Manifest]:
+def _objects(doc: Any, where: Location, listed: set[Kind] | None = None) -> Iterator[Manifest]:
     if doc is None:
         return
     if isinstance(doc, list):  # a bare JSON array of objects
         for item in doc:
-            yield from _objects(item, where)
+            yield from _objects(item, where, listed)
         return
     if not isinstance(doc, dict):
         raise InputError("expected a Kubernetes object (a mapping)", where)
     kind = str(doc.get("kind") or "")
     if isinstance(doc.get("items"), list) and kind.endswith("List"):
         item_kind = kind[: -len("List")]  # "DeploymentList" items come without kind
+        if listed is not None and item_kind:
+            listed.add(kind_of({"apiVersion": doc.get("apiVersion", ""), "kind": item_kind}))
         for item in doc["items"]:
             if isinstance(item, dict) and item_kind and not item.get("kind"):
                 item = {"apiVersion": doc.get("apiVersion", ""), "kind": item_kind, **item}
-            yield from _objects(item, where)
+            yield from _objects(item, where, listed)
         return
     api_version = str(doc.get("apiVersion") or "")
     if api_version.split("/")[0] in _TOOL_CONFIG_GROUPS:
@@ -128,4 +144,6 @@ def _objects(doc: Any, where: Location) -> Iterator[Manifest]:
     missing = [f for f, v in (("apiVersion", api_version), ("kind", kind), ("metadata.name", name)) if not v]
     if missing:
         raise InputError(f"object without {', '.join(missing)}", where)
+    if listed is not None:
+        listed.add(kind_of(doc))
     yield Manifest(doc, origin=where, path=where.file)

@@ -24,7 +24,7 @@ from gitops_gen.drift.baseline import apply as apply_baseline
 from gitops_gen.drift.baseline import load as load_baseline
 from gitops_gen.drift.cluster import LiveSnapshot, diff_cluster
 from gitops_gen.drift.config import DriftConfig, compile_drift
-from gitops_gen.drift.live_dump import load_objects
+from gitops_gen.drift.live_dump import kind_of, load_objects
 from gitops_gen.drift.model import ClusterReport, DriftReport
 
 WORKERS = 8
@@ -47,14 +47,17 @@ def is_control_plane(m: Manifest) -> bool:
     return m.ref.group == "argoproj.io" or labels.get("app.kubernetes.io/part-of") == "argocd"
 
 
-def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[list[Target], DriftConfig]:
-    """The environment's clusters (or the one named) with what the render produces for each."""
+def from_repo(repo_dir: Path | None, env: str, cluster: str | None,
+              require_charts: bool = False) -> tuple[list[Target], DriftConfig]:
+    """The environment's clusters (or the one named) with what the render produces for each (charts expanded;
+    their hooks are not part of the synced state)."""
     from gitops_gen.blueprint.load import find_repo_root, load_repo
-    from gitops_gen.render import render
+    from gitops_gen.charts.build import render_repo
+    from gitops_gen.charts.hooks import phase
 
     repo = load_repo(repo_dir if repo_dir is not None else find_repo_root(Path.cwd()))
     config = compile_drift(repo.settings.drift)
-    rendering = render(repo, [env])
+    rendering = render_repo(repo, [env], require_charts)
     clusters = [t for t in rendering.targets if t.env == env]
     if not clusters:
         known = sorted({t.env for t in rendering.targets})
@@ -66,7 +69,8 @@ def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[lis
             raise InputError(f"environment {env!r} has no cluster {cluster!r} (clusters: {names})")
         clusters = chosen
     targets = [
-        Target(t.cluster, t.context or t.cluster, tuple(rendering.desired.get(t.cluster, ())),
+        Target(t.cluster, t.context or t.cluster,
+               tuple(m for m in rendering.desired.get(t.cluster, ()) if not (m.template and phase(m.body))),
                repo.settings.argocd_context, f"{OWNER_SELECTOR},{CLUSTER_LABEL}={t.cluster}", t.production)
         for t in clusters
     ]
@@ -94,8 +98,25 @@ def check_in_cluster(targets: Sequence[Target], offline: bool) -> None:
                          f"choose one of {names} with --cluster")
 
 
-def offline(source: sources.Source, parsed: sources.Parsed) -> LiveSnapshot:
-    return LiveSnapshot(tuple(m.body for m in sources.load(source, parsed)))
+def offline(source: sources.Source, parsed: sources.Parsed, target: Target | None = None) -> LiveSnapshot:
+    """A cluster's dump.  A desired object of a kind the dump holds no list of is unknown, not missing:
+    `kubectl get ns,resourcequota -o yaml` says nothing about the Applications it did not ask for."""
+    objects, listed = sources.load(source, parsed)
+    unknown: dict[Any, str] = {}
+    # A dump of nothing but empty `List`s names no kind at all: that is how an empty cluster is written.
+    for m in target.desired if target is not None and listed else ():
+        if kind_of(m.body) not in listed:
+            unknown[m.ref] = _unlisted(m, target)
+    return LiveSnapshot(tuple(m.body for m in objects), unknown)
+
+
+def _unlisted(m: Manifest, target: Target | None) -> str:
+    group, kind = kind_of(m.body)
+    resource = f"{kind.lower()}.{group}" if group else kind.lower()
+    where = ""
+    if target is not None and is_control_plane(m) and target.argocd_context not in (None, target.context):
+        where = f" (from context {target.argocd_context}, where Argo CD runs)"
+    return f"the dump holds no list of {kind}: add `kubectl get {resource} -A -o yaml`{where} to it (docs/drift.md)"
 
 
 def online(target: Target, timeout: float) -> LiveSnapshot:
@@ -146,7 +167,7 @@ def run(
         shown = target.context or "current-context"
         dump = dumps.get(target.cluster)
         try:
-            live = offline(dump, parsed) if dump is not None else online(
+            live = offline(dump, parsed, target) if dump is not None else online(
                 target, timeout or config.timeout_seconds)
         except ExternalError as err:
             reports.append(ClusterReport(target.cluster, shown, error=err.message.splitlines()[0]))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.drift.live_dump import SUFFIXES, cluster_marks, cluster_sections, load_objects
+from gitops_gen.drift.live_dump import SUFFIXES, Kind, cluster_marks, cluster_sections, load_objects
 
 _NAMED = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)=(.+)$")
 
@@ -111,13 +111,18 @@ def _entry_for(folder: Path, cluster: str, several: bool) -> Path:
     return folder
 
 
-Parsed = dict[Path, dict[str, tuple[Manifest, ...]]]  # a run's several-cluster files, each parsed once
+# A run's several-cluster files, each parsed once: the objects and the listed kinds of each part.
+Parsed = dict[Path, tuple[dict[str, tuple[Manifest, ...]], dict[str, set[Kind]]]]
 
 
-def load(source: Source, parsed: Parsed) -> tuple[Manifest, ...]:
-    """The objects of ``source``; a file with ``# cluster:`` parts is parsed into ``parsed`` the first time."""
+def load(source: Source, parsed: Parsed) -> tuple[tuple[Manifest, ...], frozenset[Kind]]:
+    """The objects of ``source`` and the kinds it holds a list of (``live_dump.load_objects``); a file with
+    ``# cluster:`` parts is parsed into ``parsed`` the first time."""
     if source.section is None:
-        return load_objects(source.path)
+        listed: set[Kind] = set()
+        return load_objects(source.path, listed), frozenset(listed)
     if source.path not in parsed:
-        parsed[source.path] = cluster_sections(source.path) or {}
-    return parsed[source.path].get(source.section, ())
+        by_section: dict[str, set[Kind]] = {}
+        parsed[source.path] = (cluster_sections(source.path, by_section) or {}, by_section)
+    objects, kinds = parsed[source.path]
+    return objects.get(source.section, ()), frozenset(kinds.get(source.section, ()))

@@ -7,11 +7,12 @@ resolved in the plan -- and ``layers.layered`` turns the differences into overla
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gitops_gen.base.kinds import is_cluster_scoped
+from gitops_gen.base.kinds import Scopes, crd_scope, is_cluster_scoped
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.blueprint.model import Addon, ClusterPlan, Repo, Tenant
 from gitops_gen.render.common import ADDON_LABEL, labels, with_labels
@@ -41,20 +42,34 @@ class BundleLayers:
     objects: dict[str, list[Manifest]] = field(default_factory=dict)  # cluster -> bundle objects
 
 
-def addon_objects(addon: Addon) -> list[Manifest]:
-    """A plain-manifest add-on's objects: our labels added, the add-on namespace filled in where it belongs."""
+def custom_scopes(repo: Repo) -> dict[tuple[str, str], bool]:
+    """(group, kind) -> cluster-scoped for every custom kind: the CRDs in crdDirs, then those add-ons deploy."""
+    out = dict(repo.crd_scopes)
+    for stack in repo.stacks.values():
+        for addon in stack.addons:
+            for body in addon.manifests:
+                found = crd_scope(body)
+                if found is not None:
+                    out[found[0]] = found[1]
+    return out
+
+
+def addon_objects(addon: Addon, scopes: Scopes | None = None) -> list[Manifest]:
+    """A plain-manifest add-on's objects: our labels added, the add-on namespace filled in where it belongs
+    (never on a cluster-scoped kind: built in, or so declared by its CRD)."""
     out = []
     origins = addon.manifest_origins
     for index, body in enumerate(addon.manifests):
         obj: dict[str, Any] = with_labels(body, labels(**{ADDON_LABEL: addon.name}))
-        if not is_cluster_scoped(obj["kind"]) and not obj["metadata"].get("namespace"):
+        group = str(obj.get("apiVersion") or "").rpartition("/")[0]
+        if not is_cluster_scoped(obj["kind"], group, scopes) and not obj["metadata"].get("namespace"):
             obj["metadata"] = {**obj["metadata"], "namespace": addon.namespace}
         out.append(Manifest(obj, origins[index] if index < len(origins) else addon.origin))
     return out
 
 
 def _freeze(objects: Sequence[Manifest]) -> list[Manifest]:
-    return [Manifest(to_json(m.body), m.origin) for m in objects]
+    return [dataclasses.replace(m, body=to_json(m.body)) for m in objects]
 
 
 def _tenant_key(tenant: Tenant) -> tuple[Any, ...]:
@@ -85,8 +100,8 @@ def _tenant_layers(repo: Repo, tenant: Tenant, plans: Sequence[_Indexed], out: B
     _add(out, "tenant", tenant.name, f"tenants/{tenant.name}", base, envs, clusters, tenant.origin)
 
 
-def _addon_layers(addon: Addon, plans: Sequence[_Indexed], out: BundleLayers) -> None:
-    base = _freeze(addon_objects(addon))
+def _addon_layers(addon: Addon, plans: Sequence[_Indexed], out: BundleLayers, scopes: Scopes) -> None:
+    base = _freeze(addon_objects(addon, scopes))
     envs: dict[str, list[Manifest]] = {}
     clusters: dict[tuple[str, str], list[Manifest]] = {}
     for plan, _, addons in plans:
@@ -94,8 +109,8 @@ def _addon_layers(addon: Addon, plans: Sequence[_Indexed], out: BundleLayers) ->
         if cluster_addon is None or cluster_addon.kind != "manifests":
             continue
         if plan.env.name not in envs:
-            envs[plan.env.name] = _freeze(addon_objects(plan.env_addons[addon.name]))
-        clusters[plan.env.name, plan.cluster.name] = _freeze(addon_objects(cluster_addon))
+            envs[plan.env.name] = _freeze(addon_objects(plan.env_addons[addon.name], scopes))
+        clusters[plan.env.name, plan.cluster.name] = _freeze(addon_objects(cluster_addon, scopes))
     _add(out, "addon", addon.name, f"addons/{addon.stack}/{addon.name}", base, envs, clusters, addon.origin)
 
 
@@ -134,10 +149,11 @@ def bundle_layers(repo: Repo, plans: Sequence[ClusterPlan]) -> BundleLayers:
     for tenant in repo.tenants.values():
         _tenant_layers(repo, tenant, indexed, out)
     manifest_addons = {(a.stack, a.name) for p in plans for a in p.addons if a.kind == "manifests"}
+    scopes = custom_scopes(repo)
     for stack in repo.stacks.values():
         for addon in stack.addons:
             if (addon.stack, addon.name) in manifest_addons:
-                _addon_layers(addon, indexed, out)
+                _addon_layers(addon, indexed, out, scopes)
     # From every cluster's plan, not only the rendered subset: the reader's base is shared by all of them.
     groups = sorted({str(body.get("apiVersion", "")).rpartition("/")[0] for plan in repo.plans
                      for addon in plan.addons for body in addon.manifests} - {""} | {"argoproj.io"})

@@ -9,6 +9,7 @@ therefore yields exactly the objects computed here (tests prove it).
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ def layered(folder: str, base: Sequence[Manifest], envs: Mapping[str, Sequence[M
     for key, chain in chains.items():
         layers.folder[key] = chain[0]
         layers.objects[key] = [
-            Manifest(m.body, m.origin, next((defined_in[k, m.ref] for k in chain if (k, m.ref) in defined_in), ""))
+            dataclasses.replace(m, path=next((defined_in[k, m.ref] for k in chain if (k, m.ref) in defined_in), ""))
             for m in clusters[key]]
     return layers
 

@@ -68,8 +68,8 @@ def tenant_objects(tenant: Tenant, settings: Settings) -> list[Manifest]:
     out: list[Manifest] = []
     for ns in tenant.namespaces:
         ns_labels = {**POD_SECURITY, **labels(**{TENANT_LABEL: tenant.name}), **tenant.labels}
-        out.append(Manifest({"apiVersion": "v1", "kind": "Namespace",
-                             "metadata": {"name": ns, "labels": ns_labels}}, tenant.loc("namespaces")))
+        out.append(Manifest({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": ns_labels}},
+                            tenant.loc("namespaces"), field_origins={"metadata.labels": tenant.loc("labels")}))
         out.append(Manifest(_quota(tenant, settings, ns), tenant.loc("tier")))
         out.append(Manifest(_limits(tenant, settings, ns), tenant.origin))
         out.extend(Manifest(obj, tenant.loc("network")) for obj in _network(tenant, ns))

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_gen.base.kinds import POD_SPECS
-from gitops_gen.validate import schemas
+from gitops_gen.validate import schemas, serverenums
 from gitops_gen.validate.fieldwalk import at
 from gitops_gen.validate.schemas import SchemaError
 
@@ -82,7 +82,16 @@ def enum_paths(version: str, api_version: str, kind: str) -> tuple[tuple[tuple[s
         return path[:1] == ("status",)  # the server writes status: nothing to check there
 
     schemas.walk_kind(version, api_version, kind, visit, max_depth=25)
-    return tuple(found)
+    known = {pattern for pattern, _ in found}
+    return tuple(found) + tuple(entry for entry in server_enums(api_version, kind) if entry[0] not in known)
+
+
+def server_enums(api_version: str, kind: str) -> serverenums.Entries:
+    """The enums of ``serverenums`` for a kind: its own fields, and the pod spec's under its pod template."""
+    group = api_version.rpartition("/")[0]
+    pod = POD_SPECS.get(kind) if group in _WORKLOAD_GROUPS else None
+    under_pod = tuple(((*pod, *pattern), values) for pattern, values in serverenums.POD) if pod else ()
+    return serverenums.BY_KIND.get((group, kind), ()) + under_pod
 
 
 def not_allowed(value: str, allowed: Sequence[str]) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_gen.base.errors import Location
-from gitops_gen.base.manifest import ObjectRef, ref_of
+from gitops_gen.base.manifest import ObjectRef, origin_at, ref_of
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate import apiserver, argocd_schemas, fieldwalk, names, removed_apis, schemas
 from gitops_gen.validate.crds import CrdRegistry
@@ -29,6 +29,7 @@ from gitops_gen.validate.findings import (
     QUANTITY,
     REQUIRED_FIELD,
     SCHEMA,
+    Checked,
     Finding,
     Report,
 )
@@ -51,6 +52,7 @@ class Document:
     text: str = field(default="", repr=False, compare=False)
     text_line: int = 1
     within: tuple[str | int, ...] = ()
+    field_sources: Mapping[str, Location] = field(default_factory=dict, compare=False)  # Manifest.field_origins
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,17 @@ class Options:
 
 def validate_documents(documents: Iterable[Document], options: Options) -> Report:
     findings: list[Finding] = []
-    count = 0
+    checked: list[Checked] = []
     for doc in documents:
         if doc.body is None:  # empty documents are allowed
             continue
-        count += 1
+        checked.append(Checked(doc.file, _ref_of(doc.body), doc.line))
         findings.extend(validate_document(doc, options))
-    return Report(count, tuple(findings)).sorted()
+    return Report(len(checked), tuple(findings), tuple(checked)).sorted()
+
+
+def _ref_of(body: Any) -> ObjectRef:
+    return ref_of(body) if isinstance(body, Mapping) else ObjectRef("", "", "", "")
 
 
 def validate_document(doc: Document, options: Options) -> list[Finding]:
@@ -80,6 +86,8 @@ def validate_document(doc: Document, options: Options) -> list[Finding]:
         where = {f: _field_of(f) for f in found}
         lines = field_lines(doc.text, doc.text_line, doc.within, set(where.values()) - {""})
         found = [dataclasses.replace(f, line=lines.get(where[f], f.line)) for f in found]
+    if doc.field_sources:  # a field an override set is blamed on the override's line
+        found = [dataclasses.replace(f, source=origin_at(doc.source, doc.field_sources, _field_of(f))) for f in found]
     return found
 
 

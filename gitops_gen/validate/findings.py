@@ -9,8 +9,9 @@ DESIGN.md ("version": 1 on top).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import ObjectRef
@@ -31,6 +32,7 @@ INVALID_DOCUMENT = "invalid-document"  # unparsable, not a mapping, missing kind
 CRD = "crd"  # a --crd-dir CRD that cannot be read or compiled, or a pattern of it that is skipped
 STALE = "stale"  # committed rendered/ differs from a fresh render
 FOREIGN_FILE = "foreign-file"  # a file nobody rendered in a folder Argo CD applies as-is
+BLUEPRINT = "blueprint"  # the blueprints (or inputs) could not be loaded: the run stopped before validating
 
 
 
@@ -45,6 +47,7 @@ class Finding:
     file: str = ""  # rendered/... in repo mode, the input path in path mode ("-" for stdin)
     line: int = 0  # 1-based line of the document (or field) in ``file``; 0 when unknown
     source: Location | None = None  # blueprint file:line the object was rendered from
+    col: int = 0  # 1-based column in ``file`` when known (load errors); 0 otherwise
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (self.file, self.line, self.severity.rank, self.rule, self.path, self.message)
@@ -58,6 +61,7 @@ class Finding:
             "path": self.path,
             "file": self.file,
             "line": self.line,
+            "column": self.col,
             "source": str(self.source) if self.source else "",
             "message": self.message,
         }
@@ -71,10 +75,20 @@ def warning(rule: str, ref: ObjectRef | None, message: str, **where: Any) -> Fin
     return Finding(rule, Severity.WARNING, ref, message, **where)
 
 
+class Checked(NamedTuple):
+    """One object that was validated, findings or not: ``file`` it was read from and its identity."""
+
+    file: str
+    ref: ObjectRef
+    line: int = 0  # where the document starts, to name an object without kind or name
+
+
 @dataclass(frozen=True)
 class Report:
     documents: int
     findings: tuple[Finding, ...]
+    objects: tuple[Checked, ...] = ()  # every validated object (JUnit lists passing ones too)
+    charts: Mapping[str, Any] | None = None  # repo mode with charts: the engine, renders and cache hits
 
     @property
     def errors(self) -> int:
@@ -93,7 +107,9 @@ class Report:
         return self.errors == 0
 
     def sorted(self) -> Report:
-        return Report(self.documents, tuple(sorted(self.findings, key=Finding.sort_key)))
+        # One finding per file, line and message: a file two clusters share is validated for each of them.
+        return Report(self.documents, tuple(sorted(dict.fromkeys(self.findings), key=Finding.sort_key)),
+                      tuple(sorted(set(self.objects))), self.charts)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -105,4 +121,5 @@ class Report:
                 "infos": self.infos,
             },
             "findings": [f.as_json() for f in self.findings],
+            **({"charts": dict(self.charts)} if self.charts else {}),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from gitops_gen.base.errors import Location
 from gitops_gen.base.kinds import POD_SPECS
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.validate.policy.context import ENV_LABEL, TENANT_LABEL, PolicyContext
@@ -85,3 +86,4 @@ class Violation(NamedTuple):
     obj: Manifest
     message: str
     path: str = ""
+    source: Location | None = None  # the blueprint line to blame, when not the object's own origin

@@ -22,16 +22,17 @@ from typing import Any
 from gitops_gen.base import clock
 from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.inputs import read_input
-from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
-from gitops_gen.render import Rendering, owners, render
+from gitops_gen.charts.build import render_repo
+from gitops_gen.render import Rendering, owners
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry
+from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document, Options, validate_document
-from gitops_gen.validate.findings import STALE, Finding, Report
+from gitops_gen.validate.findings import STALE, Checked, Finding, Report
 from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
@@ -50,14 +51,15 @@ from gitops_gen.yamlio import reader
 
 
 def validate_repo(
-    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True
+    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True,
+    require_charts: bool = False,
 ) -> Report:
     """Validate what Argo CD will sync; CRDs come from ``crd_dirs`` and gitops.yaml's ``crdDirs``."""
     repo = load_repo(root)
     own = [root / d for d in repo.settings.crd_dirs]
     crds = (load_crd_dirs(crd_dirs, strict_fields=strict, repo=root, repo_dirs=own) if crd_dirs or own
             else CrdRegistry())
-    rendering = render(repo, envs)
+    rendering = render_repo(repo, envs, require_charts)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
     tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
@@ -69,11 +71,13 @@ def validate_repo(
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
     disk = OnDisk(rendered_files, lines, texts, committed)
-    checked, documents = check_rendering(repo, rendering, crds, strict=strict, disk=disk)
+    checked, objects = check_rendering(repo, rendering, crds, strict=strict, disk=disk)
     findings.extend(checked)
     foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
-    return Report(documents + foreign.documents, tuple(findings)).sorted()
+    return Report(len(objects) + foreign.documents, tuple(findings), (*objects, *foreign.objects),
+                  rendering.charts or None).sorted()
+
 
 
 @dataclass(frozen=True)
@@ -103,10 +107,11 @@ def in_memory(rendering: Rendering) -> OnDisk:
 
 
 def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, strict: bool = True,
-                    disk: OnDisk | None = None, scope: Scope = Scope()) -> tuple[list[Finding], int]:
-    """Validate a render: (findings, documents validated); per-document checks, policy and references."""
+                    disk: OnDisk | None = None, scope: Scope = Scope()) -> tuple[list[Finding], tuple[Checked, ...]]:
+    """Validate a render: (findings, the objects validated); per-document checks, policy and references."""
     findings: list[Finding] = []
     config = compile_policy(repo.settings.policy)
+    crds = with_deployed_crds(crds, rendering, strict)
     disk = disk or in_memory(rendering)
     stale, committed, lines, texts = set(disk.committed), disk.committed, disk.lines, disk.texts
     clusters, document, related = scope.clusters, scope.document, scope.related
@@ -132,10 +137,11 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
             validated.add(key)
             doc = Document(
                 m.body,
-                f"{RENDERED_DIR}/{m.path}" if m.path else "",
+                f"{RENDERED_DIR}/{m.path}" if m.path else m.template,
                 lines.get(m.path, 0),
                 m.origin,
                 text=texts.get(m.path, ""),
+                field_sources=m.field_origins,
             )
             findings.extend(validate_document(doc, options))
         context = PolicyContext(
@@ -148,7 +154,7 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
             rendered_files=rendered_files,
             rendered_root=RENDERED_DIR,
             known_namespaces=known_namespaces,
-            **upstream_of(repo, target.env),
+            **upstream_of(repo, target.env, target.cluster),
         )
         if related is not None:
             objects = [m for m in objects if related(target.cluster, m)]
@@ -156,8 +162,19 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
                *references.check(objects, context, owners.owned(objects, repo.settings.repo_url))]
         findings.extend(_in_rendered(f, lines, texts) for f in policy.apply_config(raw, config, context))
     findings.extend(policy.exception_findings(config, clock.today()))  # about gitops.yaml: once, not per cluster
-    documents = len({(path, ref) for path, ref, _, _ in validated})
-    return findings, documents
+    checked_objects = {Checked(f"{RENDERED_DIR}/{path}" if path else "", ref) for path, ref, _, _ in validated}
+    return findings, tuple(sorted(checked_objects))
+
+
+def with_deployed_crds(crds: CrdRegistry, rendering: Rendering, strict: bool = True) -> CrdRegistry:
+    """The CRDs the repository deploys (plain-manifest add-ons, charts) are known schemas too: a kind the
+    repository itself deploys is validated, not a missing schema.  ``crdDirs`` win for a kind both have."""
+    deployed = {m.ref: CrdSource(m.body, m.template or m.path) for objects in rendering.desired.values()
+                for m in objects if is_crd(m.body)}
+    if not deployed:
+        return crds
+    own = registry_from_crds(deployed.values(), strict_fields=strict)
+    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings + own.findings)
 
 
 def _foreign(
@@ -178,22 +195,27 @@ def _foreign(
     foreign = list(foreign_files(out_dir, folders, produced, set(the_plan.extra)))
     written = read_written(out_dir, (rel for rel, _ in foreign))
     findings: list[Finding] = list(written.problems)
-    documents = 0
+    objects: list[Checked] = []
     for rel, target in foreign:
         findings.append(foreign_finding(rel, target))
         options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
         for doc in written.documents.get(rel, ()):
-            documents += doc.body is not None
-            findings.extend(validate_document(doc, options) if doc.body is not None else ())
-    return Report(documents, tuple(findings))
+            if doc.body is not None:
+                objects.append(Checked(doc.file, ref_of(doc.body) if isinstance(doc.body, Mapping) else
+                                       ObjectRef("", "", "", "")))
+                findings.extend(validate_document(doc, options))
+    return Report(len(objects), tuple(findings), tuple(objects))
 
 
-def upstream_of(repo: Repo, env: str) -> dict[str, Any]:
-    """The promotion facts of an environment's context (GG112): its promotesFrom and what that runs."""
+def upstream_of(repo: Repo, env: str, cluster: str = "") -> dict[str, Any]:
+    """The promotion facts of a cluster's context (GG112): its promotesFrom, what that runs, and where the
+    cluster's own versions were written (the finding points at the line that pins it)."""
     source = repo.environments[env].promotes_from if env in repo.environments else None
     if not source:
         return {}
-    return {"promotes_from": source, "upstream_revisions": promotion.upstream_revisions(repo.plans, source)}
+    plan = next((p for p in repo.plans if p.cluster.name == cluster), None)
+    return {"promotes_from": source, "upstream_revisions": promotion.upstream_revisions(repo.plans, source),
+            "revision_origins": promotion.revision_origins(plan) if plan else {}}
 
 
 def stale_files(rendering: Rendering, the_plan: writer.Plan) -> Iterator[Finding]:

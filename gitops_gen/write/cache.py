@@ -22,7 +22,8 @@ from pathlib import Path
 from gitops_gen import __version__
 from gitops_gen.base.errors import InputError
 from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, read_input
-from gitops_gen.blueprint.load import SETTINGS_FILE, blueprint_files
+from gitops_gen.blueprint.load import CRD_SUFFIXES, SETTINGS_FILE, blueprint_files
+from gitops_gen.yamlio.reader import load_plain
 
 CACHE_DIR = ".gitops-gen"
 CACHE_FILE = "render-cache.json"
@@ -31,7 +32,10 @@ FORMAT = 1
 
 def fingerprint(root: Path, envs: Sequence[str]) -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{','.join(sorted(envs))}\0".encode())
-    for path in [root / SETTINGS_FILE, *(p for _, p in blueprint_files(root))]:
+    # charts.lock: a hydrated add-on's files are the chart archive's output, and the lock names the archive
+    for path in [root / SETTINGS_FILE, root / "charts.lock", *(p for _, p in blueprint_files(root))]:
+        if path.name == "charts.lock" and not path.exists():
+            continue
         try:
             content = read_input(path, limit=MAX_BLUEPRINT_BYTES)  # a named pipe must not block: refused
         except InputError:
@@ -39,7 +43,20 @@ def fingerprint(root: Path, envs: Sequence[str]) -> str:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(str(path.resolve()).encode() + b"\0")  # where it really is: symlinks, moved repos
         digest.update(hashlib.sha256(content).digest())
+    for crd in _crd_files(root):  # CRDs decide which custom kinds get a namespace: a changed one re-renders
+        stat = crd.stat()
+        digest.update(f"{crd.relative_to(root).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
+
+
+def _crd_files(root: Path) -> list[Path]:
+    try:
+        settings = load_plain(read_input(root / SETTINGS_FILE, limit=MAX_BLUEPRINT_BYTES).decode("utf-8"))
+        dirs = (settings[0].get("spec") or {}).get("crdDirs") or []
+    except (InputError, UnicodeDecodeError, AttributeError, IndexError, TypeError):
+        return []  # the loader reports a broken gitops.yaml
+    folders = [root / d for d in dirs if isinstance(d, str) and (root / d).is_dir()]
+    return sorted(p for f in folders for p in f.rglob("*") if p.suffix in CRD_SUFFIXES and p.is_file())
 
 
 def _snapshot(out_dir: Path) -> dict[str, list[int]]:

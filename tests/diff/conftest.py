@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -53,3 +57,30 @@ def globex(tmp_path: Path) -> git.Repo:
     repo = new_repo(tmp_path / "globex")
     repo.git.checkout("-b", "pr")
     return repo
+
+
+@dataclass(frozen=True)
+class LocalBuild:
+    """gitops-gen as a user's CI gets it: a wheel built from this checkout, and a fresh virtualenv whose `pip`
+    installs it (the dependencies come from the test's own environment, so nothing else is downloaded)."""
+
+    wheel: Path
+    bin: Path
+
+
+@pytest.fixture(scope="session")
+def local_build(tmp_path_factory: pytest.TempPathFactory) -> LocalBuild:
+    where = tmp_path_factory.mktemp("local-build")
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(where / "dist"),
+                            str(PROJECT)], capture_output=True, text=True, check=False, timeout=600)
+    wheels = sorted((where / "dist").glob("gitops_gen-*.whl"))
+    require_tool(built.returncode == 0 and bool(wheels), f"cannot build the wheel: {built.stderr[-500:]}")
+    venv = where / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    deps = where / "deps"
+    deps.mkdir()
+    for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+        if not entry.name.startswith(("gitops_gen", "__editable__", "_gitops_gen")):
+            (deps / entry.name).symlink_to(entry)
+    (next(venv.glob("lib/python*/site-packages")) / "test-dependencies.pth").write_text(f"{deps}\n")
+    return LocalBuild(wheels[0], venv / "bin")

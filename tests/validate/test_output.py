@@ -59,7 +59,7 @@ def test_junit_is_well_formed_with_one_case_per_object_and_failures_for_errors()
     suite = root.find("testsuite")
     assert suite is not None and suite.get("failures") == "2"
     cases = {(c.get("classname"), c.get("name")): c for c in suite.iter("testcase")}
-    assert set(cases) == {("nope.yaml", "nope.yaml:0"), ("rendered/a.yaml", "Deployment payments-api/web")}
+    assert set(cases) == {("nope.yaml", "nope.yaml"), ("rendered/a.yaml", "Deployment payments-api/web")}
     web = cases["rendered/a.yaml", "Deployment payments-api/web"]
     failure = web.find("failure")
     assert failure is not None and failure.get("type") == "schema"
@@ -76,7 +76,7 @@ def test_sarif_2_1_0_with_rules_levels_and_blueprint_locations() -> None:
     schema = by_rule["schema"]
     assert schema["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "blueprints/tenants/payments.yaml"},
-        "region": {"startLine": 12},
+        "region": {"startLine": 12, "startColumn": 5},
     }
     assert schema["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "rendered/a.yaml"
     assert "region" not in by_rule["invalid-document"]["locations"][0]["physicalLocation"]
@@ -86,7 +86,7 @@ def test_github_annotations_escape_and_prefer_the_blueprint() -> None:
     lines = github.format_report(REPORT).splitlines()
     assert lines == [
         "::error file=nope.yaml,title=invalid-document::no such file or directory",
-        "::error file=blueprints/tenants/payments.yaml,line=12,title=schema::Deployment web: spec.replicas:"
+        "::error file=blueprints/tenants/payments.yaml,line=12,col=5,title=schema::Deployment web: spec.replicas:"
         " bad, really: 100%25",
         "::warning file=rendered/a.yaml,line=2,title=GG105::Deployment web: image uses latest",
         "Summary: 3 documents, 2 errors, 1 warning",

@@ -264,6 +264,7 @@ def test_json_output_is_the_documented_shape(gg) -> None:
                 "path": "spec.replicas",
                 "file": "invalid.yaml",
                 "line": 6,
+                "column": 0,
                 "source": "",
                 "message": '"asd" is not of types "null", "integer"',
             }

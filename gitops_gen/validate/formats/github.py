@@ -24,12 +24,15 @@ def _prop(text: str) -> str:
 
 
 def annotation(finding: Finding) -> str:
-    file, line = (
-        (finding.source.file, finding.source.line) if finding.source else (finding.file, finding.line)
+    file, line, col = (
+        (finding.source.file, finding.source.line, finding.source.col) if finding.source
+        else (finding.file, finding.line, finding.col)
     )
     props = [f"file={_prop(file)}"] if file else []
     if line > 0:
         props.append(f"line={line}")
+        if col > 0:
+            props.append(f"col={col}")
     props.append(f"title={_prop(finding.rule)}")
     where = f"{finding.ref.kind} {finding.ref.name}: " if finding.ref and finding.ref.kind else ""
     path = f"{finding.path}: " if finding.path else ""

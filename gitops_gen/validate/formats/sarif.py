@@ -13,16 +13,24 @@ from typing import Any
 from gitops_gen import __version__
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding, Report
+from gitops_gen.validate.rulebook import PROJECT_URL, describe
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _location(file: str, line: int) -> dict[str, Any]:
+def _location(file: str, line: int, col: int = 0) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": file}}
     if line > 0:
-        physical["region"] = {"startLine": line}
+        physical["region"] = {"startLine": line, **({"startColumn": col} if col > 0 else {})}
     return {"physicalLocation": physical}
+
+
+def _rule(rule: str) -> dict[str, Any]:
+    doc = describe(rule)
+    return {"id": doc.id, "name": doc.name, "shortDescription": {"text": doc.summary},
+            "fullDescription": {"text": doc.help}, "help": {"text": f"{doc.summary} {doc.help}"},
+            "helpUri": doc.uri}
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -35,11 +43,11 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "message": {"text": f"{where}{path}{finding.message}"},
     }
     if finding.source is not None:
-        result["locations"] = [_location(finding.source.file, finding.source.line)]
+        result["locations"] = [_location(finding.source.file, finding.source.line, finding.source.col)]
         if finding.file:
             result["relatedLocations"] = [{"id": 0, **_location(finding.file, finding.line)}]
     elif finding.file:
-        result["locations"] = [_location(finding.file, finding.line)]
+        result["locations"] = [_location(finding.file, finding.line, finding.col)]
     return result
 
 
@@ -55,8 +63,8 @@ def format_report(report: Report, color: bool = False) -> str:
                     "driver": {
                         "name": "gitops-gen",
                         "version": __version__,
-                        "informationUri": "https://github.com/acme/gitops-gen",
-                        "rules": [{"id": rule, "shortDescription": {"text": rule}} for rule in rules],
+                        "informationUri": PROJECT_URL,
+                        "rules": [_rule(rule) for rule in rules],
                     }
                 },
                 "results": [_result(f, rule_index) for f in report.findings],

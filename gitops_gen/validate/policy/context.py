@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Labels and annotations the render writes and the rules read (the contract lives in gitops_gen.base.ownership).
 from gitops_gen.base import clock
+from gitops_gen.base.errors import Location
 from gitops_gen.base.ownership import ADDON_LABEL, CLUSTER_LABEL, ENV_LABEL, ROLE_LABEL, SYNC_WAVE, TENANT_LABEL
 from gitops_gen.base.ownership import DEPENDS_ON_ANNOTATION as DEPENDS_ON
 from gitops_gen.base.ownership import PROD_PRUNE_ANNOTATION as ALLOW_PROD_PRUNE
@@ -43,4 +45,6 @@ class PolicyContext:
     known_namespaces: frozenset[str] | None = None  # every namespace of the repository (None: the objects')
     promotes_from: str = ""  # the environment this one promotes from ("": none, or not known)
     upstream_revisions: frozenset[tuple[str, str]] = frozenset()  # (add-on, version/revision) it runs
+    # add-on -> where its chart version / git revision on this cluster was written (an override, or the stack)
+    revision_origins: Mapping[str, Location] = field(default_factory=dict)
     today: datetime.date = field(default_factory=clock.today)

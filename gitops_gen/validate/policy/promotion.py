@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
+from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.base.repourl import same_repo
 from gitops_gen.blueprint.model import ClusterPlan
@@ -32,6 +33,16 @@ def upstream_revisions(plans: Iterable[ClusterPlan], env: str) -> frozenset[tupl
             elif addon.source:
                 found.add((addon.name, addon.source.target_revision))
     return frozenset(found)
+
+
+def revision_origins(plan: ClusterPlan) -> dict[str, Location]:
+    """add-on -> where the chart version or git revision a cluster runs was written (GG112 points there)."""
+    out = {}
+    for addon in plan.addons:
+        key = "chart.version" if addon.chart else "source.targetRevision" if addon.source else ""
+        if key and key in addon.locs:
+            out[addon.name] = addon.locs[key]
+    return out
 
 
 def runs_what_upstream_does_not(objects: Sequence[Manifest], context: PolicyContext) -> Iterator[Violation]:
@@ -55,4 +66,5 @@ def runs_what_upstream_does_not(objects: Sequence[Manifest], context: PolicyCont
             yield Violation(app, f"add-on {addon} runs {what} {revision or '(none)'}, which {context.promotes_from} "
                                  f"(its promotesFrom) does not run ({context.promotes_from} runs {there}); "
                                  "promote so the two agree (gitops-gen promote), or record the hold-back as a "
-                                 "policy exception", f"{path}.targetRevision")
+                                 "policy exception", f"{path}.targetRevision",
+                            context.revision_origins.get(addon))
