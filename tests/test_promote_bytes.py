@@ -124,3 +124,11 @@ def test_a_tab_before_a_comment_is_located(repo: Path) -> None:
         assert _stage(repo).read_text() == original + ADDED
     else:
         assert result.code == 2 and result.err.startswith("environments/stage.yaml:15:"), result.err
+
+
+def test_what_promote_prints_shows_hostile_characters_escaped(repo: Path) -> None:
+    dev = repo / "environments" / "dev.yaml"
+    dev.write_text(dev.read_text().replace("replicaCount: 1}", 'replicaCount: 1, hostile: "a\\u202eb"}'))
+    result = run_cli("promote", "--repo", str(repo), "--to", "stage", "--addon", "ingress-nginx", "--dry-run")
+    assert result.code == 0, result.err
+    assert "\u202e" not in result.out and "a\\u202eb" in result.out
