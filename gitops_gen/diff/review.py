@@ -18,12 +18,14 @@ from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, MAX_INPUT_BYTES, read_input
 from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE, load_repo
 from gitops_gen.blueprint.model import Repo
+from gitops_gen.blueprint.provenance import Provenance
 from gitops_gen.charts.build import render_repo
 from gitops_gen.charts.lock import LOCK_FILE
 from gitops_gen.diff.clusters import Side, compare_cluster, pairs
 from gitops_gen.diff.findings import Validated, compare_findings
 from gitops_gen.diff.model import WORKTREE, ChangeReport
 from gitops_gen.diff.risks import assess
+from gitops_gen.diff.sources import Sourced, with_sources
 from gitops_gen.render import Rendering
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.tools import gitrev
@@ -48,7 +50,9 @@ def review(root: Path, base: str | None = None, head: str | None = None,
                else _in_worktree(root, envs, warnings, require_charts))
     _check_filters(old, new, envs, clusters)
     changed = list(pairs(old.side, new.side, clusters))
-    changes = tuple(compare_cluster(p) for p in changed)
+    base_side = Sourced(Provenance(old.repo) if old.repo else None, f"{base_rev.short}:")
+    head_side = Sourced(Provenance(new.repo) if new.repo else None, f"{head_rev.short}:" if head_rev else "")
+    changes = tuple(with_sources(compare_cluster(p), p, base_side, head_side) for p in changed)
     risks = tuple(r for p, c in zip(changed, changes, strict=True) for r in assess(p, c))
     introduced, resolved = compare_findings(old, new, changed)
     return ChangeReport(base_rev.sha, head_rev.sha if head_rev else WORKTREE, changes, risks,
