@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from gitops_gen.tools import kustomize
-from gitops_gen.yamlio.emit import MAX_IMPLICIT_KEY, dump_document, json_key
+from gitops_gen.yamlio.emit import MAX_IMPLICIT_KEY, dump_document
 from gitops_gen.yamlio.reader import load_plain
+from gitops_gen.yamlio.scalars import json_key
 from tests.conftest import require_tool
 
 # Keys every YAML reader would turn into something else when written plain.
