@@ -45,14 +45,14 @@ ArgoValidator = Callable[[Any], list[str]]  # a document -> "path: message" per 
 
 def carried_argocd_validators() -> dict[str, ArgoValidator]:
     """Kind -> a validator of the Argo CD schemas the package carries, unknown fields rejected."""
-    from gitops_gen.validate import argocd
+    from gitops_gen.validate import argocd_schemas
 
-    registry = argocd.registry()
+    registry = argocd_schemas.registry()
 
     def check(doc: Any) -> list[str]:
         return [f"{e.path}: {e.message}" for e in registry.validate(doc) or []]
 
-    return {entry["kind"]: check for entry in argocd.carried_schemas()}
+    return {entry["kind"]: check for entry in argocd_schemas.carried_schemas()}
 
 
 def upstream_argocd_validators() -> dict[str, ArgoValidator]:

@@ -154,3 +154,10 @@ def test_configurable_rule_ids_match_the_registries() -> None:
     registries = {**{r.id: r.name for r in RULES.values()}, **{r.id: r.name for r in REFERENCE_RULES.values()}}
     implemented = {k: v for k, v in registries.items() if k not in (EXPIRED_EXCEPTION, EXPIRING_EXCEPTION)}
     assert implemented == CONFIGURABLE_RULES
+
+
+def test_no_assert_guards_the_package() -> None:
+    """``python -O`` removes asserts: a guard the program relies on is an ``if`` that raises."""
+    found = sorted(f"{p.relative_to(PACKAGE)}:{node.lineno}" for p in PACKAGE.rglob("*.py")
+                   for node in ast.walk(ast.parse(p.read_text())) if isinstance(node, ast.Assert))
+    assert found == []

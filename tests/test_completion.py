@@ -73,6 +73,12 @@ def test_a_half_typed_blueprint_still_completes_the_others(in_repo: Path) -> Non
     assert complete(["render", "--env"]) == ENVS
 
 
+def test_a_named_pipe_called_yaml_does_not_hang_completion(in_repo: Path) -> None:
+    """The catalogue reads through the guarded reader (its own plain read blocked on a FIFO forever)."""
+    os.mkfifo(in_repo / "environments" / "pipe.yaml")
+    assert complete(["render", "--env"]) == ENVS
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
 def test_reading_names_never_raises(tmp_path: Path, content: bytes) -> None:

@@ -1,6 +1,6 @@
 """The one home of the Kubernetes name rules: blueprints, validation and the render all ask here.
 
-Each rule mirrors k8s.io/apimachinery/pkg/util/validation and returns ``None`` when the value is
+Each rule mirrors k8s.io/apimachinery/pkg/util/validation; named ``*_problem``, it returns ``None`` when the value is
 valid, else why not.  Patterns are written without anchors and always applied with
 ``re.fullmatch``: ``$`` also matches before a final newline, so ``re.match("...$")`` would let
 ``"search\\n"`` through and put a newline into a file name (issue 12).  The unanchored text of each
@@ -29,7 +29,7 @@ _QUALIFIED = re.compile(QUALIFIED_NAME)
 LABEL_WHY = "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending alphanumeric"
 
 
-def dns1123_label(value: str) -> str | None:
+def label_problem(value: str) -> str | None:
     """Namespaces and every blueprint name (names become paths: this also keeps them in their folder)."""
     if not value:
         return "must not be empty"
@@ -40,7 +40,7 @@ def dns1123_label(value: str) -> str | None:
     return None
 
 
-def dns1035_label(value: str) -> str | None:
+def dns1035_problem(value: str) -> str | None:
     if len(value) > 63:
         return f"is {len(value)} characters long; at most 63 are allowed"
     if not _LABEL_1035.fullmatch(value):
@@ -48,7 +48,7 @@ def dns1035_label(value: str) -> str | None:
     return None
 
 
-def dns1123_subdomain(value: str) -> str | None:
+def subdomain_problem(value: str) -> str | None:
     if len(value) > 253:
         return f"is {len(value)} characters long; at most 253 are allowed"
     if not _SUBDOMAIN.fullmatch(value):
@@ -57,7 +57,7 @@ def dns1123_subdomain(value: str) -> str | None:
     return None
 
 
-def path_segment(value: str) -> str | None:
+def segment_problem(value: str) -> str | None:
     if value in (".", ".."):
         return f"may not be {value!r}"
     if "/" in value or "%" in value:
@@ -65,10 +65,10 @@ def path_segment(value: str) -> str | None:
     return None
 
 
-def qualified_name(key: str) -> str | None:
+def qualified_name_problem(key: str) -> str | None:
     """Label and annotation keys: ``[prefix/]name``, prefix a DNS subdomain, name <= 63 characters."""
     prefix, slash, name = key.rpartition("/")
-    if slash and (not prefix or dns1123_subdomain(prefix)):
+    if slash and (not prefix or subdomain_problem(prefix)):
         return "prefix must be a DNS-1123 subdomain"
     if not name:
         return "name part must not be empty"
@@ -79,7 +79,7 @@ def qualified_name(key: str) -> str | None:
     return None
 
 
-def label_value(value: str) -> str | None:
+def label_value_problem(value: str) -> str | None:
     if len(value) > 63:
         return "must be no more than 63 characters"
     if value and not _QUALIFIED.fullmatch(value):

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gitops_gen.base.errors import InputError
+from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, read_text
 from gitops_gen.blueprint.load import blueprint_files, find_repo_root
 from gitops_gen.yamlio.reader import load_plain
 
-MAX_FILE_BYTES = 1 << 20  # as the loader: a bigger file is not a blueprint
+MAX_FILE_BYTES = MAX_BLUEPRINT_BYTES  # as the loader: a bigger file is not a blueprint
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,9 @@ def read(start: Path | None = None) -> Catalogue:
 
 
 def _documents(path: Path) -> list[dict[str, Any]]:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return []
-        docs = load_plain(path.read_text(encoding="utf-8"))
-    except Exception:  # half-typed YAML, a binary file, a file removed meanwhile
+    try:  # the guarded reader: a named pipe or a device called *.yaml must not hang a TAB
+        docs = load_plain(read_text(path, limit=MAX_FILE_BYTES))
+    except (InputError, OSError):  # half-typed YAML, a binary file, a pipe, a file removed meanwhile
         return []
     return [d for d in docs if isinstance(d, dict)]
 

@@ -55,11 +55,6 @@ def key_text(key: Any) -> str:
     return key if isinstance(key, str) and key.isprintable() and len(key) <= 80 else shown(key)
 
 
-def label_problem(name: str) -> str | None:
-    """Why ``name`` is not a DNS-1123 label (names become file paths, so this also keeps them in their folder)."""
-    return naming.dns1123_label(name)
-
-
 class Spec:
     """Base: ``check`` returns the checked value, or None after appending errors.
 
@@ -122,7 +117,7 @@ class Name(Spec):
         if not isinstance(value, str):
             errors.append(InputError(f"{path}: expected a name (string), got {type_name(value)}", loc))
             return None
-        problem = label_problem(value)
+        problem = naming.label_problem(value)
         if problem:
             errors.append(InputError(f"{path}: {shown(value)} {problem}", loc))
             return None
@@ -212,12 +207,13 @@ def _flow(value: Any) -> str:
 
 
 def defaults_of(spec: Obj) -> dict[str, Any]:
-    """What ``spec`` fills in for an empty mapping: the one place a feature takes its defaults from."""
+    """What ``spec`` fills in for the keys it has defaults for: the one place a feature takes them from."""
     errors: Errors = []
-    checked = spec.check({}, Location("<defaults>"), "", errors)
-    if errors or checked is None:  # a spec whose own defaults fail it is a bug, not an input error
+    out = {key: fld.spec.check(copy.deepcopy(fld.default), Location("<defaults>"), key, errors)
+           for key, fld in spec.fields.items() if fld.default is not None}
+    if errors:  # a spec whose own defaults fail it is a bug, not an input error
         raise ValueError(f"defaults do not pass their own spec: {errors}")
-    return dict(checked)
+    return out
 
 
 @dataclass(frozen=True)

@@ -94,13 +94,13 @@ def _check_manifest(body: LocDict, path: str, errors: Errors) -> None:
             return
     meta = body.get("metadata")
     name = meta.get("name") if isinstance(meta, Mapping) else None
-    if not isinstance(name, str) or naming.dns1123_subdomain(name):
+    if not isinstance(name, str) or naming.subdomain_problem(name):
         where = meta.value_loc("name") if isinstance(meta, LocDict) and "name" in meta else body.loc
         errors.append(InputError(f"{path}.metadata.name: {shown(name)} is not a DNS-1123 subdomain", where))
         return
     namespace = meta.get("namespace", "") if isinstance(meta, LocDict) else ""
     if isinstance(meta, LocDict) and namespace != "" and (
-            not isinstance(namespace, str) or naming.dns1123_label(namespace)):
+            not isinstance(namespace, str) or naming.label_problem(namespace)):
         # the namespace becomes a folder of rendered/: "../../x" must stop here, with its place
         errors.append(InputError(f"{path}.metadata.namespace: {shown(namespace)} is not a DNS-1123 label",
                                  meta.value_loc("namespace")))

@@ -22,7 +22,7 @@ from gitops_gen.commands.options import (
     write_reports,
 )
 from gitops_gen.drift import run as drift_run
-from gitops_gen.drift.output import EXTENSIONS, FORMATS
+from gitops_gen.drift.formats import EXTENSIONS, FORMATS
 
 
 @click.command("drift")
@@ -93,8 +93,7 @@ def command(
                     f"--context needs --cluster: environment {env!r} has {len(targets)} clusters"
                 )
             targets = [dataclasses.replace(targets[0], context=context)]
-    else:
-        assert desired is not None
+    elif desired is not None:
         targets, config = drift_run.from_path(desired, context, repo)
     if argocd_context is not None:
         targets = [dataclasses.replace(t, argocd_context=argocd_context) for t in targets]

@@ -15,7 +15,7 @@ from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import find_repo_root
 from gitops_gen.commands.options import complete_environments, output_option, repo_option, use_colour
 from gitops_gen.validate.findings import BLUEPRINT, Finding, Report
-from gitops_gen.validate.output import FORMATS
+from gitops_gen.validate.formats import FORMATS
 
 if TYPE_CHECKING:
     from gitops_gen.validate.crds import CrdRegistry

@@ -2,8 +2,7 @@
 
 Each side is the render of one revision (effective objects: Kustomize overlays
 and patches already resolved).  An object belongs to the Application whose
-path into ``rendered/`` holds it (read as ``validate.repo.ownership`` reads it,
-but only for the objects that changed); Applications are
+path into ``rendered/`` holds it (``render.owners``, only for the objects that changed); Applications are
 reported as applications, the AppProjects their root deploys as its objects,
 and objects no Application deploys (the bootstrap) under ``bootstrap``.
 """
@@ -18,12 +17,10 @@ from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.base.status import ChangeStatus
 from gitops_gen.diff.fields import field_changes, leaves
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange
-from gitops_gen.render import ClusterTarget, Rendering
+from gitops_gen.render import ClusterTarget, Rendering, owners
 from gitops_gen.render.bootstrap import BOOTSTRAP_DIR
-from gitops_gen.render.common import RENDERED_DIR
-from gitops_gen.validate.policy.argocd import same_repo
+from gitops_gen.render.owners import is_application
 
-APPLICATION = ("argoproj.io", "Application")
 Objects = Mapping[ObjectRef, Mapping[str, Any]]
 
 
@@ -51,38 +48,8 @@ class ClusterPair:
         return sorted(r for r in self.changed if is_application(r))
 
 
-def is_application(ref: ObjectRef) -> bool:
-    return (ref.group, ref.kind) == APPLICATION
-
-
 def _objects(side: Side, cluster: str) -> dict[ObjectRef, Manifest]:
     return {m.ref: m for m in side.rendering.desired.get(cluster, ())}
-
-
-def _bundles(objects: Mapping[ObjectRef, Manifest], repo_url: str) -> dict[str, str]:
-    """Folder under rendered/ -> the Application deploying it (as ``validate.repo.ownership`` reads paths:
-    a path into ``<bundle>/overlays/...`` deploys the whole bundle)."""
-    out: dict[str, str] = {}
-    for ref, m in objects.items():
-        if not is_application(ref):
-            continue
-        spec = m.body.get("spec") or {}
-        sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else list(spec.get("sources") or ())
-        for source in sources:
-            path = str(source.get("path") or "")
-            if same_repo(str(source.get("repoURL") or ""), repo_url) and path.startswith(f"{RENDERED_DIR}/"):
-                root = path.removeprefix(f"{RENDERED_DIR}/").rstrip("/")
-                out.setdefault(root.split("/overlays/")[0], ref.name)
-    return out
-
-
-def _owner(m: Manifest, bundles: Mapping[str, str]) -> str | None:
-    parts = m.path.split("/")[:-1]
-    for depth in range(len(parts), 0, -1):
-        app = bundles.get("/".join(parts[:depth]))
-        if app is not None:
-            return app
-    return None
 
 
 def _target(base: Side, head: Side, cluster: str) -> ClusterTarget:
@@ -138,10 +105,11 @@ def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterP
             continue
         owner: dict[ObjectRef, str] = {}
         for objects, side in ((new, head), (old, base)):
-            bundles = _bundles(objects, side.repo_url)
+            by_unit = {unit: app.ref.name for unit, app in owners.units(objects.values(), side.repo_url).items()}
             for ref in changed:
-                app = _owner(objects[ref], bundles) if ref in objects and not is_application(ref) else None
-                if app is not None:
+                if ref not in objects or is_application(ref):
+                    continue
+                if (app := owners.owner_of(objects[ref].path, by_unit)) is not None:
                     owner.setdefault(ref, app)
         target = _target(base, head, name)
         yield ClusterPair(name, target.env, target.production, {r: m.body for r, m in old.items()},
@@ -157,7 +125,8 @@ def _app_fields(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) 
     if base is not None and head is not None:
         return field_changes(base, head)
     whole = base if base is not None else head
-    assert whole is not None
+    if whole is None:
+        return ()
     return tuple(FieldChange(path, None if base is None else value, value if base is None else None)
                  for path, value in leaves(whole.get("spec"), "spec"))
 

@@ -20,12 +20,13 @@ from typing import Any
 
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.blueprint.model import Repo
-from gitops_gen.diff.clusters import ClusterPair, Side, is_application
+from gitops_gen.diff.clusters import ClusterPair, Side
 from gitops_gen.diff.fields import is_secret
 from gitops_gen.render.common import DEPENDS_ON_ANNOTATION, ROLE_LABEL
+from gitops_gen.render.owners import is_application
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.findings import Finding
-from gitops_gen.validate.repo import check_rendering
+from gitops_gen.validate.repo import Scope, check_rendering
 
 Key = tuple[str, str, ObjectRef | None, str, str]
 
@@ -122,8 +123,8 @@ def _findings(one: Validated, pairs: Sequence[ClusterPair], whole: set[str], bel
             return ref.name in touched
         return not ref.namespace or ref.namespace in touched
 
-    found, _ = check_rendering(one.repo, one.side.rendering, one.crds, clusters=set(changed) | below,
-                               document=document, related=related)
+    found, _ = check_rendering(one.repo, one.side.rendering, one.crds,
+                               scope=Scope(clusters=set(changed) | below, document=document, related=related))
     out: dict[Key, Finding] = {}
     for finding in sorted(found, key=Finding.sort_key):
         out.setdefault(_key(finding), _safe(finding))

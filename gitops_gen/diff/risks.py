@@ -14,8 +14,9 @@ from typing import Any
 
 from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.base.severity import Severity
-from gitops_gen.diff.clusters import ClusterPair, is_application
+from gitops_gen.diff.clusters import ClusterPair
 from gitops_gen.diff.model import ClusterChange, Risk
+from gitops_gen.render.owners import is_application
 
 FINALIZER = "resources-finalizer.argocd.argoproj.io"
 # Deleting these loses data or other teams' objects: a namespace takes everything in it, a claim its

@@ -18,7 +18,8 @@ from gitops_gen.drift.hints import hint
 from gitops_gen.drift.ignore import IgnoreRule, rule_from_argo
 from gitops_gen.drift.model import ClusterReport, DriftItem
 from gitops_gen.drift.owners import Owner, Owners
-from gitops_gen.drift.status import applications, is_application
+from gitops_gen.drift.status import applications
+from gitops_gen.render.owners import is_application
 
 Identity = tuple[str, str, str, str]  # group, kind, namespace, name: versions do not matter
 AUTOSCALERS = {("autoscaling", "HorizontalPodAutoscaler"), ("keda.sh", "ScaledObject")}
@@ -183,7 +184,7 @@ def _unknown_reason(ref: ObjectRef, unknown: Mapping[Any, str], unknown_ids: Map
 def _application_rules(desired: Sequence[Manifest]) -> list[IgnoreRule]:
     """Each rendered Application's ignoreDifferences, scoped to the add-on or tenant it deploys."""
     rules: list[IgnoreRule] = []
-    for app in (m for m in desired if is_application(m)):
+    for app in (m for m in desired if is_application(m.ref)):
         labels = (app.body.get("metadata") or {}).get("labels") or {}
         scope = next(((k, str(labels[k])) for k in SCOPE_LABELS if labels.get(k)), None)
         for entry in (app.body.get("spec") or {}).get("ignoreDifferences") or ():

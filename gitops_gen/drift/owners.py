@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.drift.status import is_application
+from gitops_gen.render.owners import is_application, owner_of, rendered_paths, unit_of
 
 TRACKING_ANNOTATION = "argocd.argoproj.io/tracking-id"
 INSTANCE_LABEL = "app.kubernetes.io/instance"
-RENDERED_PREFIX = "rendered/"
-LAYER_FOLDERS = ("base", "overlays", "clusters")  # below a unit folder: Kustomize layers
 _ROLE, _CLUSTER = "gitops-gen.io/role", "gitops-gen.io/cluster"
 _UNIT_LABELS = {"tenant-namespaces": "gitops-gen.io/tenant", "addon": "gitops-gen.io/addon"}
 
@@ -45,24 +43,6 @@ def owner_from(app: Manifest) -> Owner:
                  source=str(app.origin or ""))
 
 
-def unit_of(path: str) -> str:
-    """The folder an Application deploys as a whole: ``tenants/t/clusters/c`` -> ``tenants/t``."""
-    parts = path.strip("/").split("/")
-    for index, part in enumerate(parts):
-        if index and part in LAYER_FOLDERS:
-            return "/".join(parts[:index])
-    return "/".join(parts)
-
-
-def _source_paths(app: Manifest) -> Iterable[str]:
-    spec = app.body.get("spec") or {}
-    sources = [spec.get("source") or {}, *(spec.get("sources") or ())]
-    for source in sources:
-        path = str((source or {}).get("path") or "")
-        if path.startswith(RENDERED_PREFIX):
-            yield path[len(RENDERED_PREFIX):]
-
-
 class Owners:
     """Owner lookups for one cluster's desired objects."""
 
@@ -72,9 +52,9 @@ class Owners:
         self.by_label: dict[tuple[str, str], Owner] = {}
         self.roots: dict[str, Owner] = {}  # cluster -> its root Application
         self.bootstrap: Owner | None = None
-        for app in (m for m in desired if is_application(m)):
+        for app in (m for m in desired if is_application(m.ref)):
             owner = self.apps[app.ref.name] = owner_from(app)
-            for path in _source_paths(app):
+            for path in rendered_paths(app.body, None):
                 self.by_unit[unit_of(path)] = owner
             labels = (app.body.get("metadata") or {}).get("labels") or {}
             role = labels.get(_ROLE)
@@ -87,10 +67,7 @@ class Owners:
 
     def of_desired(self, manifest: Manifest, live: Mapping[str, Any] | None = None) -> Owner | None:
         """The Application that renders ``manifest`` (by its file under rendered/), else what ``live`` says."""
-        parts = manifest.path.split("/") if manifest.path else []
-        found = None
-        for end in range(1, len(parts)):
-            found = self.by_unit.get("/".join(parts[:end]), found)
+        found = owner_of(manifest.path, self.by_unit) if manifest.path else None
         if found is not None:
             return found
         return self.of_live(live) if live is not None else self._by_labels(manifest.body)

@@ -8,12 +8,9 @@ from typing import Any
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.drift.config import DriftConfig
 from gitops_gen.drift.model import AppStatus
+from gitops_gen.render.owners import is_application
 
 ARGO_GROUP = "argoproj.io"
-
-
-def is_application(manifest: Manifest) -> bool:
-    return manifest.ref.kind == "Application" and manifest.ref.group == ARGO_GROUP
 
 
 def app_status(name: str, namespace: str, live: Mapping[str, Any] | None, config: DriftConfig) -> AppStatus:
@@ -54,7 +51,7 @@ def applications(
     ``unknown`` maps the names of Applications that could not be read to why: not drift, not in sync.
     """
     unknown = unknown or {}
-    apps = sorted((m.ref.name, m.ref.namespace) for m in desired if is_application(m))
+    apps = sorted((m.ref.name, m.ref.namespace) for m in desired if is_application(m.ref))
     return tuple(
         AppStatus(name, namespace, "Unknown", "Unknown", "", False, unknown[name])
         if name in unknown

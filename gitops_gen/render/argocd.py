@@ -1,6 +1,6 @@
 """Argo CD objects: root Applications, AppProjects and child Applications (pure).
 
-Decisions (docs/adr/0002-argocd-layout.md): one Argo CD instance manages every
+Decisions (docs/adr/0002-argocd-policies.md): one Argo CD instance manages every
 cluster; each cluster has a root Application over ``rendered/clusters/<cluster>``;
 names are ``<cluster>-<thing>`` so they are unique in the Argo CD namespace.
 """
@@ -105,7 +105,8 @@ def addon_source(addon: Addon, settings: Settings, env: str, cluster: str, rende
     if addon.source:
         return {"repoURL": addon.source.repo_url, "targetRevision": addon.source.target_revision,
                 "path": substitute(addon.source.path, env, cluster)}
-    assert rendered_path is not None  # manifests add-ons always have a rendered layer
+    if rendered_path is None:  # manifests add-ons always have a rendered layer: a bug, not bad input
+        raise ValueError(f"add-on {addon.name}: plain manifests without a rendered layer")
     return git_path_source(settings, f"{RENDERED_DIR}/{rendered_path}")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from gitops_gen.base.errors import InputError
 from gitops_gen.base.manifest import ObjectRef
-from gitops_gen.base.naming import dns1123_subdomain
+from gitops_gen.base.naming import subdomain_problem
 from gitops_gen.base.ownership import (
     ADDON_LABEL,
     CLUSTER_LABEL,
@@ -49,7 +49,7 @@ def file_name(ref: ObjectRef, namespaced: bool = True) -> str:
     Folders whose objects all live in one namespace (the Argo CD ones) leave the namespace out."""
     parts = [ref.namespace] if ref.namespace and namespaced else []
     for part in (*parts, ref.name):
-        if dns1123_subdomain(part):  # the loader rejects these first; this is the last line of defence
+        if subdomain_problem(part):  # the loader rejects these first; this is the last line of defence
             raise InputError(f"{ref}: {part!r} cannot be a file name (not a DNS-1123 subdomain)")
     if not ref.kind.isalnum():
         raise InputError(f"{ref}: kind {ref.kind!r} cannot be part of a file name")

@@ -94,15 +94,6 @@ def server_enums(api_version: str, kind: str) -> serverenums.Entries:
     return serverenums.BY_KIND.get((group, kind), ()) + under_pod
 
 
-def check_enums(body: Any, paths: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[SchemaError]:
-    out: list[SchemaError] = []
-    for pattern, allowed in paths:
-        for path, value in at(body, pattern, ""):
-            if isinstance(value, str) and value and value not in allowed:
-                out.append(SchemaError(path, not_allowed(value, allowed)))
-    return out
-
-
 def not_allowed(value: str, allowed: Sequence[str]) -> str:
     choices = ", ".join(f'"{v}"' for v in allowed)
     return f'"{value}" is not one of {choices}'

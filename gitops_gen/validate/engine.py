@@ -19,7 +19,7 @@ from typing import Any
 from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import ObjectRef, origin_at, ref_of
 from gitops_gen.base.severity import Severity
-from gitops_gen.validate import apiserver, argocd, fieldwalk, names, removed_apis, schemas
+from gitops_gen.validate import apiserver, argocd_schemas, fieldwalk, names, removed_apis, schemas
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.findings import (
     ENUM,
@@ -162,7 +162,7 @@ def _field_checks(version: str, api_version: str, kind: str) -> fieldwalk.Node:
 def _schema_errors(
     body: Mapping[str, Any], ref: ObjectRef, options: Options
 ) -> list[schemas.SchemaError] | None:
-    for registry in (options.crds, argocd.registry(options.strict)):
+    for registry in (options.crds, argocd_schemas.registry(options.strict)):
         if registry.has(ref.api_version, ref.kind):
             return registry.validate(body)
     return schemas.validate(body, options.kubernetes_version, options.strict)

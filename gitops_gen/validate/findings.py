@@ -30,8 +30,8 @@ DEPRECATED_API = "deprecated-api"  # apiVersion deprecated but still served
 INVALID_DOCUMENT = "invalid-document"  # unparsable, not a mapping, missing kind/apiVersion
 CRD = "crd"  # a --crd-dir CRD that cannot be read or compiled, or a pattern of it that is skipped
 STALE = "stale"  # committed rendered/ differs from a fresh render
-FOREIGN_FILE = "foreign-file"  # a file nobody rendered in a folder Argo CD applies as-is
 BLUEPRINT = "blueprint"  # the blueprints (or inputs) could not be loaded: the run stopped before validating
+FOREIGN_FILE = "foreign-file"  # a file nobody rendered in a folder Argo CD applies as-is
 
 
 
@@ -105,7 +105,7 @@ class Report:
         return self.errors == 0
 
     def sorted(self) -> Report:
-        return Report(self.documents, tuple(sorted(set(self.findings), key=Finding.sort_key)),
+        return Report(self.documents, tuple(sorted(self.findings, key=Finding.sort_key)),
                       tuple(sorted(set(self.objects))))
 
     def as_json(self) -> dict[str, Any]:

@@ -13,15 +13,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from gitops_gen.base.naming import (
-    dns1035_label,
-    dns1123_label,
-    dns1123_subdomain,
-    label_value,
-    path_segment,
-    qualified_name,
+    dns1035_problem,
+    label_problem,
+    label_value_problem,
+    qualified_name_problem,
+    segment_problem,
+    subdomain_problem,
 )
 from gitops_gen.base.quantity import QUANTITY
-from gitops_gen.validate.fieldwalk import at
 from gitops_gen.validate.schemas import SchemaError
 
 NAME_RULES: dict[str, str] = {  # kind -> which name syntax the API server enforces
@@ -46,10 +45,10 @@ def quantity(value: Any) -> str | None:
 
 
 _NAME_CHECKS = {
-    "label": dns1123_label,
-    "dns1035": dns1035_label,
-    "segment": path_segment,
-    "subdomain": dns1123_subdomain,
+    "label": label_problem,
+    "dns1035": dns1035_problem,
+    "segment": segment_problem,
+    "subdomain": subdomain_problem,
 }
 
 
@@ -65,7 +64,7 @@ def check_metadata(body: Mapping[str, Any]) -> list[SchemaError]:
         if why:
             out.append(SchemaError("metadata.name", f"{name!r} {why}"))
     namespace = meta.get("namespace")
-    if isinstance(namespace, str) and namespace and (why := dns1123_label(namespace)):
+    if isinstance(namespace, str) and namespace and (why := label_problem(namespace)):
         out.append(SchemaError("metadata.namespace", f"{namespace!r} {why}"))
     out.extend(_labels_and_annotations(meta, "metadata"))
     for parts in _TEMPLATE_PATHS:
@@ -79,25 +78,15 @@ def _labels_and_annotations(meta: Mapping[str, Any], at: str) -> Iterator[Schema
     labels = meta.get("labels")
     if isinstance(labels, Mapping):
         for key, value in labels.items():
-            if why := qualified_name(str(key)):
+            if why := qualified_name_problem(str(key)):
                 yield SchemaError(f"{at}.labels.{key}", f"label key {str(key)!r}: {why}")
-            if isinstance(value, str) and (why := label_value(value)):
+            if isinstance(value, str) and (why := label_value_problem(value)):
                 yield SchemaError(f"{at}.labels.{key}", f"label value {value!r}: {why}")
     annotations = meta.get("annotations")
     if isinstance(annotations, Mapping):
         for key in annotations:
-            if why := qualified_name(str(key)):
+            if why := qualified_name_problem(str(key)):
                 yield SchemaError(f"{at}.annotations.{key}", f"annotation key {str(key)!r}: {why}")
-
-
-def check_quantities(body: Any, patterns: Sequence[Sequence[str]]) -> list[SchemaError]:
-    """Check every value at the given quantity patterns (from ``schemas.quantity_paths``)."""
-    out: list[SchemaError] = []
-    for pattern in patterns:
-        for path, value in at(body, pattern, ""):
-            if value is not None and (why := quantity(value)):
-                out.append(SchemaError(path, f"{value!r} {why}"))
-    return out
 
 
 def _get(node: Any, parts: Sequence[str]) -> Any:

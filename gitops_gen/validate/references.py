@@ -13,11 +13,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.repourl import same_repo
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding
-from gitops_gen.validate.policy.argocd import destination_permitted, same_repo, source_permitted
-from gitops_gen.validate.policy.context import CLUSTER_LABEL, DEPENDS_ON, SYNC_WAVE, PolicyContext
-from gitops_gen.validate.policy.kube import (
+from gitops_gen.validate.objects import (
     annotations_of,
     app_projects,
     app_sources,
@@ -27,6 +26,8 @@ from gitops_gen.validate.policy.kube import (
     mapping,
     sequence,
 )
+from gitops_gen.validate.policy.context import CLUSTER_LABEL, DEPENDS_ON, SYNC_WAVE, PolicyContext
+from gitops_gen.validate.projects import destination_permitted, source_permitted
 
 
 class ReferenceRule(NamedTuple):

@@ -14,18 +14,19 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gitops_gen.base.errors import Location
+from gitops_gen.base import clock
+from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.inputs import read_input
 from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
-from gitops_gen.render import Rendering, render
+from gitops_gen.render import Rendering, owners, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate import policy, references
 from gitops_gen.validate.crds import CrdRegistry, is_crd, registry_from_crds
@@ -34,7 +35,6 @@ from gitops_gen.validate.findings import STALE, Checked, Finding, Report
 from gitops_gen.validate.lines import field_lines
 from gitops_gen.validate.paths import load_crd_dirs
 from gitops_gen.validate.policy import promotion
-from gitops_gen.validate.policy.argocd import same_repo
 from gitops_gen.validate.policy.config import compile_policy
 from gitops_gen.validate.policy.context import PolicyContext
 from gitops_gen.validate.policy.network import namespaces_in
@@ -63,39 +63,56 @@ def validate_repo(
     written = read_written(tree, the_plan.stale)  # only files that differ: the others are the render's bytes
     findings = [*stale_files(rendering, the_plan), *crds.findings, *written.problems]
     committed = {p: read_input(tree / p) for p in the_plan.stale}  # regular files only: a pipe must not block
-    stale = set(committed)
     lines = {f.path: _first_line(committed.get(f.path, f.content)) for f in rendering.files}
     texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
-    checked, objects = check_rendering(repo, rendering, crds, strict=strict, rendered_files=rendered_files,
-                                       lines=lines, stale=stale, committed=committed, texts=texts)
+    disk = OnDisk(rendered_files, lines, texts, committed)
+    checked, objects = check_rendering(repo, rendering, crds, strict=strict, disk=disk)
     findings.extend(checked)
     foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
     return Report(len(objects) + foreign.documents, tuple(findings), (*objects, *foreign.objects)).sorted()
 
 
-def check_rendering(
-    repo: Repo, rendering: Rendering, crds: CrdRegistry, *, strict: bool = True,
-    rendered_files: frozenset[str] | None = None, lines: Mapping[str, int] | None = None,
-    stale: set[str] | None = None, committed: Mapping[str, bytes] | None = None,
-    clusters: Collection[str] | None = None, document: Callable[[str, Manifest], bool] | None = None,
-    related: Callable[[str, Manifest], bool] | None = None, texts: Mapping[str, str] | None = None,
-) -> tuple[list[Finding], tuple[Checked, ...]]:
-    """Validate a render in memory: (findings, the objects validated).  ``clusters`` limits the clusters
-    checked; ``document(cluster, manifest)`` which objects get the per-document checks, ``related`` which
-    take part in the cluster-wide ones (policy, references); default: all."""
+@dataclass(frozen=True)
+class OnDisk:
+    """What the committed rendered/ holds, where it differs from the render being checked."""
+
+    files: frozenset[str]  # every path under rendered/ (for Applications' paths)
+    lines: Mapping[str, int]  # path -> line of its first document
+    texts: Mapping[str, str]  # path -> text (for the line of a failing field)
+    committed: Mapping[str, bytes] = field(default_factory=dict)  # stale paths -> the bytes on disk
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of a render to check (default: all of it)."""
+
+    clusters: Collection[str] | None = None
+    document: Callable[[str, Manifest], bool] | None = None  # which objects get the per-document checks
+    related: Callable[[str, Manifest], bool] | None = None  # which take part in the cluster-wide ones
+
+
+def in_memory(rendering: Rendering) -> OnDisk:
+    """A render checked as if it were what rendered/ holds."""
+    return OnDisk(frozenset(f.path for f in rendering.files),
+                  {f.path: _first_line(f.content) for f in rendering.files},
+                  {f.path: f.content.decode("utf-8") for f in rendering.files})
+
+
+def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, strict: bool = True,
+                    disk: OnDisk | None = None, scope: Scope = Scope()) -> tuple[list[Finding], tuple[Checked, ...]]:
+    """Validate a render: (findings, the objects validated); per-document checks, policy and references."""
     findings: list[Finding] = []
     config = compile_policy(repo.settings.policy)
     crds = with_deployed_crds(crds, rendering)
-    stale, committed = stale or set(), committed or {}
-    if texts is None:  # the text of each file, for the line of a failing field
-        texts = {f.path: f.content.decode("utf-8") for f in rendering.files}
-    lines = lines if lines is not None else {f.path: _first_line(f.content) for f in rendering.files}
-    if rendered_files is None:
-        rendered_files = frozenset(f.path for f in rendering.files)
+    disk = disk or in_memory(rendering)
+    stale, committed, lines, texts = set(disk.committed), disk.committed, disk.lines, disk.texts
+    clusters, document, related = scope.clusters, scope.document, scope.related
+    rendered_files = disk.files
     validated: set[tuple[str, ObjectRef, int, str]] = set()
+    bodies: dict[tuple[str, ObjectRef, str], Any] = {}  # equal copies of one file's object (per-cluster bundles)
     known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
         if clusters is not None and target.cluster not in clusters:
@@ -111,9 +128,12 @@ def check_rendering(
             key = (m.path, m.ref, id(m.body), target.kubernetes_version)
             if key in validated:  # a base object is the same in every cluster of a version
                 continue
+            if bodies.get((m.path, m.ref, target.kubernetes_version), _NONE) == m.body:
+                continue  # an equal copy (an add-on bundle computed per cluster) of one already checked
             if document is not None and not document(target.cluster, m):
                 continue
             validated.add(key)
+            bodies.setdefault((m.path, m.ref, target.kubernetes_version), m.body)
             doc = Document(
                 m.body,
                 f"{RENDERED_DIR}/{m.path}" if m.path else "",
@@ -137,27 +157,15 @@ def check_rendering(
         )
         if related is not None:
             objects = [m for m in objects if related(target.cluster, m)]
-        checked = [
-            *policy.run_rules(objects, context, config),
-            *policy.apply_config(
-                references.check(objects, context, ownership(objects, repo.settings.repo_url)),
-                config,
-                context,
-            ),
-        ]
-        findings.extend(_in_rendered(f, lines, texts) for f in checked)
+        raw = [*policy.evaluate(objects, context, config),
+               *references.check(objects, context, owners.owned(objects, repo.settings.repo_url))]
+        findings.extend(_in_rendered(f, lines, texts) for f in policy.apply_config(raw, config, context))
+    findings.extend(policy.exception_findings(config, clock.today()))  # about gitops.yaml: once, not per cluster
     checked_objects = {Checked(f"{RENDERED_DIR}/{path}" if path else "", ref) for path, ref, _, _ in validated}
     return findings, tuple(sorted(checked_objects))
 
 
-def with_deployed_crds(crds: CrdRegistry, rendering: Rendering) -> CrdRegistry:
-    """The CRDs an add-on of this repository deploys are known schemas too (crdDirs win for a kind both have):
-    a kind the repository itself deploys is validated, not a missing schema."""
-    deployed = {id(m.body): m.body for objects in rendering.desired.values() for m in objects if is_crd(m.body)}
-    if not deployed:
-        return crds
-    own = registry_from_crds(deployed.values())
-    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings)
+_NONE = object()
 
 
 def _foreign(
@@ -169,7 +177,7 @@ def _foreign(
             entry
             for m in objects
             if m.ref.kind == "Application"
-            for entry in app_paths_of(m.body, list(_rendered_paths(m.body, repo_url)))
+            for entry in app_paths_of(m.body, list(owners.rendered_paths(m.body, repo_url)))
         ]
         for cluster, objects in rendering.desired.items()
     }
@@ -188,6 +196,16 @@ def _foreign(
                                        ObjectRef("", "", "", "")))
                 findings.extend(validate_document(doc, options))
     return Report(len(objects), tuple(findings), tuple(objects))
+
+
+def with_deployed_crds(crds: CrdRegistry, rendering: Rendering) -> CrdRegistry:
+    """The CRDs an add-on of this repository deploys are known schemas too (crdDirs win for a kind both have):
+    a kind the repository itself deploys is validated, not a missing schema."""
+    deployed = {id(m.body): m.body for objects in rendering.desired.values() for m in objects if is_crd(m.body)}
+    if not deployed:
+        return crds
+    own = registry_from_crds(deployed.values())
+    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings)
 
 
 def upstream_of(repo: Repo, env: str, cluster: str = "") -> dict[str, Any]:
@@ -238,41 +256,9 @@ def _committed_body(m: Manifest, stale: set[str], committed: Mapping[str, bytes]
         return None
     try:
         docs = [d for d in reader.load_plain(committed[m.path].decode("utf-8")) if d is not None]
-    except Exception:  # an unparsable committed file is already reported as stale
+    except (InputError, UnicodeDecodeError):  # an unparsable committed file is already reported as stale
         return None
     return docs[0] if len(docs) == 1 and isinstance(docs[0], Mapping) else None
-
-
-def ownership(objects: Sequence[Manifest], repo_url: str) -> dict[ObjectRef, list[ObjectRef]]:
-    """Application -> the objects it deploys, from its path into rendered/.
-
-    A path into an overlay (``<bundle>/overlays/<env>[/<cluster>]``) deploys the
-    objects of the whole bundle (base and overlays); any other path the objects
-    in files below it.  Applications themselves are owned by the app-of-apps
-    whose path holds them.
-    """
-    below: dict[str, list[ObjectRef]] = defaultdict(list)  # folder -> objects in files anywhere below it
-    for m in objects:
-        parts = m.path.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            below["/".join(parts[:depth])].append(m.ref)
-    owned: dict[ObjectRef, list[ObjectRef]] = {}
-    for app in objects:
-        if app.ref.kind != "Application":
-            continue
-        for root in _rendered_paths(app.body, repo_url):
-            bundle = root.split("/overlays/")[0] if "/overlays/" in root else root
-            owned.setdefault(app.ref, []).extend(ref for ref in below.get(bundle, ()) if ref != app.ref)
-    return {app: sorted(set(refs)) for app, refs in owned.items()}
-
-
-def _rendered_paths(body: Mapping[str, Any], repo_url: str) -> Iterator[str]:
-    spec = body.get("spec") or {}
-    sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else list(spec.get("sources") or ())
-    for source in sources:
-        path = str(source.get("path") or "")
-        if same_repo(str(source.get("repoURL") or ""), repo_url) and path.startswith(f"{RENDERED_DIR}/"):
-            yield path.removeprefix(f"{RENDERED_DIR}/").rstrip("/")
 
 
 def _first_line(content: bytes) -> int:

@@ -85,16 +85,6 @@ def _gvk_index(version: str) -> dict[tuple[str, str], str]:
     return index
 
 
-def definitions(version: str) -> dict[str, Any]:
-    """Every OpenAPI definition of a shipped ``version``, descriptions included (the set validation loads)."""
-    return _definitions(schema_version_for(version), True)
-
-
-def root_definition(version: str, api_version: str, kind: str) -> str | None:
-    """The definition name of a kind (``io.k8s.api.apps.v1.Deployment``), None when not shipped."""
-    return _gvk_index(schema_version_for(version)).get((api_version, kind))
-
-
 def served_kinds(version: str) -> list[tuple[str, str]]:
     """(apiVersion, kind) of every object and list kind the schemas of a shipped ``version`` define."""
     return sorted(_gvk_index(version))

@@ -154,8 +154,8 @@ def test_reports_chained_day_after_day_keep_the_age_of_each_drift(days: list[set
     from gitops_gen.base.manifest import ObjectRef
     from gitops_gen.base.status import DriftStatus
     from gitops_gen.drift import baseline as baseline_mod
+    from gitops_gen.drift.formats import json_
     from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport
-    from gitops_gen.drift.output import json_
 
     folder = tmp_path_factory.mktemp("chain")
     previous = None

@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from gitops_gen.validate import argocd
+from gitops_gen.validate import argocd_schemas
 from gitops_gen.validate.crds import crd_versions, schema_from_crd, strict
 from gitops_gen.yamlio import reader
 from tests.conftest import ARGOCD_CRDS, require_shared
@@ -48,7 +48,7 @@ def _shape(node: Any) -> tuple[Any, ...]:
     )
 
 
-@pytest.mark.parametrize("entry", argocd.carried_schemas(), ids=lambda e: e["kind"])
+@pytest.mark.parametrize("entry", argocd_schemas.carried_schemas(), ids=lambda e: e["kind"])
 def test_every_field_we_carry_exists_upstream_with_the_same_type(upstream, entry: dict[str, Any]) -> None:
     theirs = dict(_paths(crd_versions(upstream[entry["kind"]])[entry["apiVersion"].split("/")[1]]))
     ours = dict(_paths(entry["openAPIV3Schema"]))
@@ -70,7 +70,7 @@ def test_every_field_we_carry_exists_upstream_with_the_same_type(upstream, entry
 
 
 def test_required_fields_match_upstream(upstream) -> None:
-    for entry in argocd.carried_schemas():
+    for entry in argocd_schemas.carried_schemas():
         theirs = dict(_paths(crd_versions(upstream[entry["kind"]])["v1alpha1"]))
         for path, node in _paths(entry["openAPIV3Schema"]):
             assert sorted(node.get("required", [])) == sorted(theirs[path].get("required", [])), path
@@ -100,7 +100,7 @@ APP = {
 
 def test_ours_and_upstream_agree_on_objects(upstream) -> None:
     theirs = jsonschema_rs.Draft4Validator(strict(schema_from_crd(upstream["Application"], "v1alpha1")))
-    ours = argocd.registry()
+    ours = argocd_schemas.registry()
     assert theirs.is_valid(APP) and ours.validate(APP) == []
     unknown = {**APP, "spec": {**APP["spec"], "sourcee": {}}}
     assert not theirs.is_valid(unknown) and ours.validate(unknown)
@@ -110,7 +110,6 @@ def test_ours_and_upstream_agree_on_objects(upstream) -> None:
 
 
 def test_status_and_operation_are_accepted_as_the_api_server_does() -> None:
-    from gitops_gen.validate import argocd
 
     app = {
         "apiVersion": "argoproj.io/v1alpha1",
@@ -124,5 +123,5 @@ def test_status_and_operation_are_accepted_as_the_api_server_does() -> None:
         "status": {"sync": {"status": "Synced"}, "health": {"status": "Healthy"}},
         "operation": {"sync": {"revision": "HEAD"}},
     }
-    assert argocd.registry(True).validate(app) == []
-    assert [e.path for e in argocd.registry(True).validate({**app, "statuss": {}}) or ()] == [""]
+    assert argocd_schemas.registry(True).validate(app) == []
+    assert [e.path for e in argocd_schemas.registry(True).validate({**app, "statuss": {}}) or ()] == [""]

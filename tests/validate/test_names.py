@@ -22,7 +22,7 @@ from gitops_gen.validate import names
     ],
 )
 def test_dns1123_label(value: str, ok: bool) -> None:
-    assert (names.dns1123_label(value) is None) is ok
+    assert (names.label_problem(value) is None) is ok
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_dns1123_label(value: str, ok: bool) -> None:
     ],
 )
 def test_dns1123_subdomain(value: str, ok: bool) -> None:
-    assert (names.dns1123_subdomain(value) is None) is ok
+    assert (names.subdomain_problem(value) is None) is ok
 
 
 @pytest.mark.parametrize(
@@ -57,12 +57,12 @@ def test_dns1123_subdomain(value: str, ok: bool) -> None:
     ],
 )
 def test_qualified_name(key: str, ok: bool) -> None:
-    assert (names.qualified_name(key) is None) is ok
+    assert (names.qualified_name_problem(key) is None) is ok
 
 
 @pytest.mark.parametrize(("value", "ok"), [("", True), ("cc-4410", True), ("a" * 64, False), ("a b", False)])
 def test_label_value(value: str, ok: bool) -> None:
-    assert (names.label_value(value) is None) is ok
+    assert (names.label_value_problem(value) is None) is ok
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding, Report
-from gitops_gen.validate.output import FORMATS, github, junit, sarif, text
+from gitops_gen.validate.formats import FORMATS, github, junit, sarif, text
 
 REF = ObjectRef("apps/v1", "Deployment", "payments-api", "web")
 REPORT = Report(

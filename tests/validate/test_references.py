@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 
 from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.repourl import normalize_git_url
 from gitops_gen.validate.policy import PolicyContext
-from gitops_gen.validate.policy.argocd import (
+from gitops_gen.validate.projects import (
     destination_permitted,
     glob_match,
-    normalize_git_url,
     source_permitted,
 )
 from gitops_gen.validate.references import REFERENCE_RULES, check

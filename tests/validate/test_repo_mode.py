@@ -120,3 +120,19 @@ def test_committed_overlays_built_by_real_kustomize_are_valid(repo: Path) -> Non
             assert report.errors == 0, [str(f) for f in report.findings]
             built += len(objects)
     assert built > 0
+
+
+def test_an_expired_exception_is_one_finding_however_many_clusters_are_checked(gg, repo: Path) -> None:
+    """GG000 and GG001 are about gitops.yaml, so a run says each once (it once said them per cluster,
+    and a set() in the report hid the copies)."""
+    settings = repo / "gitops.yaml"
+    settings.write_text(settings.read_text().replace(
+        "    rules:\n", "    exceptions:\n"
+        "      - {rule: GG105, object: {name: legacy}, reason: vendor image, expires: 2020-01-01}\n"
+        "      - {rule: GG105, object: {name: other}, reason: tracked in SEC-1, expires: 2999-01-01}\n"
+        "    expiryWarningDays: 400000\n"
+        "    rules:\n", 1))
+    code, findings = _findings(gg, repo)
+    assert code == 1
+    assert len(load_repo(repo).plans) > 1  # the point: several clusters
+    assert [f["rule"] for f in findings if f["rule"] in ("GG000", "GG001")] == ["GG000", "GG001"]

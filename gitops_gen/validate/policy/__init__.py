@@ -16,13 +16,13 @@ from typing import NamedTuple
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding
+from gitops_gen.validate.objects import Violation
 from gitops_gen.validate.policy import images, network, promotion, sources, tenancy
 from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy
 from gitops_gen.validate.policy.context import PolicyContext
-from gitops_gen.validate.policy.kube import Violation
 
 __all__ = ["EXPIRED_EXCEPTION", "EXPIRING_EXCEPTION", "RULES", "PolicyConfig", "PolicyContext", "Rule", "apply_config",
-           "parse_policy", "run_rules"]
+           "evaluate", "exception_findings", "parse_policy", "run_rules"]
 
 Check = Callable[[Sequence[Manifest], PolicyContext], Iterable[Violation]]
 
@@ -83,26 +83,28 @@ RULES: dict[str, Rule] = {
 }
 
 
+def evaluate(objects: Sequence[Manifest], context: PolicyContext, config: PolicyConfig) -> list[Finding]:
+    """The findings of every enabled rule over ``objects`` (one cluster's desired state), before the config's
+    severities and exceptions (``apply_config``) are applied."""
+    context = dataclasses.replace(context, required_namespace_labels=config.required_namespace_labels)
+    return [Finding(rule.id, rule.severity, v.obj.ref, v.message, path=v.path, file=v.obj.path,
+                    source=v.source or v.obj.origin_at(v.path))
+            for rule in RULES.values() if config.setting(rule.id).enabled
+            for v in rule.check(objects, context)]
+
+
 def run_rules(objects: Sequence[Manifest], context: PolicyContext,
               config: PolicyConfig | None = None) -> list[Finding]:
-    """Every enabled rule over ``objects`` (one cluster's desired state), config applied (None: defaults)."""
+    """The policy over one set of objects: the rules, the config applied, the exceptions' own findings."""
     config = config or parse_policy(None)
-    context = dataclasses.replace(context, required_namespace_labels=config.required_namespace_labels)
-    findings: list[Finding] = []
-    for rule in RULES.values():
-        if not config.setting(rule.id).enabled:
-            continue
-        for v in rule.check(objects, context):
-            findings.append(Finding(rule.id, rule.severity, v.obj.ref, v.message, path=v.path,
-                                    file=v.obj.path, source=v.source or v.obj.origin_at(v.path)))
-    return apply_config(findings, config, context)
+    return [*apply_config(evaluate(objects, context, config), config, context),
+            *exception_findings(config, context.today)]
 
 
 def apply_config(findings: Iterable[Finding], config: PolicyConfig, context: PolicyContext) -> list[Finding]:
-    """Drop disabled rules and excepted objects, override severities, report expired exceptions.
+    """Drop disabled rules and excepted objects, override severities.
 
-    Usable for any rule id the config knows (the engine also passes reference findings through it).
-    """
+    Usable for any rule id the config knows (the engine also passes reference findings through it)."""
     live = [e for e in config.exceptions if not e.expired(context.today)]
     out: list[Finding] = []
     for f in findings:
@@ -110,10 +112,16 @@ def apply_config(findings: Iterable[Finding], config: PolicyConfig, context: Pol
         if not setting.enabled or any(e.rule == f.rule and e.matches(f.ref) for e in live):
             continue
         out.append(dataclasses.replace(f, severity=setting.severity) if setting.severity else f)
-    out.extend(_expired(e) for e in config.exceptions if e.expired(context.today))
-    soon = context.today + datetime.timedelta(days=config.expiry_warning_days)
-    out.extend(_expiring(e, context.today) for e in live if e.expires <= soon and config.expiry_warning_days)
     return out
+
+
+def exception_findings(config: PolicyConfig, today: datetime.date) -> list[Finding]:
+    """Exceptions that expired (GG000, errors) or lapse within ``expiryWarningDays`` (GG001): once per run,
+    however many clusters the run checks."""
+    live = [e for e in config.exceptions if not e.expired(today)]
+    soon = today + datetime.timedelta(days=config.expiry_warning_days)
+    return [*(_expired(e) for e in config.exceptions if e.expired(today)),
+            *(_expiring(e, today) for e in live if e.expires <= soon and config.expiry_warning_days)]
 
 
 def _expiring(exception: PolicyException, today: datetime.date) -> Finding:

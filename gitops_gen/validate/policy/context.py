@@ -12,9 +12,17 @@ from gitops_gen.base.errors import Location
 from gitops_gen.base.ownership import ADDON_LABEL, CLUSTER_LABEL, ENV_LABEL, ROLE_LABEL, SYNC_WAVE, TENANT_LABEL
 from gitops_gen.base.ownership import DEPENDS_ON_ANNOTATION as DEPENDS_ON
 from gitops_gen.base.ownership import PROD_PRUNE_ANNOTATION as ALLOW_PROD_PRUNE
+from gitops_gen.blueprint.sections import POLICY_SPEC
+from gitops_gen.blueprint.spec import defaults_of
+from gitops_gen.blueprint.v1 import settings_spec
+from gitops_gen.render.common import RENDERED_DIR
 
 __all__ = ["ADDON_LABEL", "ALLOW_PROD_PRUNE", "CLUSTER_LABEL", "DEPENDS_ON", "ENV_LABEL", "ROLE_LABEL", "SYNC_WAVE",
            "TENANT_LABEL", "PolicyContext"]
+
+
+SETTINGS_DEFAULTS = defaults_of(settings_spec)  # the specs' defaults: written once, in blueprint/
+POLICY_DEFAULTS = defaults_of(POLICY_SPEC)
 
 
 @dataclass(frozen=True)
@@ -29,11 +37,11 @@ class PolicyContext:
     production: bool = False
     kubernetes_version: str = ""
     cluster: str = ""
-    argocd_namespace: str = "argocd"
+    argocd_namespace: str = SETTINGS_DEFAULTS["argocdNamespace"]
     repo_url: str = ""
     rendered_files: frozenset[str] | None = None
-    rendered_root: str = "rendered"
-    required_namespace_labels: tuple[str, ...] = ("cost-center",)
+    rendered_root: str = RENDERED_DIR
+    required_namespace_labels: tuple[str, ...] = tuple(POLICY_DEFAULTS["requiredNamespaceLabels"])
     known_namespaces: frozenset[str] | None = None  # every namespace of the repository (None: the objects')
     promotes_from: str = ""  # the environment this one promotes from ("": none, or not known)
     upstream_revisions: frozenset[tuple[str, str]] = frozenset()  # (add-on, version/revision) it runs

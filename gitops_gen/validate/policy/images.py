@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from gitops_gen.base.manifest import Manifest
+from gitops_gen.validate.objects import CONTAINER_FIELDS, Violation, mapping, pod_specs, sequence
 from gitops_gen.validate.policy.context import PolicyContext
-from gitops_gen.validate.policy.kube import CONTAINER_FIELDS, Violation, mapping, pod_specs, sequence
 
 
 def image_tag(image: str) -> str | None:

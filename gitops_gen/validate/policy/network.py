@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from gitops_gen.base.manifest import Manifest
+from gitops_gen.validate.objects import Violation, dig, is_kind, mapping, sequence
 from gitops_gen.validate.policy.context import PolicyContext
-from gitops_gen.validate.policy.kube import Violation, dig, is_kind, mapping, sequence
 
 # Created by Kubernetes itself on every cluster.
 SYSTEM_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import Manifest
+from gitops_gen.base.repourl import same_repo
 from gitops_gen.blueprint.model import ClusterPlan
-from gitops_gen.validate.policy.argocd import same_repo
+from gitops_gen.validate.objects import Violation, app_sources, applications, labels
 from gitops_gen.validate.policy.context import ADDON_LABEL, ROLE_LABEL, PolicyContext
-from gitops_gen.validate.policy.kube import Violation, app_sources, applications, labels
 
 
 def upstream_revisions(plans: Iterable[ClusterPlan], env: str) -> frozenset[tuple[str, str]]:

@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterator, Sequence
 
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.validate.policy.argocd import same_repo
-from gitops_gen.validate.policy.context import ALLOW_PROD_PRUNE, ROLE_LABEL, PolicyContext
-from gitops_gen.validate.policy.kube import (
+from gitops_gen.base.repourl import same_repo
+from gitops_gen.validate.objects import (
     Violation,
     annotations_of,
     app_sources,
@@ -18,6 +17,7 @@ from gitops_gen.validate.policy.kube import (
     labels,
     mapping,
 )
+from gitops_gen.validate.policy.context import ALLOW_PROD_PRUNE, ROLE_LABEL, PolicyContext
 
 # An exact SemVer 2 version (Helm chart versions are SemVer); anything else is a range to Argo CD.
 EXACT_VERSION = re.compile(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"

@@ -6,9 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.validate.policy.argocd import has_glob, is_deny
-from gitops_gen.validate.policy.context import ROLE_LABEL, TENANT_LABEL, PolicyContext
-from gitops_gen.validate.policy.kube import (
+from gitops_gen.validate.objects import (
     Violation,
     app_projects,
     applications,
@@ -19,6 +17,8 @@ from gitops_gen.validate.policy.kube import (
     sequence,
     tenant_namespaces,
 )
+from gitops_gen.validate.policy.context import ROLE_LABEL, TENANT_LABEL, PolicyContext
+from gitops_gen.validate.projects import has_glob, is_deny
 
 TENANT_ROLES = frozenset({"tenant-namespaces", "tenant-app"})
 

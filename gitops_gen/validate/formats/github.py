@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding, Report
-from gitops_gen.validate.output.text import summary
+from gitops_gen.validate.formats.text import summary
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

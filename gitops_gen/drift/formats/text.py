@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from gitops_gen.base.colour import paint
 from gitops_gen.base.status import DriftStatus
+from gitops_gen.drift.formats.common import by_status, counts_line, object_name, quiet, show
 from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport
-from gitops_gen.drift.output.common import by_status, counts_line, object_name, quiet, show
 
 # status -> colour role (gitops_gen.base.colour.PALETTE); colour only when the CLI decided so (a terminal)
 ROLES = {DriftStatus.IN_SYNC: "ok", DriftStatus.MODIFIED: "changed", DriftStatus.MISSING: "removed",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from gitops_gen.base.status import DriftStatus
+from gitops_gen.drift.formats.common import by_status, object_name, show
 from gitops_gen.drift.model import ClusterReport, DriftItem, DriftReport
-from gitops_gen.drift.output.common import by_status, object_name, show
 
 
 def _cell(value: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gitops_gen.validate.findings import Report
-from gitops_gen.validate.output import github, json_, junit, sarif, text
+from gitops_gen.validate.formats import github, json_, junit, sarif, text
 
 Formatter = Callable[[Report, bool], str]  # (report, colour) -> the whole output, ending in a newline
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gitops_gen.base.repourl import normalize_git_url
+
 GLOB_CHARS = frozenset("*?[{")
 
 
@@ -89,23 +91,6 @@ def _project_glob(pattern: str, value: str, separators: str = "") -> bool:
     if is_deny(pattern):
         return not glob_match(pattern[1:], value, separators)
     return pattern == "*" or glob_match(pattern, value, separators)
-
-
-_SCP_LIKE = re.compile(r"^(ssh://)?([^/:]*?)@[^@]+$")
-
-
-def normalize_git_url(url: str) -> str:
-    """``git.NormalizeGitURL``: lower case, scp-like ssh to a path, no ``.git``, no ``ssh://``."""
-    url = url.strip().lower()
-    if _SCP_LIKE.match(url) and not url.startswith("ssh://"):
-        url = "ssh://" + url.replace(":", "/", 1)
-    url = url.removesuffix(".git")
-    return url.removeprefix("ssh://")
-
-
-def same_repo(a: str, b: str) -> bool:
-    """Same Git repository, also ignoring a trailing slash (which Argo CD treats as different)."""
-    return normalize_git_url(a.rstrip("/")) == normalize_git_url(b.rstrip("/"))
 
 
 def source_permitted(source_repos: Sequence[str], repo_url: str) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gitops_gen.drift.formats.common import shown_items
 from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport, Resolved
-from gitops_gen.drift.output.common import shown_items
 
 VERSION = 1
 

@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding, Report
-from gitops_gen.validate.output.text import finding_line
+from gitops_gen.validate.formats.text import finding_line
 
 Case = tuple[str, str]  # (classname: the file, name: the object)
 

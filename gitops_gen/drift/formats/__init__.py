@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from gitops_gen.drift.formats import json_, junit, markdown, text
 from gitops_gen.drift.model import DriftReport
-from gitops_gen.drift.output import json_, junit, markdown, text
 
 
 class Formatter(Protocol):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from gitops_gen.base.status import DriftStatus
+from gitops_gen.drift.formats.common import object_name, show, shown_items
 from gitops_gen.drift.model import ClusterReport, DriftReport
-from gitops_gen.drift.output.common import object_name, show, shown_items
 
 
 def render(report: DriftReport, color: bool = False) -> str:
