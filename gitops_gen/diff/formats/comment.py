@@ -12,7 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gitops_gen.diff.formats.common import app_title, headline, object_name, short, show, sorted_risks, summary
+from gitops_gen.diff.formats.common import (
+    RiskGroup,
+    app_title,
+    grouped_risks,
+    headline,
+    object_name,
+    short,
+    show,
+    summary,
+)
 from gitops_gen.diff.model import AppChange, ChangeReport, ClusterChange, FieldChange
 from gitops_gen.validate.findings import Finding
 
@@ -109,9 +118,7 @@ def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False)
                 [_cluster_row(c, risks_of[c.name]) for c in report.clusters], "clusters in the summary table")
     budget.rows(f"### Risks ({len(report.risks)})\n\n| Severity | Rule | Cluster | Application | Object | Message |\n"
                 "|---|---|---|---|---|---|",
-                [f"| {r.severity.value} | {r.rule} | {r.cluster} | {r.application or ''} | "
-                 f"{code(f'{r.ref.kind} {object_name(r.ref)}') if r.ref else ''} | {text(show(r.message, 400))} |"
-                 for r in sorted_risks(report)], "risks")
+                [_risk_row(g) for g in grouped_risks(report)], "risks")
     for title, found in (("introduced", report.introduced), ("resolved", report.resolved)):
         budget.rows(f"### Validation findings {title} ({len(found)})\n\n| Severity | Rule | Object | Message |\n"
                     "|---|---|---|---|", [_finding_row(f) for f in found], f"findings {title}")
@@ -120,6 +127,19 @@ def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False)
         budget.parts.append(f"_Left out to stay within {max_length:,} characters: {'; '.join(budget.left_out)}. "
                             "The JSON and HTML reports (`--report`) hold everything._\n")
     return "".join(budget.parts)
+
+
+def _risk_row(group: RiskGroup) -> str:
+    r = group.first
+    if len(group.risks) == 1:
+        return (f"| {r.severity.value} | {r.rule} | {r.cluster} | {r.application or ''} | "
+                f"{code(f'{r.ref.kind} {object_name(r.ref)}') if r.ref else ''} | {text(show(r.message, 400))} |")
+    clusters, apps = group.clusters, group.applications
+    where = f"{text(group.environment)}: {len(clusters)} cluster{'s' * (len(clusters) != 1)}"
+    listed = text(", ".join(apps))
+    who = f"<details><summary>{len(apps)} Applications</summary>{listed}</details>" if apps else ""
+    return (f"| {r.severity.value} | {r.rule} | {where} | {who} | | **{len(group.risks)} alike**, e.g. "
+            f"{text(show(r.message, 300))} |")
 
 
 def _details(budget: _Budget, report: ChangeReport) -> None:
