@@ -34,10 +34,10 @@ def realistic(committed: Path) -> Any:
     repo.git.clean("-fdq")
 
 
-def review(capsys: pytest.CaptureFixture[str], root: Path, output: str = "json") -> Any:
+def review(capsys: pytest.CaptureFixture[str], root: Path, output: str = "json", base: str = "HEAD") -> Any:
     assert run(["render", "--repo", str(root)]) == 0
     capsys.readouterr()
-    assert run(["diff", "--repo", str(root), "--base", "main", "-o", output]) == 0
+    assert run(["diff", "--repo", str(root), "--base", base, "-o", output]) == 0
     out = capsys.readouterr().out
     return json.loads(out) if output == "json" else out
 
@@ -117,3 +117,34 @@ def test_render_names_the_files_git_does_not_track_yet(capsys: pytest.CaptureFix
     git.Repo(realistic).git.add(A=True)
     assert run(["render", "--repo", str(realistic), "--no-cache"]) == 0
     assert "not yet in Git" not in capsys.readouterr().out
+
+
+FLOW_SCHEMA = """\
+        - apiVersion: flowcontrol.apiserver.k8s.io/v1beta3
+          kind: FlowSchema
+          metadata: {name: tenant-batch}
+          spec:
+            priorityLevelConfiguration: {name: workload-low}
+            matchingPrecedence: 5000
+            rules:
+              - subjects: [{kind: Group, group: {name: "system:authenticated"}}]
+                resourceRules: [{verbs: ["*"], apiGroups: ["*"], resources: ["*"], namespaces: ["*"]}]
+"""
+
+
+def test_a_removed_api_in_a_shared_base_names_the_environments_hit(capsys: pytest.CaptureFixture[str],
+                                                                  realistic: Path) -> None:
+    git.Repo(realistic).git.checkout("-q", "-b", "newer-prod")
+    try:
+        edit(realistic / "environments" / "prod.yaml", 'kubernetesVersion: "1.31"', 'kubernetesVersion: "1.33"')
+        assert run(["render", "--repo", str(realistic)]) == 0
+        git.Repo(realistic).git.commit("-qam", "prod on 1.33")
+        stack = realistic / "blueprints" / "addons" / "platform.yaml"
+        stack.write_text(stack.read_text() + FLOW_SCHEMA)
+        report = review(capsys, realistic)
+        removed = [f for f in report["findings"]["introduced"] if f["rule"] == "removed-api"]
+        assert removed and all(f["message"].endswith("(environments hit: prod)") for f in removed)
+    finally:
+        repo = git.Repo(realistic)
+        repo.git.reset("-q", "--hard")
+        repo.git.checkout("-q", "main")
