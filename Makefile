@@ -12,7 +12,7 @@ install:
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 
 test:
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q --cov --cov-report=term
 
 test-fast:
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from gitops_gen import __version__
-from gitops_gen.base import colour, notices
+from gitops_gen.base import colour, escape, notices
 from gitops_gen.base.errors import ExitCode, GitopsGenError, InputErrors, os_error_text
 
 PROG = "gitops-gen"
@@ -100,7 +100,7 @@ def _run(argv: Sequence[str] | None) -> int:
         _traceback_if(session)
         # Located errors read as `file:line:col: message`, the form editors and CI annotations parse.
         located = err.location is not None or isinstance(err, InputErrors)
-        click.echo(str(err) if located else f"{PROG}: {err}", err=True)
+        click.echo(escape.lines(str(err) if located else f"{PROG}: {err}"), err=True)
         return int(err.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         click.echo(f"{PROG}: interrupted", err=True)
@@ -110,15 +110,15 @@ def _run(argv: Sequence[str] | None) -> int:
         return int(ExitCode.USAGE)
     except ConnectionError as err:
         _traceback_if(session)
-        click.echo(f"{PROG}: cannot connect: {_oneline(err)}", err=True)
+        click.echo(f"{PROG}: cannot connect: {escape.text(_oneline(err))}", err=True)
         return int(ExitCode.EXTERNAL)
     except OSError as err:  # the user's environment refused: disk full, read-only, permissions
         _traceback_if(session)
-        click.echo(f"{PROG}: {os_error_text(err, Path.cwd())}", err=True)
+        click.echo(f"{PROG}: {escape.text(os_error_text(err, Path.cwd()))}", err=True)
         return int(ExitCode.USAGE)
     except Exception as err:  # a bug: one line for the user, the traceback on request
         _traceback_if(session)
-        click.echo(f"{PROG}: internal error: {type(err).__name__}: {_oneline(err)} "
+        click.echo(f"{PROG}: internal error: {type(err).__name__}: {escape.text(_oneline(err))} "
                    "(a bug; re-run with --debug for the traceback)", err=True)
         return int(ExitCode.INTERNAL)
     return int(result) if isinstance(result, int) else 0

@@ -747,7 +747,7 @@ def test_a_blueprint_symlinked_from_outside_the_repo_is_refused(
     (repo / "blueprints" / "tenants" / "search.yaml").symlink_to(outside)
     assert run(["render", "--repo", str(repo)]) == 2
     assert capsys.readouterr().err == (
-        "blueprints/tenants/search.yaml:1:1: a symlink to a file outside the repository: blueprints must live in it\n")
+        "blueprints/tenants/search.yaml:1:1: a symlink to a path outside the repository: every input must live in it\n")
 
 
 def test_braces_in_a_flow_mapping_get_a_hint(example_copy: Path, tmp_path: Path,

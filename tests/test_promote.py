@@ -186,3 +186,27 @@ def test_an_addon_switched_off_on_either_side_is_reported_not_promoted(example_r
     assert back.changes == () and back.notes == ("external-dns: switched off in dev; not promoted",)
     code, out, _ = promote(example_repo, "--to", "stage", "--dry-run")
     assert code == 0 and "nothing to promote from dev to stage" in out
+
+
+def test_a_yaml_1_1_boolean_arrives_as_the_boolean_it_is(tmp_path: Path) -> None:
+    """dev's ``enabled: no`` is false for the loader (YAML 1.1, as kubectl reads it): it must reach stage
+    as false, not as the string "no" a YAML 1.2 reader makes of it."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for part in ("gitops.yaml", "blueprints", "environments"):
+        source = PROJECT / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
+    dev = root / "environments" / "dev.yaml"
+    dev.write_text(dev.read_text().replace(
+        "ingress-nginx: {values: {controller: {replicaCount: 1}}}",
+        "ingress-nginx: {values: {controller: {replicaCount: 1, admissionWebhooks: {enabled: no}}}}"))
+
+    def webhooks(env: str) -> object:
+        repo = load_repo(root)
+        addon = next(p.env_addons["ingress-nginx"] for p in repo.plans if p.env.name == env)
+        return addon.values["controller"].get("admissionWebhooks", {}).get("enabled")
+
+    assert webhooks("dev") is False
+    code, _, err = promote(root, "--to", "stage", "--addon", "ingress-nginx")
+    assert code == 0, err
+    assert webhooks("stage") is False

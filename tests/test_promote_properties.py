@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from gitops_gen.blueprint.load import load_repo
+from gitops_gen.blueprint.overrides import deep_merge
 from gitops_gen.promote import overrides_reader, plan, promote
-from gitops_gen.promote.plan import leaf_differences, merged, sets, stack_fields
+from gitops_gen.promote.plan import leaf_differences, sets, stack_fields
 from gitops_gen.yamlio.roundtrip import read_mapping
 
 STACK = """\
@@ -87,7 +88,7 @@ def env_level(root: Path, env: str) -> tuple[dict[str, Any], dict[str, Any]]:
     repo = load_repo(root)
     base = stack_fields(repo.stacks["core"].addons[0])
     over = overrides_reader(root)(repo.environments[env]).env.get("web") or {}
-    return merged(base, over), dict(over)
+    return dict(deep_merge(base, over)), dict(over)
 
 
 # every example loads a repository three times: few examples, no shrinking (the inputs are small already)

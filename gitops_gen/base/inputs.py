@@ -4,6 +4,10 @@ Every file a command reads as input goes through ``read_input``/``read_text`` (b
 path mode, CRD files, ``--live-from`` and ``--desired``), so that a named pipe never blocks, ``/dev/zero``
 never fills memory, and a directory or socket named like a file is a one-line error, not a traceback.
 The file is opened without blocking and checked again after opening (it could have been swapped).
+
+A file of the repository (work tree or a materialised revision) is read with ``root``: its real path
+(``os.path.realpath``, every symlink on the way followed) must lie inside the real path of ``root``, so a
+link, or a chain of links that each look harmless, cannot make a read open a file of the host.
 """
 
 from __future__ import annotations
@@ -25,9 +29,22 @@ _OTHER_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                (codecs.BOM_UTF16_BE, "UTF-16"))
 
 
-def read_input(path: Path, name: str | None = None, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of the regular file ``path`` (at most ``limit``); InputError located at ``name`` otherwise."""
+def within(path: Path, root: Path, name: str | None = None) -> None:
+    """InputError (located at ``name``) unless ``path`` really is inside ``root``, symlinks followed."""
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
+        raise InputError("a symlink to a path outside the repository: every input must live in it",
+                         Location(name or str(path), 1, 1))
+
+
+def read_input(path: Path, name: str | None = None, limit: int = MAX_INPUT_BYTES, root: Path | None = None
+               ) -> bytes:
+    """The bytes of the regular file ``path`` (at most ``limit``); InputError located at ``name`` otherwise.
+
+    With ``root``, a file whose real path is outside ``root`` is refused before it is opened."""
     where = Location(name or str(path), 1, 1)
+    if root is not None:
+        within(path, root, name)
     try:
         kind = _kind(os.stat(path).st_mode)
         if kind:
@@ -48,9 +65,10 @@ def read_input(path: Path, name: str | None = None, limit: int = MAX_INPUT_BYTES
     return data
 
 
-def read_text(path: Path, name: str | None = None, limit: int = MAX_INPUT_BYTES) -> str:
+def read_text(path: Path, name: str | None = None, limit: int = MAX_INPUT_BYTES, root: Path | None = None
+              ) -> str:
     """``read_input`` decoded as UTF-8 (see ``decode``)."""
-    return decode(read_input(path, name, limit), name or str(path))
+    return decode(read_input(path, name, limit, root), name or str(path))
 
 
 def read_stream(stream: IO[str] | IO[bytes], name: str, limit: int = MAX_INPUT_BYTES) -> str:

@@ -1,13 +1,22 @@
-"""Paths into JSON-like objects: JSON pointers and the small jq subset Argo CD's ignoreDifferences uses.
+"""Paths into JSON-like objects: JSON pointers and the small jq subset Argo CD's ignoreDifferences uses
+(parsed), and field paths as every report spells them (formatted).
 
-A path is a tuple of steps: a key (``str``), an index (``int``) or ``EVERY`` (jq's ``[]``: every item
-of a list, every value of a mapping).  The blueprint layer checks the syntax when gitops.yaml loads;
-drift follows the same parsed steps.
+A path is a tuple of steps: a key (``str``), an index (``int``), ``EVERY`` (jq's ``[]``: every item
+of a list, every value of a mapping) or a ``Named`` item of a keyed list.  The blueprint layer checks the
+syntax when gitops.yaml loads; drift follows the same parsed steps.
+
+Reports write ``spec.source.targetRevision``, ``spec.hard["limits.cpu"]``,
+``spec.template.spec.containers[name=app].image``, ``items[0].data``: a key that is a plain identifier
+joins with a dot; any other key is a JSON string in brackets, so a key holding dots, brackets or quotes
+reads back unambiguously.  One home for diff, drift and validate.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
+from typing import NamedTuple
 
 EVERY = object()  # the jq ``[]`` step: every item of a list (or every value of a mapping)
 Step = str | int | object
@@ -17,6 +26,7 @@ _JQ_STEP = re.compile(
 # The same subset as one pattern, for editors (JSON Schema); ``parse_jq`` decides.
 _JQ_SCHEMA_STEP = r'(\.[A-Za-z_][A-Za-z0-9_-]*|\.?\["([^"\\]|\\.)*"\]|\.?\[[0-9]*\]|\.?"([^"\\]|\\.)*")\??'
 JQ_PATH = rf"\s*({_JQ_SCHEMA_STEP})+\s*"
+SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 class PathSyntaxError(ValueError):
@@ -54,3 +64,34 @@ def parse_jq(expression: str) -> tuple[Step, ...]:
     if not steps:
         raise PathSyntaxError(f"empty jq path {expression!r}")
     return tuple(steps)
+
+
+class Named(NamedTuple):
+    """A step into a list by a key field of its items (``[name=app]``), not by position; ``field`` ""
+    when ``value`` already says it (drift's merge keys, ``containerPort=80,protocol=TCP``)."""
+
+    field: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value}" if self.field else self.value
+
+
+def key_step(path: str, key: object) -> str:
+    """``path`` followed by the mapping key ``key``."""
+    text = str(key)
+    if SIMPLE_KEY.match(text):
+        return f"{path}.{text}" if path else text
+    return f"{path}[{json.dumps(text, ensure_ascii=False)}]"
+
+
+def item_step(path: str, index: object) -> str:
+    """``path`` followed by a list item: its position, or ``key=value`` for a keyed list."""
+    return f"{path}[{index}]"
+
+
+def format_path(steps: Iterable[Step]) -> str:
+    out = ""
+    for step in steps:
+        out = key_step(out, step) if isinstance(step, str) else item_step(out, step)
+    return out

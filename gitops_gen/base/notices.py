@@ -13,6 +13,7 @@ import contextvars
 import sys
 from collections.abc import Callable, Iterator
 
+from gitops_gen.base import escape
 from gitops_gen.base.errors import Location
 
 Sink = Callable[[str], None]
@@ -20,8 +21,10 @@ _SINK: contextvars.ContextVar[Sink | None] = contextvars.ContextVar("gitops_gen_
 
 
 def line(message: str, location: Location | None = None) -> str:
-    """How a warning reads: located when it has a place."""
-    return f"{location}: warning: {message}" if location else f"gitops-gen: warning: {message}"
+    """How a warning reads: located when it has a place; what came from input shown as text
+    (``escape.text``: no control character, no line a CI runner reads as a command)."""
+    said = f"{location}: warning: {message}" if location else f"gitops-gen: warning: {message}"
+    return escape.text(said)
 
 
 def warn(message: str, location: Location | None = None) -> None:

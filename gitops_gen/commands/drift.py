@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gitops_gen.base import notices
+from gitops_gen.base import escape, notices
 from gitops_gen.base.errors import InputError
 from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.commands.options import (
@@ -106,9 +106,7 @@ def command(
         for warning in item.warnings:
             notices.warn(f"cluster {item.cluster}: {warning}")
         if item.error:
-            click.echo(
-                f"gitops-gen: cluster {item.cluster} (context {item.context}) unreadable: {item.error}",
-                err=True,
-            )
+            click.echo(escape.text(f"gitops-gen: cluster {item.cluster} (context {item.context}) unreadable: "
+                                   f"{item.error}"), err=True)
     return int(report.exit_code)
 

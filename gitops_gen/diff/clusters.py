@@ -128,7 +128,7 @@ def _app_fields(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) 
     if whole is None:
         return ()
     return tuple(FieldChange(path, None if base is None else value, value if base is None else None)
-                 for path, value in leaves(whole.get("spec"), "spec"))
+                 for path, value in leaves(whole.get("spec"), ("spec",)))
 
 
 def _owning(pair: ClusterPair) -> list[ObjectRef]:

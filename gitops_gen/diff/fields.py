@@ -8,27 +8,15 @@ other lists of equal length item by item; otherwise the list is one change.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from gitops_gen.base.jsonpath import Named, Step, format_path
 from gitops_gen.base.manifest import ObjectRef
-from gitops_gen.diff.model import REDACTED, FieldChange
+from gitops_gen.base.redact import SECRET_FIELDS, is_secret, redact
+from gitops_gen.diff.model import FieldChange
 
-_SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-SECRET_FIELDS = ("data", "stringData")
-
-
-def is_secret(ref: ObjectRef) -> bool:
-    return ref.kind == "Secret" and ref.group == ""
-
-
-def key_step(path: str, key: Any) -> str:
-    text = str(key)
-    if _SIMPLE_KEY.match(text):
-        return f"{path}.{text}" if path else text
-    return f"{path}[{json.dumps(text)}]"
+Steps = tuple[Step, ...]
 
 
 def _by_name(items: list[Any]) -> dict[str, Any] | None:
@@ -38,29 +26,24 @@ def _by_name(items: list[Any]) -> dict[str, Any] | None:
     return named if len(named) == len(items) else None
 
 
-def _walk(base: Any, head: Any, path: str) -> Iterator[FieldChange]:
+def _walk(base: Any, head: Any, steps: Steps) -> Iterator[tuple[Steps, Any, Any]]:
     if base is head or base == head:
         return
     if isinstance(base, Mapping) and isinstance(head, Mapping):
         for key in sorted(set(base) | set(head), key=str):
-            yield from _walk(base.get(key), head.get(key), key_step(path, key))
+            yield from _walk(base.get(key), head.get(key), (*steps, key))
         return
     if isinstance(base, list) and isinstance(head, list):
         old, new = _by_name(base), _by_name(head)
         if old is not None and new is not None:
             for name in sorted(set(old) | set(new)):
-                yield from _walk(old.get(name), new.get(name), f"{path}[name={name}]")
+                yield from _walk(old.get(name), new.get(name), (*steps, Named("name", name)))
             return
         if len(base) == len(head):
             for index, (a, b) in enumerate(zip(base, head, strict=True)):
-                yield from _walk(a, b, f"{path}[{index}]")
+                yield from _walk(a, b, (*steps, index))
             return
-    yield FieldChange(path, base, head)
-
-
-def _redact(value: Any) -> Any:
-    # Whether a key is set may show; its value never does.
-    return None if value is None else REDACTED
+    yield steps, base, head
 
 
 def _secret_view(body: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -74,21 +57,27 @@ def _secret_view(body: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def field_changes(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None,
                   ref: ObjectRef | None = None) -> tuple[FieldChange, ...]:
-    """Every field that differs between ``base`` and ``head`` (either may be None: not there)."""
-    if ref is not None and is_secret(ref):
-        found = _walk(_secret_view(base), _secret_view(head), "")
-        return tuple(FieldChange(c.path, _redact(c.base), _redact(c.head))
-                     if c.path.split(".")[0].split("[")[0] in SECRET_FIELDS else c for c in found)
-    return tuple(_walk(base or {}, head or {}, ""))
+    """Every field that differs between ``base`` and ``head`` (either may be None: not there), every
+    Secret value in them (a Secret's own, or one inside a List) redacted (``base.redact``)."""
+    secret = ref is not None and is_secret(ref)
+    old, new = (_secret_view(base), _secret_view(head)) if secret else (base or {}, head or {})
+    return tuple(FieldChange(format_path(steps), redact(old, steps, a, secret=secret),
+                             redact(new, steps, b, secret=secret))
+                 for steps, a, b in _walk(old, new, ()))
 
 
-def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(path, value) of every scalar (and empty collection) below ``value``."""
+def leaves(value: Any, steps: Steps = ()) -> Iterator[tuple[str, Any]]:
+    """(path, value) of every scalar (and empty collection) below ``value``, Secret values redacted."""
+    for where, leaf in _leaves(value, steps):
+        yield format_path(where), redact(value, where[len(steps):], leaf)
+
+
+def _leaves(value: Any, steps: Steps) -> Iterator[tuple[Steps, Any]]:
     if isinstance(value, Mapping) and value:
         for key in sorted(value, key=str):
-            yield from leaves(value[key], key_step(path, key))
+            yield from _leaves(value[key], (*steps, key))
     elif isinstance(value, list) and value:
         for index, item in enumerate(value):
-            yield from leaves(item, f"{path}[{index}]")
+            yield from _leaves(item, (*steps, index))
     else:
-        yield path, value
+        yield steps, value

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitops_gen.base.manifest import Manifest, ObjectRef
+from gitops_gen.base.redact import is_secret
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.diff.clusters import ClusterPair, Side
-from gitops_gen.diff.fields import is_secret
 from gitops_gen.render.common import DEPENDS_ON_ANNOTATION, RENDERED_DIR, ROLE_LABEL
 from gitops_gen.render.owners import is_application
 from gitops_gen.validate.crds import CrdRegistry

@@ -11,7 +11,6 @@ from gitops_gen.base.status import ChangeStatus
 from gitops_gen.validate.findings import Finding
 
 JSON_VERSION = 1
-REDACTED = "<redacted>"
 WORKTREE = "worktree"
 BOOTSTRAP = "bootstrap"  # objects no Application owns: applied once by hand (rendered/bootstrap)
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gitops_gen.base.errors import InputError, InputErrors, Location
+from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, MAX_INPUT_BYTES, read_input
 from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE, load_repo
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.diff.clusters import Side, compare_cluster, pairs
@@ -25,7 +26,7 @@ from gitops_gen.render import Rendering, render
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.tools import gitrev
 from gitops_gen.validate.crds import CrdRegistry
-from gitops_gen.validate.paths import load_crd_dirs
+from gitops_gen.validate.paths import crd_files, load_crd_dirs
 from gitops_gen.write import writer
 
 INPUTS = (SETTINGS_FILE, *FOLDERS.values())
@@ -65,12 +66,12 @@ def _render(repo: Repo, envs: Sequence[str]) -> Rendering:
 
 def _side(repo: Repo, root: Path, envs: Sequence[str]) -> tuple[Validated, Rendering]:
     dirs = [root / d for d in repo.settings.crd_dirs]
-    crds = load_crd_dirs([d for d in dirs if d.is_dir()]) if dirs else CrdRegistry()
+    present = [d for d in dirs if d.is_dir() or d.is_symlink()]
+    crds = load_crd_dirs((), repo=root, repo_dirs=present) if dirs else CrdRegistry()
     digest = hashlib.sha256()
-    for folder in dirs:
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if path.is_file():
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in crd_files(present, root):  # the same files, read the same guarded way
+        rel = path.relative_to(root).as_posix()
+        digest.update(rel.encode() + b"\0" + read_input(path, rel, root=root))
     rendering = _render(repo, envs)
     return Validated(Side(rendering, repo.settings.repo_url), repo, crds, digest.hexdigest()), rendering
 
@@ -81,10 +82,10 @@ def _at_revision(checkout: gitrev.Checkout, rev: gitrev.Revision, folder: Path, 
     if not checkout.has(rev, SETTINGS_FILE):
         warnings.append(f"{rev.name} ({rev.short}) has no {SETTINGS_FILE}: nothing is deployed from it")
         return _empty()
-    checkout.materialise(rev, INPUTS, folder)
     try:
+        checkout.materialise(rev, INPUTS, folder, MAX_BLUEPRINT_BYTES)
         repo = load_repo(folder)
-        checkout.materialise(rev, repo.settings.crd_dirs, folder)
+        checkout.materialise(rev, repo.settings.crd_dirs, folder, MAX_INPUT_BYTES)
         validated, rendering = _side(repo, folder, envs)
     except InputErrors as err:
         raise InputErrors([_at(rev, e) for e in err.errors]) from None

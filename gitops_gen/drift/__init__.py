@@ -3,5 +3,5 @@
 Pipeline: ``run`` reads desired and live state per cluster → ``cluster.diff_cluster``
 matches objects → ``compare.compare`` normalises (``normalize``), applies
 ``ignoreDifferences`` (``ignore``, ``config``) and diffs → immutable results
-(``model``) with Secret values masked (``secrets``) → ``output`` formats.
+(``model``) with Secret values masked (``base.redact``) → ``output`` formats.
 """

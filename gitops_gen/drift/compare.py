@@ -8,20 +8,18 @@ few objects that differ ask deepdiff where, turning its answer into
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from gitops_gen.base.jsonpath import Step
+from gitops_gen.base.jsonpath import Named, Step
+from gitops_gen.base.jsonpath import format_path as join_path
 from gitops_gen.base.manifest import ObjectRef, ref_of
+from gitops_gen.base.redact import is_secret, redact
 from gitops_gen.drift.ignore import strip
 from gitops_gen.drift.model import Change
 from gitops_gen.drift.normalize import SET_LIKE, Keyed, canonical, plain, project
-from gitops_gen.drift.secrets import mask
 
 _ABSENT = object()
-_SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 def compare(
@@ -46,10 +44,10 @@ def compare(
     seen = project(want, live)
     if shortcut and seen == want:
         return ()
-    return mask(ref or ref_of(desired), changes(want, seen))
+    return changes(want, seen, secret=is_secret(ref or ref_of(desired)))
 
 
-def changes(want: Any, seen: Any) -> tuple[Change, ...]:
+def changes(want: Any, seen: Any, *, secret: bool = False) -> tuple[Change, ...]:
     """deepdiff's view of two projected objects as Changes, one per differing field or list."""
     from deepdiff import DeepDiff  # imported late: it is slow to import and rarely needed
 
@@ -60,7 +58,8 @@ def changes(want: Any, seen: Any) -> tuple[Change, ...]:
             cut_paths[tuple(_cut(level.path(output_format="list"), want, seen))] = None
     ordered = sorted(cut_paths, key=lambda path: tuple(str(step) for step in path))
     return tuple(
-        Change(format_path(path, want, seen), _value(want, path), _value(seen, path)) for path in ordered
+        Change(format_path(path, want, seen), redact(want, path, _value(want, path), secret=secret),
+               redact(seen, path, _value(seen, path), secret=secret)) for path in ordered
     )
 
 
@@ -92,13 +91,10 @@ def _value(node: Any, path: Iterable[Any]) -> Any:
 
 
 def format_path(path: Iterable[Any], want: Any, seen: Any = None) -> str:
-    out = ""
+    """deepdiff's steps as a field path; a step into a merge-keyed list reads ``[name=app]``."""
+    steps: list[Any] = []
     for step in path:
-        if isinstance(want, Keyed) or isinstance(seen, Keyed) or isinstance(step, int):
-            out += f"[{step}]"
-        elif _SIMPLE_KEY.match(str(step)):
-            out += f".{step}" if out else str(step)
-        else:
-            out += f"[{json.dumps(str(step))}]"
+        keyed = isinstance(want, Keyed) or isinstance(seen, Keyed)
+        steps.append(step if isinstance(step, int) else Named("", str(step)) if keyed else str(step))
         want, seen = _get(want, step), _get(seen, step)
-    return out
+    return join_path(steps)

@@ -17,12 +17,6 @@ from gitops_gen.base.errors import ExitCode
 from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.base.status import DRIFTED, DriftStatus
 
-REDACTED = "<redacted>"
-
-
-
-
-
 
 class Change(NamedTuple):
     """One differing field.  ``None`` stands for "not set" (null, empty and absent are the same)."""

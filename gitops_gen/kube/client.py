@@ -14,9 +14,11 @@ import urllib3
 from kubernetes import client as k8s_client
 from kubernetes import config as _k8s_config
 from kubernetes.client.exceptions import ApiException
+from kubernetes.config import kube_config as _kube_config
 from kubernetes.config.config_exception import ConfigException
 
-from gitops_gen.base.errors import ExternalError, InputError, Location
+from gitops_gen.base.errors import ExternalError, GitopsGenError, InputError, Location
+from gitops_gen.kube import credentials
 from gitops_gen.kube.deadline import Deadline, DeadlineExceeded
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -26,6 +28,7 @@ MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 CONNECT_TIMEOUT = 10.0
 CHUNK = 1 << 16
 k8s_config: Any = _k8s_config  # its loaders are untyped
+kube_config: Any = _kube_config
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -66,10 +69,14 @@ class Cluster:
 
     def __init__(self, context: str | None, kubeconfig: str | None, *, timeout: float, workers: int,
                  retries: int, backoff: float, max_bytes: int | None = None) -> None:
-        self.api, self.where = _connect(context, kubeconfig, workers)
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.deadline = Deadline(timeout)  # started first: an exec credential plugin runs under it too
+        try:
+            self.api, self.where = _connect(context, kubeconfig, workers, self.deadline)
+        except BaseException:
+            self.deadline.cancel()
+            raise
         self.max_bytes = max_bytes or MAX_RESPONSE_BYTES
-        self.deadline = Deadline(timeout)
         manager = self.api.rest_client.pool_manager
         manager.pool_classes_by_scheme = self.deadline.track(manager.pool_classes_by_scheme)
         self.pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="kube")
@@ -95,7 +102,27 @@ class Cluster:
         items = list(items)
         return list(zip(items, self.pool.map(attempt, items), strict=True))
 
+    def secrets(self) -> list[str]:
+        """What no message may repeat: the bearer token (or basic credentials) this client sends."""
+        keys = self.api.configuration.api_key or {}
+        values = [str(v) for v in keys.values() if v]
+        return values + [v.split(" ", 1)[1] for v in values if " " in v]
+
+    def scrub(self, message: str) -> str:
+        return credentials.scrub(message, self.secrets())
+
     def get(self, path: str, query: Sequence[tuple[str, str]] = ()) -> Any:
+        try:
+            return self._get(path, query)
+        except RequestFailed as failed:
+            failed.reason = self.scrub(failed.reason)
+            raise
+        except GitopsGenError as err:
+            err.message = self.scrub(err.message)
+            err.args = (err.message,)
+            raise
+
+    def _get(self, path: str, query: Sequence[tuple[str, str]] = ()) -> Any:
         for attempt in range(self.retries + 1):
             wait = self.backoff * 2 ** attempt
             if self.deadline.passed():
@@ -110,6 +137,10 @@ class Cluster:
                 failed = RequestFailed(status, _http_reason(status, data))
                 wait = max(wait, min(_float(headers.get("Retry-After")), 10.0))
                 retry = status in RETRIED_STATUSES
+            except ValueError:  # a header value http.client refuses (a credential with a control character)
+                raise ExternalError(f"cannot send a request to the Kubernetes API at {self.where}: a "
+                                    "credential in the kubeconfig cannot be sent as an HTTP header (it is "
+                                    "not shown)") from None
             except (urllib3.exceptions.HTTPError, OSError) as err:  # refused, reset, DNS, TLS, timeout
                 if self.deadline.passed():
                     raise self._give_up() from None
@@ -180,7 +211,46 @@ def in_cluster_only(kubeconfig: str | None = None) -> bool:
     return not any(os.path.isfile(p) for p in path.split(os.pathsep) if p)
 
 
-def _connect(context: str | None, kubeconfig: str | None, workers: int) -> tuple[Any, str]:
+class _Loader(kube_config.KubeConfigLoader):  # type: ignore[misc]
+    """The client's kubeconfig loader with tokens trimmed as kubectl trims them and exec plugins run by
+    ``credentials.run_plugin`` (under the deadline, stderr kept back, failure = the cluster fails)."""
+
+    deadline: Deadline | None = None
+    token: str
+
+    def _load_user_token(self) -> bool:
+        if not super()._load_user_token():
+            return False
+        self.token = "Bearer " + credentials.token(self.token.removeprefix("Bearer "))
+        return True
+
+    def _load_from_exec_plugin(self) -> bool | None:
+        if "exec" not in self._user:
+            return None
+        left = self.deadline.remaining() if self.deadline is not None else 30.0
+        cluster = self._cluster.value if self._user["exec"].safe_get("provideClusterInfo") else None
+        status = credentials.run_plugin(self._user["exec"].value, self._get_base_path(self._cluster.path),
+                                        cluster, left, self.deadline.seconds if self.deadline else None)
+        if "token" in status:
+            self.token = "Bearer " + credentials.token(status["token"])
+        elif "clientCertificateData" in status and "clientKeyData" in status:
+            base = self._get_base_path(self._cluster.path)
+            self.cert_file = kube_config.FileOrData(status, None, data_key_name="clientCertificateData",
+                                                    file_base_path=base, base64_file_content=False,
+                                                    temp_file_path=self._temp_file_path).as_file()
+            self.key_file = kube_config.FileOrData(status, None, data_key_name="clientKeyData",
+                                                   file_base_path=base, base64_file_content=False,
+                                                   temp_file_path=self._temp_file_path).as_file()
+        else:
+            raise ExternalError("exec credential plugin: its ExecCredential has neither a token nor a "
+                                "client certificate and key")
+        if "expirationTimestamp" in status:
+            self.expiry = kube_config.parse_rfc3339(status["expirationTimestamp"])
+        return True
+
+
+def _connect(context: str | None, kubeconfig: str | None, workers: int, deadline: Deadline | None = None
+             ) -> tuple[Any, str]:
     """An ApiClient for a kubeconfig context; in a pod, the pod's own configuration when no context is
     asked for or there is no kubeconfig at all (the scheduled drift job runs that way)."""
     cfg = k8s_client.Configuration()
@@ -196,19 +266,25 @@ def _connect(context: str | None, kubeconfig: str | None, workers: int) -> tuple
     path = kubeconfig or os.environ.get("KUBECONFIG") or "~/.kube/config"
     where = Location(path)
     try:
-        contexts, current = k8s_config.list_kube_config_contexts(config_file=path)
-        names = [c["name"] for c in contexts or ()]
+        merged = kube_config.KubeConfigMerger(path).config
+        if merged is None:
+            raise InputError("cannot use kubeconfig: Invalid kube-config file. No configuration found.", where)
+        names = [c["name"] for c in merged.value.get("contexts") or ()]
+        current = merged.value.get("current-context") or ""
         if context is not None and context not in names:
             available = ", ".join(names) or "none"
             raise InputError(f"context {context!r} not found in kubeconfig (available: {available})", where)
         if context is None and not current:
             raise InputError("kubeconfig has no current-context: name a context", where)
-        api = k8s_config.new_client_from_config(config_file=path, context=context, persist_config=False,
-                                                client_configuration=cfg)
-    except (ConfigException, OSError, ValueError, KeyError, TypeError) as err:
-        raise InputError(f"cannot use kubeconfig: {_one_line(err)}", where) from None
-    name = context or (current or {}).get("name", "")
-    return api, f"{cfg.host} (context {name})"
+        loader = _Loader(config_dict=merged, active_context=context, config_base_path=None)
+        loader.deadline = deadline
+        loader.load_and_set(cfg)
+        api = k8s_client.ApiClient(configuration=cfg)
+    except (ConfigException, OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+        message = credentials.scrub(_one_line(err), [str(v) for v in (cfg.api_key or {}).values()])
+        raise InputError(f"cannot use kubeconfig: {message}", where) from None
+    name = context or current
+    return api, f"{credentials.scrub(cfg.host)} (context {name})"
 
 
 def _send(api: Any, path: str, query: Sequence[tuple[str, str]], deadline: Deadline, max_bytes: int

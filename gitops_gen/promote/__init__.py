@@ -17,6 +17,7 @@ from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Environment
 from gitops_gen.promote.plan import Change, Overrides, Promotion, plan
 from gitops_gen.yamlio import roundtrip
+from gitops_gen.yamlio.reader import load_positioned
 
 __all__ = ["Change", "Overrides", "Promotion", "Result", "edits", "overrides_reader", "plan", "promote"]
 
@@ -37,10 +38,11 @@ def edits(promotion: Promotion) -> list[roundtrip.Edit]:
 
 
 def overrides_reader(root: Path) -> Callable[[Environment], Overrides]:
-    """Reads an environment's overrides from its blueprint, as written (the loader checked it already)."""
+    """Reads an environment's overrides from its blueprint, as written (the loader checked it already),
+    with the loader's own reader: YAML 1.1 as kubectl and the loader read it (``enabled: no`` is false)."""
     def read(env: Environment) -> Overrides:
-        doc = roundtrip.read_mapping(_read(root, env.origin.file), env.origin.file)
-        spec = doc.get("spec")
+        docs = [d for d in load_positioned(_read(root, env.origin.file), env.origin.file) if d is not None]
+        spec = docs[0].get("spec") if docs and isinstance(docs[0], Mapping) else None
         return Overrides.of(spec if isinstance(spec, Mapping) else {})
     return read
 

@@ -2,7 +2,9 @@
 
 The semantics (docs/adr/0008-promotion.md), in short: an add-on's *environment-level* state is its
 stack entry with the environment's ``overrides.addons.<name>`` merged in (cluster overrides are per
-cluster and are reported, never carried).  Where the source's and the target's states differ, the
+cluster and are reported, never carried).  That state is taken from the resolved model (resolve's
+``ClusterPlan.env_addons``): promotion does not merge again, and reads values as the loader does.
+Where the source's and the target's states differ, the
 target's override is edited, with the smallest edit that makes them equal:
 
 - ``chart`` and ``source`` fields (version, targetRevision, repoURL, name, path) are always carried;
@@ -22,6 +24,7 @@ from typing import Any
 
 from gitops_gen.base.errors import InputError
 from gitops_gen.blueprint.model import Addon, Environment, Repo
+from gitops_gen.blueprint.overrides import deep_merge
 from gitops_gen.blueprint.spec import did_you_mean
 
 SOURCE_KINDS = ("chart", "source")  # where a version or revision lives; carried field by field
@@ -110,7 +113,8 @@ def plan(repo: Repo, target: str, source: str | None = None, addons: Sequence[st
             if addons:
                 notes.append(f"{name}: does not run in {source}; nothing to promote")
             continue
-        found, found_notes = _addon_changes(name, want[name], have[name], (from_env, over[0]), (to_env, over[1]),
+        found, found_notes = _addon_changes(name, (want[name], _resolved(repo, from_env, name)), have[name],
+                                            _resolved(repo, to_env, name), (from_env, over[0]), (to_env, over[1]),
                                             bool(addons))
         changes.extend(found)
         notes.extend(found_notes)
@@ -124,6 +128,11 @@ def env_addons(repo: Repo, env: Environment) -> dict[str, Addon]:
         for addon in repo.stacks[stack].addons if stack in repo.stacks else ():
             out.setdefault(addon.name, addon)
     return out
+
+
+def _resolved(repo: Repo, env: Environment, name: str) -> Addon | None:
+    """The add-on at environment level, as resolve made it (None: switched off on every cluster)."""
+    return next((p.env_addons[name] for p in repo.plans if p.env.name == env.name and name in p.env_addons), None)
 
 
 def addon_override(overrides: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -144,28 +153,27 @@ def stack_fields(addon: Addon) -> dict[str, Any]:
     return out
 
 
-def merged(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Maps merge, everything else (lists included) is replaced: the override rule of the blueprints."""
-    out = dict(base)
-    for key, value in over.items():
-        old = out.get(key)
-        out[key] = merged(old, value) if isinstance(value, Mapping) and isinstance(old, Mapping) else value
-    return out
-
-
 def _environment(repo: Repo, name: str, option: str) -> Environment:
     if name not in repo.environments:
         raise InputError(f"{option}: unknown environment {name!r}{did_you_mean(name, set(repo.environments))}")
     return repo.environments[name]
 
 
-def _addon_changes(name: str, src_addon: Addon, tgt_addon: Addon, source: tuple[Environment, Overrides],
-                   target: tuple[Environment, Overrides], with_values: bool) -> tuple[list[Change], list[str]]:
+def _state(stack: Addon, resolved: Addon | None, override: Mapping[str, Any]) -> dict[str, Any]:
+    """An add-on's fields at environment level: the resolved add-on's; switched off when resolve has none."""
+    if resolved is not None:
+        return stack_fields(resolved)
+    return dict(deep_merge(stack_fields(stack), {"enabled": False, **override}))
+
+
+def _addon_changes(name: str, source_addon: tuple[Addon, Addon | None], tgt_addon: Addon, tgt_resolved: Addon | None,
+                   source: tuple[Environment, Overrides], target: tuple[Environment, Overrides],
+                   with_values: bool) -> tuple[list[Change], list[str]]:
     (src, src_over), (tgt, tgt_overrides) = source, target
     base = stack_fields(tgt_addon)
     tgt_over = addon_override(tgt_overrides.env, name)
-    want = merged(stack_fields(src_addon), addon_override(src_over.env, name))
-    have = merged(base, tgt_over)
+    want = _state(source_addon[0], source_addon[1], addon_override(src_over.env, name))
+    have = _state(tgt_addon, tgt_resolved, tgt_over)
     if False in (want.get("enabled", True), have.get("enabled", True)):
         off = src.name if want.get("enabled", True) is False else tgt.name
         return [], [f"{name}: switched off in {off}; not promoted"]

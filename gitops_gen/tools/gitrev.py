@@ -25,6 +25,7 @@ import git
 from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from gitops_gen.base.errors import InputError, Location
+from gitops_gen.base.inputs import within
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 _SYMLINK_MODE = 0o120000
@@ -89,27 +90,35 @@ class Checkout:
             return False
         return True
 
-    def materialise(self, revision: Revision, parts: Sequence[str], dest: Path) -> None:
+    def materialise(self, revision: Revision, parts: Sequence[str], dest: Path, limit: int) -> None:
         """Write the files under ``parts`` (paths relative to the gitops-gen root) at ``revision`` into
-        ``dest``, a fresh folder.  Symlinks stay symlinks, so the loader refuses those that point out."""
+        ``dest``, a fresh folder.  A blob larger than ``limit`` is refused by its size, before it is read.
+        Symlinks stay symlinks; once all are written, one whose real path leaves ``dest`` is refused (a
+        chain of links that each look in-repo, ``up -> ..`` then ``x -> up/etc``, included)."""
         top = dest.resolve()
+        links: list[tuple[Path, str]] = []
         for part in parts:
             for path, (mode, sha) in self._listing(revision, part).items():
                 rel = posixpath.normpath(posixpath.relpath(path, self.prefix) if self.prefix else path)
                 if rel.startswith(("../", "/")) or rel == "..":
                     continue  # git refuses such paths; a crafted object must not write outside dest
+                where = Location(f"{revision.short}:{rel}", 1, 1)
                 target = top / rel
+                within(target.parent, top, where.file)  # a folder on the way may be a link written before
                 target.parent.mkdir(parents=True, exist_ok=True)
-                data = self._repo.odb.stream(bytes.fromhex(sha)).read()
+                binary = bytes.fromhex(sha)
+                size = self._repo.odb.info(binary).size
+                if size > limit:
+                    raise InputError(f"file is larger than {limit:,} bytes ({size:,} at this revision): refused "
+                                     "as input", where)
+                data = self._repo.odb.stream(binary).read()
                 if mode == _SYMLINK_MODE:
-                    link = data.decode("utf-8", "replace")
-                    if posixpath.isabs(link) or posixpath.normpath(posixpath.join(posixpath.dirname(rel), link)) \
-                            .startswith("../"):
-                        raise InputError("a symlink to a file outside the repository: blueprints must live in it",
-                                         Location(f"{revision.short}:{rel}", 1, 1))
-                    os.symlink(link, target)
+                    os.symlink(data.decode("utf-8", "replace"), target)
+                    links.append((target, where.file))
                 else:
                     target.write_bytes(data)
+        for link, name in links:
+            within(link, top, name)
 
     def _listing(self, revision: Revision, part: str) -> dict[str, tuple[int, str]]:
         """Repository path -> (mode, blob id) of every file at or under ``part`` (submodules left out)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from gitops_gen.base.errors import InputError
-from gitops_gen.base.inputs import read_stream, read_text
+from gitops_gen.base.inputs import read_stream, read_text, within
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document
@@ -164,24 +164,40 @@ def expand_list(doc: Document) -> Iterator[Document]:
     yield doc
 
 
-def load_crd_dirs(dirs: Sequence[Path], strict_fields: bool = True) -> CrdRegistry:
-    """Every CRD in the YAML/JSON files under ``dirs`` (recursive); other documents are ignored.
+def crd_files(dirs: Sequence[Path], repo: Path | None = None) -> list[Path]:
+    """The YAML/JSON files under ``dirs`` (recursive).  With ``repo`` (the folders gitops.yaml names), a
+    folder whose real path is outside the repository is refused, and links to folders are not followed."""
+    found: list[Path] = []
+    for root in dirs:
+        if repo is not None:
+            within(root, repo, str(root.relative_to(repo)) if root.is_relative_to(repo) else str(root))
+        if not root.is_dir():
+            raise InputError(f"--crd-dir {root}: not a directory")
+        for folder, subdirs, files in os.walk(root):  # does not follow links to folders
+            subdirs.sort()
+            found.extend(Path(folder) / f for f in sorted(files) if Path(f).suffix in SUFFIXES)
+    return found
+
+
+def load_crd_dirs(dirs: Sequence[Path], strict_fields: bool = True, *, repo: Path | None = None,
+                  repo_dirs: Sequence[Path] = ()) -> CrdRegistry:
+    """Every CRD in the YAML/JSON files under ``dirs`` and ``repo_dirs`` (recursive); other documents are
+    ignored.  ``repo_dirs`` are the repository's own (gitops.yaml ``crdDirs``): no read leaves ``repo``
+    (``inputs.within``); ``dirs`` (``--crd-dir``) may be anywhere.
 
     A folder that does not exist is a usage error (exit 2); a file or document that cannot be
     read, and a CRD that cannot be compiled, are findings about it in the registry: the others load.
     """
     sources: list[CrdSource] = []
     problems: list[Finding] = []
-    for root in dirs:
-        if not root.is_dir():
-            raise InputError(f"--crd-dir {root}: not a directory")
-        for file in sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
-            try:
-                text = read_text(file)  # regular files only, within a byte cap
-            except InputError as err:
-                problems.append(_located(err, 1))
-                continue
-            for doc in parse_stream(text, str(file), False, problems):
-                sources.extend(CrdSource(d.body, d.file, d.line) for d in expand_list(doc) if is_crd(d.body))
+    files = [(f, None) for f in crd_files(dirs)] + [(f, repo) for f in crd_files(repo_dirs, repo)]
+    for file, inside in files:
+        try:
+            text = read_text(file, root=inside)  # regular files only, within a byte cap, inside the repo
+        except InputError as err:
+            problems.append(_located(err, 1))
+            continue
+        for doc in parse_stream(text, str(file), False, problems):
+            sources.extend(CrdSource(d.body, d.file, d.line) for d in expand_list(doc) if is_crd(d.body))
     registry = registry_from_crds(sources, strict_fields)
     return CrdRegistry(registry.kinds, tuple(problems) + registry.findings)

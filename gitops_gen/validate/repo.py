@@ -54,8 +54,9 @@ def validate_repo(
 ) -> Report:
     """Validate what Argo CD will sync; CRDs come from ``crd_dirs`` and gitops.yaml's ``crdDirs``."""
     repo = load_repo(root)
-    dirs = [*crd_dirs, *(root / d for d in repo.settings.crd_dirs)]
-    crds = load_crd_dirs(dirs, strict_fields=strict) if dirs else CrdRegistry()
+    own = [root / d for d in repo.settings.crd_dirs]
+    crds = (load_crd_dirs(crd_dirs, strict_fields=strict, repo=root, repo_dirs=own) if crd_dirs or own
+            else CrdRegistry())
     rendering = render(repo, envs)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)

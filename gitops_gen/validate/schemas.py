@@ -26,6 +26,8 @@ from typing import Any, NamedTuple
 import jsonschema_rs
 import kubernetes_validate
 
+from gitops_gen.base.jsonpath import format_path
+
 _ROOT = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
 _DEF_PREFIX = "#/$defs/"
 QUANTITY_DEF = "io.k8s.apimachinery.pkg.api.resource.Quantity"
@@ -175,15 +177,8 @@ def errors_of(validator: Any, body: Any) -> list[SchemaError]:
     if validator.is_valid(body):  # the common case: one fast pass, no error objects built
         return []
     return sorted(
-        {SchemaError(field_path(e.instance_path), _short(e.message)) for e in validator.iter_errors(body)}
+        {SchemaError(format_path(e.instance_path), _short(e.message)) for e in validator.iter_errors(body)}
     )
-
-
-def field_path(parts: Any) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 _NOT_REQUIRED = re.compile(r'^\{"required":\[([^\]]*)\]\} is not allowed for ')

@@ -63,6 +63,6 @@ def test_past_the_limit_detail_goes_first_and_the_cut_is_said() -> None:
         for i in range(30)), (Risk("GD101", Severity.ERROR, "prod-00", "prod-00-app", ref, "deletes it"),))
     text = comment.render(report, 20_000)
     assert len(text) <= 20_000
-    assert all(f"| prod-{i:02d} |" in text for i in range(30))  # the summary table is whole
-    assert "| error | GD101 | prod-00 |" in text
+    assert all(f"| `prod-{i:02d}` |" in text for i in range(30))  # the summary table is whole
+    assert "| error | `GD101` | `prod-00` |" in text
     assert "detail of" in text and "of 30 applications" in text

@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gitops_gen.base.manifest import ObjectRef, ref_of
+from gitops_gen.base.redact import REDACTED
 from gitops_gen.diff.clusters import ClusterPair, compare_cluster
 from gitops_gen.diff.fields import field_changes
-from gitops_gen.diff.model import REDACTED, FieldChange
+from gitops_gen.diff.model import FieldChange
 from gitops_gen.diff.risks import RULES, assess, renames
 
 

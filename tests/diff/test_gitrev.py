@@ -101,3 +101,78 @@ def test_a_symlink_out_of_the_repository_at_a_revision_is_refused(tmp_path: Path
     capsys.readouterr()
     assert run(["diff", "--repo", str(root), "--base", linked, "--head", linked]) == 2
     assert "symlink" in capsys.readouterr().err
+
+
+def _host_secret(tmp_path: Path) -> Path:
+    """A folder outside the repository holding a CRD-looking file whose name must never be shown."""
+    host = tmp_path / "host-only"
+    host.mkdir()
+    (host / "host-private-name.yaml").write_text("apiVersion: apiextensions.k8s.io/v1\n"
+                                                 "kind: CustomResourceDefinition\n")
+    return host
+
+
+def test_a_chain_of_links_that_each_look_in_repo_is_refused_at_a_revision(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    repo = new_repo(tmp_path / "r")
+    root = Path(repo.working_dir)
+    _host_secret(tmp_path)
+    tenants = root / "blueprints" / "tenants"
+    (tenants / "up").symlink_to("../..")  # textually the repository root, really its parent
+    (tenants / "up2").symlink_to("up/..")
+    shutil.rmtree(root / "crds")
+    (root / "crds").symlink_to("blueprints/tenants/up2/host-only")
+    linked = commit_all(repo, "a chain of links")
+    capsys.readouterr()
+    assert run(["diff", "--repo", str(root), "--base", linked, "--head", linked]) == 2
+    err = capsys.readouterr().err
+    assert "outside the repository" in err and "host-private-name" not in err
+
+
+def test_a_crds_link_out_of_the_work_tree_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = new_repo(tmp_path / "r")
+    root = Path(repo.working_dir)
+    host = _host_secret(tmp_path)
+    shutil.rmtree(root / "crds")
+    (root / "crds").symlink_to(host)
+    capsys.readouterr()
+    assert run(["diff", "--repo", str(root), "--base", "HEAD"]) == 2
+    err = capsys.readouterr().err
+    assert "outside the repository" in err and "host-private-name" not in err
+
+
+def test_a_file_linked_out_from_a_work_tree_crd_folder_is_not_read(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    repo = new_repo(tmp_path / "r")
+    root = Path(repo.working_dir)
+    host = _host_secret(tmp_path)
+    (root / "crds" / "linked.yaml").symlink_to(host / "host-private-name.yaml")
+    (host / "folder").mkdir()
+    (root / "crds" / "linked-folder").symlink_to(host / "folder")
+    capsys.readouterr()
+    code = run(["diff", "--repo", str(root), "--base", "HEAD", "-o", "json"])
+    captured = capsys.readouterr()
+    assert code in (0, 2), captured.err
+    assert "host-private-name" not in captured.out + captured.err
+
+
+def test_a_huge_blob_at_a_revision_is_refused_by_its_size(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = new_repo(tmp_path / "r")
+    root = Path(repo.working_dir)
+    (root / "blueprints" / "tenants" / "huge.yaml").write_bytes(b"# " + b"x" * (3 << 20) + b"\n")
+    big = commit_all(repo, "a huge blueprint")
+    streamed: list[str] = []
+    original = repo.odb.__class__.stream
+
+    def stream(self: object, sha: bytes) -> object:
+        streamed.append(sha.hex())
+        return original(self, sha)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repo.odb.__class__, "stream", stream)
+    huge = repo.git.rev_parse(f"{big}:blueprints/tenants/huge.yaml")
+    capsys.readouterr()
+    assert run(["diff", "--repo", str(root), "--base", big, "--head", big]) == 2
+    err = capsys.readouterr().err
+    assert "blueprints/tenants/huge.yaml" in err and "larger than 1,048,576 bytes" in err
+    assert huge not in streamed  # refused by the size git records, never read

@@ -187,7 +187,7 @@ def test_markdown_fits_and_html_stands_alone(globex: git.Repo, tmp_path: Path,
     assert run(["diff", "--repo", str(root), "--max-length", "2500", "--report", str(md), "--report", str(page)]) == 0
     text = md.read_text()
     assert len(text) <= 2500
-    assert "| Applications | 0 | 4 | 5 |" in text and "| staging-use2 |" in text  # the summary survived
+    assert "| Applications | 0 | 4 | 5 |" in text and "| `staging-use2` |" in text  # the summary survived
     assert "### Risks (4)" in text and "Left out to stay within 2,500 characters" in text
     full = tmp_path / "full.md"
     assert run(["diff", "--repo", str(root), "--report", str(full)]) == 0

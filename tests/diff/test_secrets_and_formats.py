@@ -54,6 +54,46 @@ def test_secret_values_never_appear_in_any_format(globex: git.Repo, tmp_path: Pa
     }
 
 
+LIST_ADDON = """
+    - name: registry-credentials
+      namespace: kube-system
+      manifests:
+        - apiVersion: v1
+          kind: List
+          metadata: {name: registry-bundle}
+          items:
+            - apiVersion: v1
+              kind: Secret
+              metadata: {name: registry-pull, namespace: kube-system}
+              stringData: {username: robot, password: hunter2-OLD-VALUE}
+"""
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("grow", [False, True], ids=["item-edited", "list-grown"])
+def test_secret_values_inside_a_list_never_appear_in_any_format(globex: git.Repo, capsys: pytest.CaptureFixture[str],
+                                                                grow: bool) -> None:
+    root = Path(globex.working_dir)
+    stack = root / "blueprints" / "addons" / "networking.yaml"
+    stack.write_text(stack.read_text() + LIST_ADDON)
+    assert run(["render", "--repo", str(root)]) == 0
+    base = commit_all(globex, "registry credentials as a List")
+    edit(stack, "password: hunter2-OLD-VALUE", "password: s3cr3t-NEW-VALUE")
+    if grow:  # the list changes length: it is one change whose values hold whole Secrets
+        stack.write_text(stack.read_text() + """            - apiVersion: v1
+              kind: Secret
+              metadata: {name: second, namespace: kube-system}
+              data: {token: TkVXLVRPS0VO}
+""")
+    for name in FORMATS:
+        capsys.readouterr()
+        assert run(["diff", "--repo", str(root), "--base", base, "-o", name]) == 0
+        out = capsys.readouterr().out
+        assert "registry-credentials" in out, name
+        for value in ("hunter2", "s3cr3t", "TkVXLVRPS0VO", "robot"):
+            assert value not in out, f"{value} leaked in -o {name}"
+
+
 def test_text_is_coloured_only_when_asked_and_reports_never_are(globex: git.Repo, tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     root = Path(globex.working_dir)

@@ -87,9 +87,9 @@ def test_new_known_and_resolved_across_three_reports(
     _at(monkeypatch, DAY2)
     _, out, _ = drift(capsys, "--live-from", str(dump), "--baseline", str(day1), "-o", "markdown")
     lines = out.splitlines()
-    assert lines[4] == "Since the report of 2026-11-30T00:53:20Z: **1 new**, 1 known, 1 resolved."
-    assert lines[6] == "### New since 2026-11-30T00:53:20Z (1)"
-    assert lines[10].startswith("| live | extra | ConfigMap `shop/older-flags` | - | no Application owns it:")
+    assert lines[4] == "Since the report of `2026-11-30T00:53:20Z`: **1 new**, 1 known, 1 resolved."
+    assert lines[6] == "### New since `2026-11-30T00:53:20Z` (1)"
+    assert lines[10].startswith("| `live` | extra | `ConfigMap` `shop/older-flags` | `-` | ``no Application owns it:")
     assert out.index("### New since") < out.index("### Resolved since") < out.index("| Cluster | In sync")
     _, out, _ = drift(capsys, "--live-from", str(dump), "--baseline", str(day1))
     assert out.splitlines()[:2] == ["since 2026-11-30T00:53:20Z: 1 new, 1 known, 1 resolved",

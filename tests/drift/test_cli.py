@@ -148,9 +148,9 @@ def test_markdown_summary_table(capsys: pytest.CaptureFixture[str], drifted: Pat
     _, out, _ = drift(capsys, "--desired", DESIRED, "--live-from", str(drifted), "-o", "markdown")
     lines = out.splitlines()
     assert lines[0] == "## gitops-gen drift: drift found"
-    assert "| live | 3 | 3 | 1 | 1 | 0 | 1 |" in lines
+    assert "| `live` | 3 | 3 | 1 | 1 | 0 | 1 |" in lines
     assert '| `spec.hard["requests.cpu"]` | `"16"` | `"20"` |' in lines
-    assert "| shop-web | OutOfSync | Healthy | Succeeded | yes |" in lines
+    assert "| `shop-web` | `OutOfSync` | `Healthy` | `Succeeded` | yes |" in lines
 
 
 def test_junit_one_case_per_object(capsys: pytest.CaptureFixture[str], drifted: Path) -> None:

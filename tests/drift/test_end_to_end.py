@@ -117,8 +117,8 @@ def test_edits_deletions_leftovers_and_out_of_sync_are_reported(
 
     code, out = _drift(capsys, "--cluster", "prod-eu1", "--live-from", str(dumps), "-o", "markdown")
     assert code == 1
-    assert "| prod-eu1 | " in out and '| `spec.hard["requests.cpu"]` | `"64"` | `"96"` |' in out
-    assert "| prod-eu1-payments-api | OutOfSync | Healthy | Succeeded | yes |" in out
+    assert "| `prod-eu1` | " in out and '| `spec.hard["requests.cpu"]` | `"64"` | `"96"` |' in out
+    assert "| `prod-eu1-payments-api` | `OutOfSync` | `Healthy` | `Succeeded` | yes |" in out
 
 
 def test_unknown_cluster_and_env_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,10 +18,11 @@ from typing import Any, NamedTuple
 import pytest
 from drift_support import FIXTURES, write_dump
 
+from gitops_gen.base.redact import REDACTED
 from gitops_gen.cli import run
 from gitops_gen.drift.compare import compare
 from gitops_gen.drift.live_dump import load_objects
-from gitops_gen.drift.model import REDACTED, Change
+from gitops_gen.drift.model import Change
 
 ENGINE = FIXTURES / "engine"
 CASES = sorted(p.name.split("-config.")[0] for p in ENGINE.glob("*-config.*"))

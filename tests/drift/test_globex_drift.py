@@ -177,6 +177,7 @@ def test_acting_on_drift_in_a_realistic_fleet(
     code = run(["drift", "--repo", str(repo), "--env", "production", "--live-from", str(dump),
                 "--baseline", str(day1), "-o", "markdown"])
     out = capsys.readouterr().out
-    assert out.index("### New since 2026-11-30T00:53:20Z (1)") < out.index("| Cluster | In sync")
-    row = "| prod-apse1 | modified | ResourceQuota `storefront-api/tenant-quota` | prod-apse1-storefront-namespaces |"
+    assert out.index("### New since `2026-11-30T00:53:20Z` (1)") < out.index("| Cluster | In sync")
+    row = ("| `prod-apse1` | modified | `ResourceQuota` `storefront-api/tenant-quota` "
+           "| `prod-apse1-storefront-namespaces` |")
     assert row in out

@@ -260,13 +260,13 @@ def test_edits_deletions_leftovers_and_out_of_sync_are_exactly_reported(
 
     code, out, err = drift(capsys, output="markdown")
     assert (code, err) == (1, "")
-    assert "| prod-eu1 | 61 | 1 | 1 | 1 | 0 | 1 |" in out
-    assert "| prod-us1 | 63 | 0 | 0 | 0 | 0 | 0 |" in out
+    assert "| `prod-eu1` | 61 | 1 | 1 | 1 | 0 | 1 |" in out
+    assert "| `prod-us1` | 63 | 0 | 0 | 0 | 0 | 0 |" in out
     assert '| `spec.hard["requests.cpu"]` | `"64"` | `"96"` |' in out
-    assert ("**NetworkPolicy `payments-worker/default-deny-ingress`** (networking.k8s.io/v1), "
+    assert ("**`NetworkPolicy` `payments-worker/default-deny-ingress`** (`networking.k8s.io/v1`), "
             "Application `prod-eu1-payments-namespaces`, from `blueprints/tenants/payments.yaml:11:5`") in out
-    assert "**ConfigMap `payments-api/retired-flags`** (v1)" in out
-    assert "| prod-eu1-payments-api | OutOfSync | Healthy | Succeeded | yes |" in out
+    assert "**`ConfigMap` `payments-api/retired-flags`** (`v1`)" in out
+    assert "| `prod-eu1-payments-api` | `OutOfSync` | `Healthy` | `Succeeded` | yes |" in out
     assert out.count("| yes |") == 1
 
 
@@ -304,8 +304,8 @@ def test_a_kind_the_reader_may_not_list_is_unknown_and_the_rest_compared(
     eu1.add(find(stand.servers["prod-us1"], "ResourceQuota", "search", "tenant-quota"))  # undo the edit
     code, out, _ = drift(capsys, "--cluster", "prod-eu1", output="markdown")
     assert code == 0  # unknown is not drift
-    assert "| prod-eu1 | 59 | 0 | 0 | 0 | 4 | 0 |" in out
-    assert "| LimitRange | `search/tenant-limits` | v1 | `forbidden: cannot list limitranges in search` |" in out
+    assert "| `prod-eu1` | 59 | 0 | 0 | 0 | 4 | 0 |" in out
+    assert "| `LimitRange` | `search/tenant-limits` | `v1` | `forbidden: cannot list limitranges in search` |" in out
 
 
 def test_applications_the_reader_may_not_list_are_unknown_not_drift(
@@ -349,7 +349,7 @@ def test_an_unreachable_cluster_is_exit_3_with_a_one_line_reason(
 
     code, out, err = drift(capsys, "--cluster", "prod-eu1", output="markdown")
     assert code == 3 and len(err.splitlines()) == 1 and "Traceback" not in out + err
-    assert "| prod-eu1 (unreadable) |" in out
+    assert "| `prod-eu1` (unreadable) |" in out
 
 
 def test_the_reader_only_lists_never_writes_nor_gets_one_object_at_a_time(

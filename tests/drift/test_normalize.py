@@ -9,8 +9,9 @@ import pytest
 from drift_support import find, fixture_objects
 
 from gitops_gen.base.jsonpath import parse_jq
+from gitops_gen.base.redact import REDACTED
 from gitops_gen.drift.compare import compare
-from gitops_gen.drift.model import REDACTED, Change
+from gitops_gen.drift.model import Change
 from gitops_gen.drift.normalize import canonical, project
 
 DESIRED = fixture_objects("desired.yaml")

@@ -12,17 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gitops_gen.diff.formats.common import (
-    RiskGroup,
-    app_title,
-    grouped_risks,
-    headline,
-    object_name,
-    short,
-    show,
-    summary,
-)
-from gitops_gen.diff.model import AppChange, ChangeReport, ClusterChange, FieldChange
+from gitops_gen.base.escape import html, md
+from gitops_gen.diff.formats.common import RiskGroup, grouped_risks, headline, object_name, short, show, summary
+from gitops_gen.diff.model import BOOTSTRAP, AppChange, ChangeReport, ClusterChange, FieldChange
 from gitops_gen.validate.findings import Finding
 
 MARKER = "<!-- gitops-gen diff -->"
@@ -31,29 +23,18 @@ MAX_CELL = 120
 _RESERVE = 500  # room kept for the closing tag and the line saying what was left out
 
 
-def code(value: str) -> str:
-    """An inline code span that survives any content, inside a table cell too."""
-    text = value.replace("|", "\\|")
-    fence = "``" if "`" in text else "`"
-    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
-
-
-def text(value: str) -> str:
-    """Plain cell text: no table breaks, no HTML."""
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
-
-
 def _field_rows(changes: Sequence[FieldChange]) -> list[str]:
-    return [f"| {code(show(c.path, MAX_CELL))} | {code(show(c.base, MAX_CELL))} | {code(show(c.head, MAX_CELL))} |"
+    return [f"| {md(show(c.path, MAX_CELL))} | {md(show(c.base, MAX_CELL))} | {md(show(c.head, MAX_CELL))} |"
             for c in changes]
 
 
 def _app_block(app: AppChange) -> str:
-    lines = [f"**{text(app_title(app))}** ({app.status.value})", ""]
+    title = "bootstrap (applied by hand, no Application)" if app.name == BOOTSTRAP else md(app.name)
+    lines = [f"**{title}** ({app.status.value})", ""]
     if app.changes:
         lines += ["| Field | Base | Head |", "|---|---|---|", *_field_rows(app.changes), ""]
     for obj in app.objects:
-        lines.append(f"- {obj.status.value} {obj.ref.kind} {code(object_name(obj.ref))} ({obj.ref.api_version})")
+        lines.append(f"- {obj.status.value} {md(obj.ref.kind)} {md(object_name(obj.ref))} ({md(obj.ref.api_version)})")
         if obj.changes:
             lines += ["", "  | Field | Base | Head |", "  |---|---|---|", *("  " + r for r in _field_rows(obj.changes))]
     return "\n".join(lines) + "\n"
@@ -62,13 +43,25 @@ def _app_block(app: AppChange) -> str:
 def _cluster_row(cluster: ClusterChange, risks: int) -> str:
     apps = sum(1 for a in cluster.applications if a.name != "bootstrap")
     objects = sum(len(a.objects) for a in cluster.applications)
-    return (f"| {cluster.name} | {cluster.environment} | {'yes' if cluster.production else 'no'} | {apps} "
+    return (f"| {md(cluster.name)} | {md(cluster.environment)} | {'yes' if cluster.production else 'no'} | {apps} "
             f"| {objects} | {risks} |")
+
+
+def _risk_row(group: RiskGroup) -> str:
+    r = group.first
+    if len(group.risks) == 1:
+        return (f"| {r.severity.value} | {md(r.rule)} | {md(r.cluster)} | {md(r.application or '-')} | "
+                f"{md(f'{r.ref.kind} {object_name(r.ref)}') if r.ref else ''} | {md(show(r.message, 400))} |")
+    clusters, apps = group.clusters, group.applications
+    where = f"{md(group.environment)}: {len(clusters)} cluster{'s' * (len(clusters) != 1)}"
+    who = f"<details><summary>{len(apps)} Applications</summary>{md(', '.join(apps))}</details>" if apps else ""
+    return (f"| {r.severity.value} | {md(r.rule)} | {where} | {who} | | **{len(group.risks)} alike**, e.g. "
+            f"{md(show(r.message, 300))} |")
 
 
 def _finding_row(f: Finding) -> str:
     where = f"{f.ref.kind} {object_name(f.ref)}" if f.ref else ""
-    return f"| {f.severity.value} | {f.rule} | {code(where) if where else ''} | {text(show(f.message, 300))} |"
+    return f"| {f.severity.value} | {md(f.rule)} | {md(where) if where else ''} | {md(show(f.message, 300))} |"
 
 
 @dataclass
@@ -102,7 +95,7 @@ def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False)
     s = summary(report)
     apps, objs = s["applications"], s["objects"]
     head = [MARKER, f"## gitops-gen diff: {headline(report)}", "",
-            f"Base `{short(report.base)}` → head `{short(report.head)}`", ""]
+            f"Base {md(short(report.base))} → head {md(short(report.head))}", ""]
     if report.clusters:
         head += ["| | Added | Removed | Modified |", "|---|---:|---:|---:|",
                  f"| Applications | {apps['added']} | {apps['removed']} | {apps['modified']} |",
@@ -112,7 +105,7 @@ def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False)
     budget = _Budget(max_length)
     budget.add("\n".join(head) + "\n", reserve=0)
     for warning in report.warnings:
-        budget.add(f"> **Warning:** {text(show(warning, 400))}\n\n")
+        budget.add(f"> **Warning:** {md(show(warning, 400))}\n\n")
     risks_of = {c.name: sum(1 for r in report.risks if r.cluster == c.name) for c in report.clusters}
     budget.rows("| Cluster | Environment | Production | Applications | Objects | Risks |\n|---|---|---|---:|---:|---:|",
                 [_cluster_row(c, risks_of[c.name]) for c in report.clusters], "clusters in the summary table")
@@ -129,24 +122,11 @@ def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False)
     return "".join(budget.parts)
 
 
-def _risk_row(group: RiskGroup) -> str:
-    r = group.first
-    if len(group.risks) == 1:
-        return (f"| {r.severity.value} | {r.rule} | {r.cluster} | {r.application or ''} | "
-                f"{code(f'{r.ref.kind} {object_name(r.ref)}') if r.ref else ''} | {text(show(r.message, 400))} |")
-    clusters, apps = group.clusters, group.applications
-    where = f"{text(group.environment)}: {len(clusters)} cluster{'s' * (len(clusters) != 1)}"
-    listed = text(", ".join(apps))
-    who = f"<details><summary>{len(apps)} Applications</summary>{listed}</details>" if apps else ""
-    return (f"| {r.severity.value} | {r.rule} | {where} | {who} | | **{len(group.risks)} alike**, e.g. "
-            f"{text(show(r.message, 300))} |")
-
-
 def _details(budget: _Budget, report: ChangeReport) -> None:
     total = sum(len(c.applications) for c in report.clusters)
     shown = 0
     for cluster in report.clusters:
-        opener = (f"<details><summary><b>{cluster.name}</b> ({cluster.environment}): "
+        opener = (f"<details><summary><code>{html(cluster.name)}</code> (<code>{html(cluster.environment)}</code>): "
                   f"{len(cluster.applications)} application(s)</summary>\n\n")
         if not budget.add(opener):
             break

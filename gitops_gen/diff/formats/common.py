@@ -13,11 +13,12 @@ MAX_VALUE = 160  # characters of one value in human formats; JSON carries them w
 
 
 def show(value: Any, limit: int = MAX_VALUE) -> str:
-    """A value on one line: strings as they are, the rest as compact JSON; "(not set)" for None."""
+    """A value on one line: strings as they are, the rest as compact JSON; "(not set)" for None.
+
+    Not escaped: each format escapes what it prints (``base.escape``)."""
     if value is None:
         return "(not set)"
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(", ", ": "))
-    text = text.replace("\r", "\\r").replace("\n", "\\n")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
+from gitops_gen.base.escape import html
 from gitops_gen.diff.formats.common import app_title, headline, object_name, short, show, sorted_risks, summary
 from gitops_gen.diff.model import ChangeReport, FieldChange
 from gitops_gen.validate.findings import Finding
@@ -22,7 +22,7 @@ summary{cursor:pointer;font-weight:600}.added{color:#1a7f37}.removed{color:#cf22
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    return html(value)
 
 
 def _fields(changes: Sequence[FieldChange]) -> str:

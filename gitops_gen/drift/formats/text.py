@@ -6,6 +6,7 @@ Nothing drifted: one line.  In-sync objects and Applications are only counted, n
 from __future__ import annotations
 
 from gitops_gen.base.colour import paint
+from gitops_gen.base.escape import text as esc
 from gitops_gen.base.status import DriftStatus
 from gitops_gen.drift.formats.common import by_status, counts_line, object_name, quiet, show
 from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport
@@ -25,9 +26,10 @@ def render(report: DriftReport, color: bool = False) -> str:
                 f"{apps} application(s) synced and healthy\n")
     lines: list[str] = []
     if report.baseline:
-        lines.append(f"since {report.baseline}: {len(report.new_items)} new, "
+        lines.append(f"since {esc(report.baseline)}: {len(report.new_items)} new, "
                      f"{len(report.items_drifted) - len(report.new_items)} known, {len(report.resolved)} resolved")
-        lines.extend(f"  resolved: {r.cluster} {r.ref} (first seen {r.first_seen or '?'})" for r in report.resolved)
+        lines.extend(f"  resolved: {esc(r.cluster)} {esc(r.ref)} (first seen {esc(r.first_seen or '?')})"
+                     for r in report.resolved)
     for cluster in report.clusters:
         lines.extend(_cluster(cluster, color))
     verdict = (
@@ -41,10 +43,10 @@ def render(report: DriftReport, color: bool = False) -> str:
 
 
 def _cluster(cluster: ClusterReport, color: bool = False) -> list[str]:
-    where = f"dump {cluster.dump}" if cluster.dump else f"context {cluster.context}"
-    lines = [paint(f"cluster {cluster.cluster} ({where})", "heading", color)]
+    where = f"dump {esc(cluster.dump)}" if cluster.dump else f"context {esc(cluster.context)}"
+    lines = [paint(f"cluster {esc(cluster.cluster)} ({where})", "heading", color)]
     if cluster.error:
-        return [*lines, f"  {paint('error', 'error', color)}: {cluster.error}"]
+        return [*lines, f"  {paint('error', 'error', color)}: {esc(cluster.error)}"]
     for status, items in by_status(cluster):
         lines.append(f"  {paint(status.value, ROLES[status], color)} ({len(items)})")
         for item in items:
@@ -58,24 +60,25 @@ def _cluster(cluster: ClusterReport, color: bool = False) -> list[str]:
 
 
 def _item(item: DriftItem) -> list[str]:
-    head = f"    {item.ref.kind} {object_name(item)} ({item.ref.api_version})"
+    head = f"    {esc(item.ref.kind)} {esc(object_name(item))} ({esc(item.ref.api_version)})"
     if item.status is DriftStatus.UNKNOWN:
-        return [f"{head}: {item.reason}"]
+        return [f"{head}: {esc(item.reason)}"]
     if item.baseline:
-        head += f"  [{item.baseline}{f' since {item.first_seen}' if item.baseline == 'known' else ''}]"
+        head += f"  [{item.baseline}{f' since {esc(item.first_seen)}' if item.baseline == 'known' else ''}]"
     if item.application:
-        head += f"  app {item.application}"
+        head += f"  app {esc(item.application)}"
     if item.source:
-        head += f"  from {item.source}"
+        head += f"  from {esc(item.source)}"
     lines = [head]
-    lines.extend(f"      {c.path}: desired {show(c.desired)}, live {show(c.live)}" for c in item.changes)
+    lines.extend(f"      {esc(c.path)}: desired {esc(show(c.desired))}, live {esc(show(c.live))}"
+                 for c in item.changes)
     if item.hint:
-        lines.append(f"      next: {item.hint}")
+        lines.append(f"      next: {esc(item.hint)}")
     return lines
 
 
 def _app(app: AppStatus, color: bool = False) -> str:
-    operation = f", last operation {app.operation}" if app.operation else ""
-    reason = f" ({app.reason})" if app.reason else ""
+    operation = f", last operation {esc(app.operation)}" if app.operation else ""
+    reason = f" ({esc(app.reason)})" if app.reason else ""
     drift = f"  {paint('DRIFT', 'error', color)}" if app.drift else ""
-    return f"{app.name}: {app.sync}, {app.health}{operation}{reason}{drift}"
+    return f"{esc(app.name)}: {esc(app.sync)}, {esc(app.health)}{operation}{reason}{drift}"

@@ -6,6 +6,7 @@ the lines a pull request changed.
 
 from __future__ import annotations
 
+from gitops_gen.base.escape import text as esc
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding, Report
 from gitops_gen.validate.formats.text import summary
@@ -14,7 +15,8 @@ _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A value of a workflow command: shown as text (``base.escape``), then GitHub's own escapes."""
+    return esc(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _prop(text: str) -> str:
