@@ -66,7 +66,7 @@ def test_an_error_elsewhere_is_not_a_clean_comment(capsys: pytest.CaptureFixture
         bump_in_dev(realistic)
         text = review(capsys, realistic, "markdown")
         assert "validation findings introduced: 2" in text
-        assert "| error | GG112 | `Application argocd/qa-eu1-ingress-nginx`" in text
+        assert "| error | `GG112` | `Application argocd/qa-eu1-ingress-nginx`" in text
         capsys.readouterr()
         assert run(["validate", "--repo", str(realistic)]) == 1  # what CI says: the comment agrees
     finally:
@@ -79,8 +79,8 @@ def test_many_identical_risks_are_one_line(capsys: pytest.CaptureFixture[str], r
     gd106 = [r for r in report["risks"] if r["rule"] == "GD106"]
     assert len(gd106) > 20  # every production Application
     text = review(capsys, realistic, "markdown")
-    rows = [line for line in text.splitlines() if line.startswith("| warning | GD106 |")]
-    assert len(rows) == 1 and f"**{len(gd106)} alike**" in rows[0] and "prod: 3 clusters" in rows[0]
+    rows = [line for line in text.splitlines() if line.startswith("| warning | `GD106` |")]
+    assert len(rows) == 1 and f"**{len(gd106)} alike**" in rows[0] and "`prod`: 3 clusters" in rows[0]
     assert all(r["application"] in rows[0] for r in gd106)  # the affected apps, collapsed in the row
 
 
