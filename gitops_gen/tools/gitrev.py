@@ -160,7 +160,8 @@ def untracked(root: Path, paths: Sequence[str]) -> list[str] | None:
         if repo.bare or repo.working_tree_dir is None:
             return None
         repo.git.update_environment(GIT_OPTIONAL_LOCKS="0")
-        tracked = set(repo.git.ls_files("-z", "--full-name", "--", *paths).split("\0")) if paths else set()
+        tops = sorted({p.split("/", 1)[0] for p in paths})  # a few folders: thousands of paths overflow argv
+        tracked = set(repo.git.ls_files("-z", "--full-name", "--", *tops).split("\0")) if paths else set()
         prefix = root.resolve().relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
         full = {p: p if prefix == "." else f"{prefix}/{p}" for p in paths}
         return [p for p in paths if full[p] not in tracked]
