@@ -29,6 +29,10 @@ COMMANDS = {
     "diff": "gitops_gen.commands.diff",
     "promote": "gitops_gen.commands.promote",
     "init": "gitops_gen.commands.init",
+    "charts": "gitops_gen.commands.charts",
+    "fleet": "gitops_gen.commands.fleet",
+    "explain": "gitops_gen.commands.explain",
+    "report": "gitops_gen.commands.report",
 }
 
 EXAMPLES = """\b
@@ -43,6 +47,8 @@ Examples (the commands of a day):
   gitops-gen drift --env prod            compare prod's clusters with Git
   gitops-gen drift --env prod --live-from dump/   the same from a kubectl dump, offline
   gitops-gen promote --to prod --dry-run carry dev's versions to prod: the blueprint diff
+  gitops-gen explain prod-eu1 ingress-nginx   which blueprint line set each value of an Application
+  gitops-gen report --out evidence/      the audit pack: versions, access, quotas, changes, drift
 
 \b
 Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 a cluster could not be read,

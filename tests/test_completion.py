@@ -114,3 +114,10 @@ def test_the_readme_documents_each_shell() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for shell in ("bash", "zsh", "fish"):
         assert f"_GITOPS_GEN_COMPLETE={shell}_source gitops-gen" in readme, shell
+
+
+def test_explain_completes_clusters_then_that_cluster_s_applications(in_repo: Path) -> None:
+    assert "prod-eu1" in complete(["explain"]) and "prod-us1" in complete(["explain"], "prod-u")
+    apps = complete(["explain", "prod-eu1"])
+    assert {"prod-eu1-ingress-nginx", "prod-eu1-payments-namespaces", "prod-eu1-payments-api"} <= set(apps)
+    assert complete(["explain", "prod-eu1"], "prod-eu1-ingress") == ["prod-eu1-ingress-nginx"]

@@ -13,6 +13,8 @@ characters.  Each output is compared with the output of the same report whose st
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -29,11 +31,16 @@ from gitops_gen.base.errors import Location
 from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.base.severity import Severity
 from gitops_gen.base.status import ChangeStatus, DriftStatus
+from gitops_gen.blueprint.provenance import Chain, Layer
 from gitops_gen.diff.formats import FORMATS as DIFF_FORMATS
 from gitops_gen.diff.model import AppChange, ChangeReport, ClusterChange, FieldChange, ObjectChange, Risk
 from gitops_gen.drift.formats import FORMATS as DRIFT_FORMATS
 from gitops_gen.drift.model import AppStatus, ClusterReport, DriftItem, DriftReport, Resolved
 from gitops_gen.drift.model import Change as DriftChange
+from gitops_gen.explain import as_text as explain_text
+from gitops_gen.render.origins import FieldOrigin, ObjectOrigins
+from gitops_gen.report import model as evidence
+from gitops_gen.report.formats import FORMATS as REPORT_FORMATS
 from gitops_gen.validate.findings import Finding, Report
 from gitops_gen.validate.formats import FORMATS as VALIDATE_FORMATS
 
@@ -44,7 +51,7 @@ FRAGMENTS = ["<img src=x onerror=alert(1)>", "</details>", "<!--", "-->", "@team
              "a", "\ud800", "> quote", "# heading", "- item", "    ", "<script>", "'", '"']
 HOSTILE = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=6).map("".join)
 UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-TEXT_FORMATS = [("diff", "text"), ("drift", "text"), ("validate", "text")]
+TEXT_FORMATS = [("diff", "text"), ("drift", "text"), ("validate", "text"), ("explain", "text")]
 MARKDOWN_FORMATS = [("diff", "markdown"), ("drift", "markdown")]
 Strings = Callable[[], str]
 
@@ -87,6 +94,24 @@ def validate_report(s: Strings) -> Report:
     return Report(3, tuple(_finding(s, severity, file) for severity in Severity))
 
 
+def evidence_report(s: Strings) -> evidence.Report:
+    quota = evidence.Quota(s(), s(), s(), s(), {"requests.cpu": s()})
+    return evidence.Report(
+        s(), s(), (evidence.Deployed(s(), s(), s(), s(), s(), True, True),),
+        (evidence.Grant(s(), s(), s(), s(), s(), s()),),
+        evidence.Capacity((quota,), {s(): {"pods": s()}}, {s(): {"namespaces": "1", "pods": s()}}, {s(): (s(),)},
+                          ((s(), s()),)),
+        evidence.Posture({s(): {"error": 1}}, (evidence.Exception_(s(), s(), s(), s(), s(), 3, s()),), s()),
+        (evidence.Commit(s(), s(), s(), s(), s(), (s(),)),),
+        (evidence.ClusterDrift(s(), (evidence.DriftPoint(s(), 1),), 1, 1.0),), s(), (s(),))
+
+
+def explained(s: Strings) -> str:
+    layer = Layer(s(), s(), Location(s(), 1, 1), s())
+    found = ObjectOrigins(_ref(s), s(), (FieldOrigin(s(), s(), Chain((), (layer, layer))), FieldOrigin(s(), s(), None)))
+    return explain_text([found], every=True)
+
+
 def outputs(s: Callable[[], Strings]) -> Iterator[tuple[str, str, str]]:
     for name, fmt in DIFF_FORMATS.items():
         yield "diff", name, fmt(diff_report(s()), 65_000, False)
@@ -94,6 +119,9 @@ def outputs(s: Callable[[], Strings]) -> Iterator[tuple[str, str, str]]:
         yield "drift", name, fmt(drift_report(s()), False)
     for name, fmt in VALIDATE_FORMATS.items():
         yield "validate", name, fmt(validate_report(s()), False)
+    for name, fmt in REPORT_FORMATS.items():
+        yield "report", name, fmt(evidence_report(s()))
+    yield "explain", "text", explained(s())
 
 
 class _Elements(HTMLParser):
@@ -146,6 +174,11 @@ def test_hostile_strings_change_no_output_structure(values: list[str]) -> None:
         where = f"{command} -o {name}"
         if name in ("json", "sarif"):
             continue  # machine formats carry values whole; json.dumps escapes what JSON must
+        if name == "csv":  # the same rows and cells, and no cell a spreadsheet runs as a formula
+            rows = list(csv.reader(io.StringIO(out, newline="")))
+            expected_rows = list(csv.reader(io.StringIO(plain[command, name], newline="")))
+            assert [len(r) for r in rows] == [len(r) for r in expected_rows], where
+            assert not [c for r in rows for c in r if c[:1] in ("=", "+", "-", "@", "\t", "\r")], where
         if name in ("text", "github"):
             assert out.count("\n") == plain[command, name].count("\n"), where
         if name in ("text", "github", "junit"):

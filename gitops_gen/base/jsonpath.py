@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 EVERY = object()  # the jq ``[]`` step: every item of a list (or every value of a mapping)
@@ -95,3 +95,35 @@ def format_path(steps: Iterable[Step]) -> str:
     for step in steps:
         out = key_step(out, step) if isinstance(step, str) else item_step(out, step)
     return out
+
+
+_PATH_STEP = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\[([A-Za-z_][A-Za-z0-9_.-]*)=([^\]]*)\]'
+                        r'|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def parse_path(path: str) -> tuple[Step, ...] | None:
+    """The steps of a field path as ``format_path`` writes it (``explain``'s FIELD), or None when it is not one.
+
+    Keys are ``str``, list positions ``int``, keyed items ``Named``."""
+    steps: list[Step] = []
+    at = 0
+    while at < len(path):
+        found = _PATH_STEP.match(path, at)
+        if found is None or (found.group(1) and at and not path.startswith(".", at)):
+            return None
+        key, index, field, value, quoted = found.groups()
+        steps.append(key if key else int(index) if index else Named(field, value) if field else json.loads(quoted))
+        at = found.end()
+    return tuple(steps)
+
+
+def leaf_steps(value: object, steps: tuple[Step, ...] = ()) -> Iterator[tuple[tuple[Step, ...], object]]:
+    """(steps, value) of every scalar (and empty collection) below ``value``, keys in sorted order."""
+    if isinstance(value, Mapping) and value:
+        for key in sorted(value, key=str):
+            yield from leaf_steps(value[key], (*steps, key))
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            yield from leaf_steps(item, (*steps, index))
+    else:
+        yield steps, value

@@ -55,6 +55,23 @@ def parse_quantity(value: object) -> Decimal | None:
     return None
 
 
+_BINARY = ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki")
+
+
+def format_quantity(value: Decimal, binary: bool = False) -> str:
+    """A quantity as Kubernetes writes one: the largest binary suffix that divides it (``binary``: memory,
+    storage), else a whole number, else millis ("1500m")."""
+    if binary:
+        for suffix in _BINARY:
+            unit = _SUFFIX[suffix]
+            if value and value % unit == 0:
+                return f"{value // unit:f}{suffix}"
+    if value == value.to_integral_value():
+        return f"{value.to_integral_value():f}"
+    millis = value * 1000
+    return f"{millis.to_integral_value():f}m" if millis == millis.to_integral_value() else f"{value.normalize():f}"
+
+
 def same_quantity(a: object, b: object) -> bool:
     qa = parse_quantity(a)
     return qa is not None and qa == parse_quantity(b)

@@ -25,6 +25,7 @@ class Catalogue:
     environments: tuple[str, ...] = ()
     tenants: tuple[str, ...] = ()
     addons: tuple[str, ...] = ()
+    apps: tuple[str, ...] = ()  # tenants' apps
     clusters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # environment -> its clusters
 
     def clusters_of(self, environment: str | None = None) -> tuple[str, ...]:
@@ -44,6 +45,7 @@ def read(start: Path | None = None) -> Catalogue:
     environments: set[str] = set()
     tenants: set[str] = set()
     addons: set[str] = set()
+    apps: set[str] = set()
     clusters: dict[str, set[str]] = {}
     for kind, path in files:
         for doc in _documents(path):
@@ -55,9 +57,10 @@ def read(start: Path | None = None) -> Catalogue:
                 clusters.setdefault(name, set()).update(_names(spec.get("clusters")))
             elif kind == "Tenant" and name:
                 tenants.add(name)
+                apps.update(_names(spec.get("apps")))
             elif kind == "AddonStack":
                 addons.update(_names(spec.get("addons")))
-    return Catalogue(tuple(sorted(environments)), tuple(sorted(tenants)), tuple(sorted(addons)),
+    return Catalogue(tuple(sorted(environments)), tuple(sorted(tenants)), tuple(sorted(addons)), tuple(sorted(apps)),
                      {env: tuple(sorted(names)) for env, names in clusters.items()})
 
 

@@ -13,7 +13,9 @@ from gitops_gen.blueprint.model import (
     Cluster,
     ContainerLimits,
     Environment,
+    Fleet,
     GitSource,
+    Key,
     Network,
     Section,
     Settings,
@@ -22,6 +24,7 @@ from gitops_gen.blueprint.model import (
     TenantApp,
     TenantSelector,
     Tier,
+    Written,
 )
 from gitops_gen.yamlio.reader import LocDict, LocList, to_json
 
@@ -51,12 +54,46 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
     return Settings(
         repo_url=spec["repoURL"], target_revision=spec["targetRevision"],
         argocd_namespace=spec["argocdNamespace"], argocd_server=spec["argocdServer"],
-        tiers={name: Tier(name, t["cpu"], t["memory"], t["pods"], t.get("storage"))
+        tiers={name: Tier(name, t["cpu"], t["memory"], t["pods"], t.get("storage"),
+                          _value_loc(spec["tiers"], name, origin), _locs(t))
                for name, t in spec["tiers"].items()},
         limits=ContainerLimits(req["cpu"], req["memory"], lim["cpu"], lim["memory"]),
         policy=make_section(spec["policy"]), drift=make_section(spec["drift"]),
         crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
-        origin=origin)
+        charts_required=bool((spec.get("charts") or {}).get("required", False)),
+        fleet=make_fleet(spec.get("fleet") or {}), origin=origin, locs=_locs(spec), written=written(spec, origin))
+
+
+def make_fleet(raw: Mapping[str, Any]) -> Fleet:
+    return Fleet(mode=raw.get("mode", "applications"), progressive_sync=bool(raw.get("progressiveSync", False)))
+
+
+def make_cluster(raw: Mapping[str, Any], origin: Location) -> Cluster:
+    auth = raw.get("auth")
+    return Cluster(raw["name"], raw["server"], raw.get("context", raw["name"]), origin,
+                   labels=dict(raw.get("labels") or {}), auth=to_json(auth) if auth is not None else None,
+                   shard=raw.get("shard"))
+
+
+def written(spec: LocDict, origin: Location) -> Written:
+    """``spec`` as plain data with the position of every node below it (one pass, no recursion)."""
+    positions: dict[Key, Location] = {}
+    stack: list[tuple[Key, Any]] = [((), spec)]
+    while stack:
+        key, node = stack.pop()
+        if isinstance(node, LocDict):
+            for name, value in node.items():
+                positions[(*key, name)] = node.value_loc(name)
+                stack.append(((*key, name), value))
+        elif isinstance(node, LocList):
+            for index, value in enumerate(node):
+                positions[(*key, index)] = node.item_loc(index)
+                stack.append(((*key, index), value))
+    return Written(to_json(spec), positions, origin)
+
+
+def _value_loc(raw: Any, key: str, default: Location) -> Location:
+    return raw.value_loc(key) if isinstance(raw, LocDict) else default
 
 
 def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:
@@ -67,6 +104,7 @@ def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:
         source=GitSource(source["repoURL"], source["path"], source["targetRevision"]) if source else None,
         manifests=tuple(to_json(m) for m in raw.get("manifests") or ()), values=to_json(raw.get("values") or {}),
         depends_on=tuple(raw.get("dependsOn") or ()), server_side_apply=bool(raw.get("serverSideApply", False)),
+        hydrate=bool(raw.get("hydrate", False)),
         ignore_differences=ignore_differences(raw.get("ignoreDifferences")), origin=origin,
         enabled=raw.get("enabled", True), manifest_origins=_item_locs(raw.get("manifests"), origin),
         locs={**_locs(raw), **_nested_locs(raw, ("chart", "version"), ("source", "targetRevision")),
@@ -133,8 +171,7 @@ def make_environment(name: str, spec: LocDict, origin: Location, tenants: tuple[
     clusters = spec["clusters"]
     return Environment(
         name=name, kubernetes_version=spec["kubernetesVersion"],
-        clusters=tuple(Cluster(c["name"], c["server"], c.get("context", c["name"]), clusters.item_loc(i))
-                       for i, c in enumerate(clusters)),
+        clusters=tuple(make_cluster(c, clusters.item_loc(i)) for i, c in enumerate(clusters)),
         addon_stacks=tuple(spec.get("addonStacks") or ()), tenants=tenants,
         # Production prunes only when the blueprint says so: a deleted line must not delete a database.
         sync_policy=SyncPolicy(automated, sync.get("prune", automated and not production),

@@ -19,7 +19,7 @@ from gitops_gen.blueprint import v1 as bp
 from gitops_gen.blueprint.model import Repo, Settings
 from gitops_gen.blueprint.resolve import Blueprints, Document, resolve
 from gitops_gen.blueprint.spec import Errors, did_you_mean, key_text, shown, type_name
-from gitops_gen.yamlio.reader import LocDict, load_plain, load_positioned
+from gitops_gen.yamlio.reader import LocDict, load_plain, load_positioned, to_json
 
 SETTINGS_FILE = "gitops.yaml"
 FOLDERS = {"AddonStack": "blueprints/addons", "Tenant": "blueprints/tenants", "Environment": "environments"}
@@ -50,12 +50,17 @@ def blueprint_files(root: Path) -> list[tuple[str, Path]]:
 def read_document(root: Path, path: Path, errors: Errors) -> LocDict | None:
     """Read one blueprint file: UTF-8 text, exactly one YAML mapping."""
     rel = path.relative_to(root).as_posix()
-    top = Location(rel, 1, 1)
     try:
         text = read_text(path, rel, MAX_FILE_BYTES, root=root)
     except InputError as err:
         errors.append(err)
         return None
+    return parse_document(text, rel, errors)
+
+
+def parse_document(text: str, rel: str, errors: Errors) -> LocDict | None:
+    """One blueprint file's text: exactly one YAML mapping (``rel``: its path, for locations)."""
+    top = Location(rel, 1, 1)
     try:
         docs = [d for d in load_positioned(text, rel) if d is not None]
     except InputError as err:
@@ -114,6 +119,22 @@ def check_document(doc: Any, kind: str, errors: Errors) -> LocDict | None:
         return None
     spec = bp.SPEC_OF_KIND[kind].check(doc.get("spec"), doc.value_loc("spec"), "spec", errors)
     return spec if isinstance(spec, LocDict) else None
+
+
+def checked_spec(kind: str, rel: str, text: str) -> tuple[str, Any, dict[str, str]] | None:
+    """A blueprint file's name, its checked spec as plain data and its metadata.labels; None when the file
+    has any error of its own (what a look back through history uses: no file system, no cross-file check)."""
+    errors: Errors = []
+    doc = parse_document(text, rel, errors)
+    if doc is None:
+        return None
+    name = check_header(doc, kind, errors, needs_name=kind != "Settings")
+    spec = bp.SPEC_OF_KIND[kind].check(doc.get("spec"), doc.value_loc("spec"), "spec", errors) \
+        if name is not None and doc.get("kind") == kind else None
+    if errors or spec is None or name is None:
+        return None
+    labels = (doc.get("metadata") or {}).get("labels") or {}
+    return name, to_json(spec), {str(k): str(v) for k, v in labels.items()}
 
 
 def load_repo(root: Path) -> Repo:

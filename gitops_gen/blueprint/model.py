@@ -16,6 +16,30 @@ from typing import Any
 from gitops_gen.base.errors import Location
 
 Locs = Mapping[str, Location]  # field name -> where its value was written
+Key = tuple[Any, ...]  # a path inside a document: keys (str) and list indexes (int)
+
+
+@dataclass(frozen=True)
+class Written:
+    """One blueprint document's spec as plain data, and where each of its nodes (keys' values, list items)
+    was written: positions survive resolve without any YAML node surviving with them."""
+
+    value: Mapping[str, Any]
+    positions: Mapping[Key, Location]
+    origin: Location
+
+    def at(self, key: Key) -> Location:
+        return self.positions.get(key, self.origin)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every blueprint as written, by kind and name (settings: gitops.yaml)."""
+
+    settings: Written | None
+    stacks: Mapping[str, Written]
+    tenants: Mapping[str, Written]
+    environments: Mapping[str, Written]
 
 
 @dataclass(frozen=True)
@@ -25,6 +49,8 @@ class Tier:
     memory: str
     pods: int
     storage: str | None = None
+    origin: Location = field(default=Location("gitops.yaml"), compare=False, repr=False)
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,14 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Fleet:
+    """``fleet`` in gitops.yaml: how clusters get their Applications (docs/fleet.md)."""
+
+    mode: str = "applications"  # applications: one file per cluster x Application; applicationsets: Argo CD fans out
+    progressive_sync: bool = False  # RollingSync steps in tenant ApplicationSets (disables their auto-sync)
+
+
+@dataclass(frozen=True)
 class Settings:
     repo_url: str
     target_revision: str
@@ -60,7 +94,11 @@ class Settings:
     drift: Section
     crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
     argocd_context: str | None = None  # kubeconfig context of the Argo CD cluster, for `drift`
+    charts_required: bool = False  # `charts: {required: true}`: a chart missing from the cache is an error
+    fleet: Fleet = Fleet()
     origin: Location = Location("gitops.yaml")
+    locs: Locs = field(default_factory=dict, compare=False, repr=False)
+    written: Written | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -90,6 +128,7 @@ class Addon:
     values: Mapping[str, Any] = field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
     server_side_apply: bool = False
+    hydrate: bool = False  # a chart add-on's expanded output is written under rendered/ (rendered manifests)
     ignore_differences: tuple[Mapping[str, Any], ...] = ()
     origin: Location = Location("")
     enabled: bool = True  # `enabled: false` in the stack: off unless an environment or cluster switches it on
@@ -163,6 +202,10 @@ class Cluster:
     server: str
     context: str
     origin: Location
+    labels: Mapping[str, str] = field(default_factory=dict)  # fleet inventory labels (region...): cluster Secret
+    auth: Mapping[str, Any] | None = None  # credential-free auth block; None: the cluster is registered by hand
+    shard: int | None = None  # Argo CD application-controller shard
+
 
 
 @dataclass(frozen=True)
@@ -230,6 +273,9 @@ class Repo:
     warnings: tuple[LoadWarning, ...] = ()
     # (API group, kind) -> cluster-scoped, from the CRDs in crdDirs (render also reads the add-ons' own CRDs)
     crd_scopes: Mapping[tuple[str, str], bool] = field(default_factory=dict)
+    # Every blueprint as written, each node's position kept: what ``provenance`` reads to say which layer
+    # set each value (the typed entities above keep only where the winning value was written).
+    sources: Sources | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

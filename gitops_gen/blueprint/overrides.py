@@ -22,6 +22,11 @@ from gitops_gen.yamlio.reader import LocDict
 Override = Mapping[str, Any] | None  # an environment's or cluster's override of one add-on or tenant
 
 
+def targets(overrides: Mapping[str, Any], section: str, name: str) -> Override:
+    """An environment's or cluster's override of one add-on or tenant (``section``: addons or tenants)."""
+    return (overrides.get(section) or {}).get(name)
+
+
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> LocDict:
     """Maps merge, everything else (lists included) is replaced; positions follow the winning value."""
     out = LocDict(base, loc=base.loc if isinstance(base, LocDict) else Location(""))

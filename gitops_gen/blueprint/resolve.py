@@ -14,8 +14,18 @@ from typing import Any
 
 from gitops_gen.base.errors import InputError, Location
 from gitops_gen.blueprint import construct
-from gitops_gen.blueprint.model import Addon, AddonStack, ClusterPlan, Environment, LoadWarning, Repo, Settings, Tenant
-from gitops_gen.blueprint.overrides import Override, addon_with, switched_on, tenant_with
+from gitops_gen.blueprint.model import (
+    Addon,
+    AddonStack,
+    ClusterPlan,
+    Environment,
+    LoadWarning,
+    Repo,
+    Settings,
+    Sources,
+    Tenant,
+)
+from gitops_gen.blueprint.overrides import addon_with, switched_on, targets, tenant_with
 from gitops_gen.blueprint.spec import Errors, did_you_mean
 from gitops_gen.yamlio.reader import LocDict, LocList
 
@@ -187,10 +197,6 @@ def _check_override_targets(overrides: Mapping[str, Any], addons: Mapping[str, A
                                      f"{did_you_mean(tier, set(settings.tiers))}", _loc(over, "tier", Location(""))))
 
 
-def _targets(overrides: Mapping[str, Any], section: str, name: str) -> Override:
-    return (overrides.get(section) or {}).get(name)
-
-
 @dataclass
 class _Resolver:
     """The state of one resolution: the typed blueprints, the raw documents overrides merge into."""
@@ -207,10 +213,10 @@ class _Resolver:
               clusters: dict[str, Location]) -> list[ClusterPlan]:
         env_over = spec.get("overrides") or {}
         wave_graph = {a.name: a.depends_on for a in addons.values()}
-        env_addons = {n: addon_with(a, self.raw_addons[a.stack, n], [_targets(env_over, "addons", n)], self.errors)
+        env_addons = {n: addon_with(a, self.raw_addons[a.stack, n], [targets(env_over, "addons", n)], self.errors)
                       for n, a in addons.items()}
         env_tenants = {n: tenant_with(self.tenants[n], self.blueprints.tenants[n].spec,
-                                      [_targets(env_over, "tenants", n)]) for n in env.tenants}
+                                      [targets(env_over, "tenants", n)]) for n in env.tenants}
         out = []
         for cluster, raw in zip(env.clusters, spec["clusters"], strict=True):
             if cluster.name in clusters:
@@ -220,8 +226,8 @@ class _Resolver:
             clusters[cluster.name] = cluster.origin
             over = raw.get("overrides") or {}
             layers = (env_over, over)
-            on = {n for n, a in addons.items() if switched_on(a.enabled, [_targets(o, "addons", n) for o in layers])}
-            cluster_addons = {n: addon_with(a, self.raw_addons[a.stack, n], [_targets(o, "addons", n) for o in layers],
+            on = {n for n, a in addons.items() if switched_on(a.enabled, [targets(o, "addons", n) for o in layers])}
+            cluster_addons = {n: addon_with(a, self.raw_addons[a.stack, n], [targets(o, "addons", n) for o in layers],
                                             self.errors) for n, a in addons.items() if n in on}
             for name, addon in list(cluster_addons.items()):
                 if off := [d for d in addon.depends_on if d not in on and d in addons]:
@@ -230,8 +236,8 @@ class _Resolver:
                         f"{cluster.name!r}: it will sync without waiting for it", cluster.origin))
                     cluster_addons[name] = _without_deps(addon, off)
             tenants = tuple(tenant_with(self.tenants[n], self.blueprints.tenants[n].spec,
-                                        [_targets(o, "tenants", n) for o in layers]) for n in env.tenants
-                            if switched_on(True, [_targets(o, "tenants", n) for o in layers]))
+                                        [targets(o, "tenants", n) for o in layers]) for n in env.tenants
+                            if switched_on(True, [targets(o, "tenants", n) for o in layers]))
             out.append(ClusterPlan(env, cluster, tuple(cluster_addons.values()), tenants,
                                    {n: env_addons[n] for n in cluster_addons},
                                    {t.name: env_tenants[t.name] for t in tenants}, wave_graph))
@@ -284,7 +290,10 @@ def resolve(blueprints: Blueprints, errors: Errors, broken: Broken = frozenset()
         plans.extend(r.plans(env, spec, addons, clusters))
     _check_promotion_cycle(blueprints, envs, errors)
     _unused(r, envs)
-    return Repo(blueprints.root, settings, r.stacks, r.tenants, envs, tuple(plans), tuple(r.warnings))
+    sources = Sources(settings.written, {n: construct.written(d.spec, d.origin) for n, d in blueprints.stacks.items()},
+                      {n: construct.written(d.spec, d.origin) for n, d in blueprints.tenants.items()},
+                      {n: construct.written(d.spec, d.origin) for n, d in blueprints.environments.items()})
+    return Repo(blueprints.root, settings, r.stacks, r.tenants, envs, tuple(plans), tuple(r.warnings), sources=sources)
 
 
 def _check_promotion_cycle(blueprints: Blueprints, envs: Mapping[str, Environment], errors: Errors) -> None:

@@ -50,6 +50,8 @@ EXCEPTION_SPEC = Obj({
                         check_extra=_not_empty, schema={"minProperties": 1}), True,
                     doc="which objects: any of apiVersion, kind, namespace, name (globs allowed)"),
     "reason": Field(Str(r"[\s\S]*\S[\s\S]*", "a reason (not blank)"), True, doc="why, for the next reviewer"),
+    "owner": Field(Str(r"[\s\S]*\S[\s\S]*", "an owner (not blank)"),
+                   doc="who answers for it: a team, a person (the evidence report lists it)"),
     "expires": Field(Date(), True, doc="YYYY-MM-DD; past it the exception no longer applies and is itself "
                                        "an error (GG000)"),
 })

@@ -21,6 +21,11 @@ repo_option = click.option(
     help="Repository root (default: nearest folder upward holding gitops.yaml).")
 
 
+require_charts_option = click.option(
+    "--require-charts", "require_charts", is_flag=True,
+    help="A Helm chart missing from the chart cache is an error (exit 2), not a warning.")
+
+
 def output_option(formats: Iterable[str]) -> Callable[[Any], Any]:
     return click.option("-o", "--output", "output", type=click.Choice(sorted(formats)), default="text",
                         show_default=True, help="Output format.")
@@ -92,3 +97,14 @@ def _one_environment(ctx: click.Context) -> str | None:
 complete_environments = _completer(lambda names, ctx: names.environments)
 complete_clusters = _completer(lambda names, ctx: names.clusters_of(_one_environment(ctx)))
 complete_addons = _completer(lambda names, ctx: names.addons)
+
+
+def _applications(names: Catalogue, ctx: click.Context) -> list[str]:
+    """The Applications of the cluster already given (``<cluster>-<add-on>``, ``<cluster>-<tenant>-namespaces``,
+    ``<cluster>-<app>``), or their short names when none is."""
+    cluster = ctx.params.get("cluster")
+    short = [*names.addons, *(f"{t}-namespaces" for t in names.tenants), *names.apps]
+    return [f"{cluster}-{n}" for n in short] if isinstance(cluster, str) and cluster else short
+
+
+complete_applications = _completer(_applications)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from gitops_gen.base.jsonpath import Named, Step, format_path
+from gitops_gen.base.jsonpath import Named, Step, format_path, leaf_steps
 from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.base.redact import SECRET_FIELDS, is_secret, redact
 from gitops_gen.diff.model import FieldChange
@@ -68,16 +68,5 @@ def field_changes(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None
 
 def leaves(value: Any, steps: Steps = ()) -> Iterator[tuple[str, Any]]:
     """(path, value) of every scalar (and empty collection) below ``value``, Secret values redacted."""
-    for where, leaf in _leaves(value, steps):
+    for where, leaf in leaf_steps(value, steps):
         yield format_path(where), redact(value, where[len(steps):], leaf)
-
-
-def _leaves(value: Any, steps: Steps) -> Iterator[tuple[Steps, Any]]:
-    if isinstance(value, Mapping) and value:
-        for key in sorted(value, key=str):
-            yield from _leaves(value[key], (*steps, key))
-    elif isinstance(value, list) and value:
-        for index, item in enumerate(value):
-            yield from _leaves(item, (*steps, index))
-    else:
-        yield steps, value

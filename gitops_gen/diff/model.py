@@ -21,11 +21,13 @@ BOOTSTRAP = "bootstrap"  # objects no Application owns: applied once by hand (re
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One field: its dotted path and its value at base and head (None: not set)."""
+    """One field: its dotted path, its value at base and head (None: not set), and the blueprint line
+    behind it (the layer that won at head, or at base for a field the change removes; "": none)."""
 
     path: str
     base: Any
     head: Any
+    source: str = ""
 
 
 @dataclass(frozen=True)

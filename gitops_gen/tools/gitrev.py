@@ -14,6 +14,7 @@ then the local ``main``, ``master`` (a repository without a remote).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import posixpath
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,19 @@ class Revision:
     @property
     def short(self) -> str:
         return self.sha[:12]
+
+
+@dataclass(frozen=True)
+class LoggedCommit:
+    """One commit of ``Checkout.history``: who, when, what it says, and the files it changed (path -> new
+    blob id, None when deleted; paths relative to the gitops-gen root)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    date: str
+    message: str
+    changed: dict[str, str | None]
 
 
 class Checkout:
@@ -141,6 +155,50 @@ class Checkout:
         return {path[len(base):]: sha for path, (mode, sha) in self._listing(revision, folder).items()
                 if mode != _SYMLINK_MODE and path.startswith(base)}
 
+    def history(self, since: str, parts: Sequence[str], head: str = "HEAD") -> list[LoggedCommit]:
+        """The commits on ``head``'s first-parent line since ``since`` (any date git reads) that changed
+        something under ``parts``, oldest first, each with the files it changed against its first parent."""
+        if since.startswith("-"):
+            raise InputError(f"--since {since!r}: not a date")
+        try:
+            out = self._repo.git.log("--first-parent", "--reverse", "--no-renames", "--raw", "--no-abbrev", "-m",
+                                     "-z", f"--since={since}", "--format=\x1e%H%x00%P%x00%an <%ae>%x00%cI%x00%B%x00",
+                                     head, "--", *(self._path(p) for p in parts))
+        except GitCommandError as err:
+            raise InputError(f"git log failed: {str(err.stderr).strip() or err}") from None
+        return [commit for entry in out.split("\x1e") if (commit := self._logged(entry))]
+
+    def _logged(self, entry: str) -> LoggedCommit | None:
+        fields = entry.lstrip("\n").split("\0")
+        if len(fields) < 5 or not fields[0]:
+            return None
+        sha, parents, author, date, message = fields[:5]
+        changed: dict[str, str | None] = {}
+        rest = fields[5:]
+        for meta, path in itertools.pairwise(rest):  # ":<mode> <mode> <blob> <blob> <status>", path
+            if not meta.strip().startswith(":"):
+                continue
+            _, mode, _, new, status = meta.split()[:5]
+            rel = posixpath.relpath(path, self.prefix) if self.prefix else path
+            changed[rel] = None if status.startswith("D") or mode == "160000" else new
+        return LoggedCommit(sha, tuple(parents.split()), author, date, message.strip(), changed)
+
+    def files(self, revision: str, parts: Sequence[str]) -> dict[str, str]:
+        """Path (relative to the gitops-gen root) -> blob id of every file under ``parts`` at ``revision``."""
+        out: dict[str, str] = {}
+        for part in parts:
+            for path, (mode, sha) in self._listing(Revision(revision, revision), part).items():
+                if mode != _SYMLINK_MODE:
+                    out[posixpath.relpath(path, self.prefix) if self.prefix else path] = sha
+        return out
+
+    def blob(self, sha: str) -> bytes:
+        data: bytes = self._repo.odb.stream(bytes.fromhex(sha)).read()
+        return data
+
+    def head_sha(self) -> str:
+        return str(self._repo.head.commit.hexsha)
+
     def _path(self, rel: str) -> str:
         return posixpath.join(self.prefix, rel) if self.prefix else rel
 
@@ -172,12 +230,13 @@ def untracked(root: Path, paths: Sequence[str]) -> list[str] | None:
 
 
 @contextmanager
-def open_checkout(root: Path) -> Iterator[Checkout]:
-    """The Git repository around ``root``; its helper processes end with the block."""
+def open_checkout(root: Path, why: str = "`diff` compares Git revisions") -> Iterator[Checkout]:
+    """The Git repository around ``root``; its helper processes end with the block (``why``: what the
+    command needs Git for, said when there is none)."""
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (InvalidGitRepositoryError, NoSuchPathError):
-        raise InputError(f"{root} is not inside a Git repository: `diff` compares Git revisions") from None
+        raise InputError(f"{root} is not inside a Git repository: {why}") from None
     try:
         repo.git.update_environment(GIT_OPTIONAL_LOCKS="0")  # never let a read refresh the user's index
         if repo.bare or repo.working_tree_dir is None:

@@ -9,6 +9,7 @@ DESIGN.md ("version": 1 on top).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -30,8 +31,10 @@ DEPRECATED_API = "deprecated-api"  # apiVersion deprecated but still served
 INVALID_DOCUMENT = "invalid-document"  # unparsable, not a mapping, missing kind/apiVersion
 CRD = "crd"  # a --crd-dir CRD that cannot be read or compiled, or a pattern of it that is skipped
 STALE = "stale"  # committed rendered/ differs from a fresh render
-BLUEPRINT = "blueprint"  # the blueprints (or inputs) could not be loaded: the run stopped before validating
 FOREIGN_FILE = "foreign-file"  # a file nobody rendered in a folder Argo CD applies as-is
+CREDENTIAL = "credential"  # a credential (token, password, private key) anywhere in rendered/
+FLEET_ORDERING = "fleet-ordering"  # a dependsOn generated Applications cannot honour (applicationsets mode)
+BLUEPRINT = "blueprint"  # the blueprints (or inputs) could not be loaded: the run stopped before validating
 
 
 
@@ -87,6 +90,7 @@ class Report:
     documents: int
     findings: tuple[Finding, ...]
     objects: tuple[Checked, ...] = ()  # every validated object (JUnit lists passing ones too)
+    charts: Mapping[str, Any] | None = None  # repo mode with charts: the engine, renders and cache hits
 
     @property
     def errors(self) -> int:
@@ -105,8 +109,9 @@ class Report:
         return self.errors == 0
 
     def sorted(self) -> Report:
-        return Report(self.documents, tuple(sorted(self.findings, key=Finding.sort_key)),
-                      tuple(sorted(set(self.objects))))
+        # One finding per file, line and message: a file two clusters share is validated for each of them.
+        return Report(self.documents, tuple(sorted(dict.fromkeys(self.findings), key=Finding.sort_key)),
+                      tuple(sorted(set(self.objects))), self.charts)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -118,4 +123,5 @@ class Report:
                 "infos": self.infos,
             },
             "findings": [f.as_json() for f in self.findings],
+            **({"charts": dict(self.charts)} if self.charts else {}),
         }

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,13 @@ from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
-from gitops_gen.render import Rendering, owners, render
+from gitops_gen.blueprint.provenance import Provenance
+from gitops_gen.charts.build import render_repo
+from gitops_gen.render import Rendering, owners
 from gitops_gen.render.common import RENDERED_DIR
-from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry, is_crd, registry_from_crds
+from gitops_gen.render.origins import chain_of
+from gitops_gen.validate import fleet, policy, references
+from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Checked, Finding, Report
 from gitops_gen.validate.lines import field_lines
@@ -50,14 +53,15 @@ from gitops_gen.yamlio import reader
 
 
 def validate_repo(
-    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True
+    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True,
+    require_charts: bool = False,
 ) -> Report:
     """Validate what Argo CD will sync; CRDs come from ``crd_dirs`` and gitops.yaml's ``crdDirs``."""
     repo = load_repo(root)
     own = [root / d for d in repo.settings.crd_dirs]
     crds = (load_crd_dirs(crd_dirs, strict_fields=strict, repo=root, repo_dirs=own) if crd_dirs or own
             else CrdRegistry())
-    rendering = render(repo, envs)
+    rendering = render_repo(repo, envs, require_charts)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
     tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
@@ -68,12 +72,43 @@ def validate_repo(
     texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
+    fleet_docs = fleet.committed_fleet(rendering, committed)
+    rendering = fleet.expanded(rendering, fleet_docs)  # what Argo CD generates from the committed bytes
     disk = OnDisk(rendered_files, lines, texts, committed)
     checked, objects = check_rendering(repo, rendering, crds, strict=strict, disk=disk)
     findings.extend(checked)
-    foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
+    findings.extend(_fleet_documents(rendering, fleet_docs, crds, strict, lines, texts))
+    findings.extend(fleet.ordering_findings(rendering, repo.settings.fleet.progressive_sync))
+    foreign, foreign_bodies = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
-    return Report(len(objects) + foreign.documents, tuple(findings), (*objects, *foreign.objects)).sorted()
+    findings.extend(fleet.credential_findings([*_rendered_documents(rendering, committed), *foreign_bodies]))
+    fleet_checked = tuple(Checked(f"{RENDERED_DIR}/{m.path}", m.ref) for m in fleet_docs)
+    return Report(len(objects) + len(fleet_docs) + foreign.documents, tuple(findings),
+                  (*objects, *fleet_checked, *foreign.objects), rendering.charts or None).sorted()
+
+
+def _fleet_documents(rendering: Rendering, docs: Sequence[Manifest], crds: CrdRegistry, strict: bool,
+                     lines: Mapping[str, int], texts: Mapping[str, str]) -> Iterator[Finding]:
+    """The ApplicationSets and cluster Secrets (they live where Argo CD runs: the newest version judges)."""
+    if not docs or not rendering.targets:
+        return
+    version = max((t.kubernetes_version for t in rendering.targets), key=lambda v: tuple(map(int, v.split("."))))
+    options = Options(version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
+    for m in docs:
+        doc = Document(m.body, f"{RENDERED_DIR}/{m.path}", lines.get(m.path, 0), m.origin, text=texts.get(m.path, ""))
+        yield from validate_document(doc, options)
+
+
+def _rendered_documents(rendering: Rendering, committed: Mapping[str, bytes]) -> Iterator[tuple[str, Any]]:
+    """(path, document) of every file in rendered/: the committed bytes where they differ."""
+    for f in rendering.files:
+        if f.path in committed:
+            try:
+                yield from ((f.path, d) for d in reader.load_plain(committed[f.path].decode("utf-8")) if d is not None)
+            except (InputError, UnicodeDecodeError):  # unparsable: already a stale / invalid-document finding
+                continue
+        else:
+            yield from ((f.path, m.body) for m in f.manifests)
 
 
 @dataclass(frozen=True)
@@ -93,6 +128,7 @@ class Scope:
     clusters: Collection[str] | None = None
     document: Callable[[str, Manifest], bool] | None = None  # which objects get the per-document checks
     related: Callable[[str, Manifest], bool] | None = None  # which take part in the cluster-wide ones
+    references: bool = True  # False: the policy rules alone (the evidence report's posture)
 
 
 def in_memory(rendering: Rendering) -> OnDisk:
@@ -107,13 +143,13 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
     """Validate a render: (findings, the objects validated); per-document checks, policy and references."""
     findings: list[Finding] = []
     config = compile_policy(repo.settings.policy)
-    crds = with_deployed_crds(crds, rendering)
+    crds = with_deployed_crds(crds, rendering, strict)
     disk = disk or in_memory(rendering)
     stale, committed, lines, texts = set(disk.committed), disk.committed, disk.lines, disk.texts
     clusters, document, related = scope.clusters, scope.document, scope.related
     rendered_files = disk.files
     validated: set[tuple[str, ObjectRef, int, str]] = set()
-    bodies: dict[tuple[str, ObjectRef, str], Any] = {}  # equal copies of one file's object (per-cluster bundles)
+    provenance = Provenance(repo)
     known_namespaces = frozenset(namespaces_in(m for objects in rendering.desired.values() for m in objects))
     for target in rendering.targets:
         if clusters is not None and target.cluster not in clusters:
@@ -129,21 +165,18 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
             key = (m.path, m.ref, id(m.body), target.kubernetes_version)
             if key in validated:  # a base object is the same in every cluster of a version
                 continue
-            if bodies.get((m.path, m.ref, target.kubernetes_version), _NONE) == m.body:
-                continue  # an equal copy (an add-on bundle computed per cluster) of one already checked
             if document is not None and not document(target.cluster, m):
                 continue
             validated.add(key)
-            bodies.setdefault((m.path, m.ref, target.kubernetes_version), m.body)
             doc = Document(
                 m.body,
-                f"{RENDERED_DIR}/{m.path}" if m.path else "",
+                f"{RENDERED_DIR}/{m.path}" if m.path else m.template,
                 lines.get(m.path, 0),
                 m.origin,
                 text=texts.get(m.path, ""),
                 field_sources=m.field_origins,
             )
-            findings.extend(validate_document(doc, options))
+            findings.extend(sharpened(validate_document(doc, options), provenance, target.cluster, {m.ref: m}))
         context = PolicyContext(
             env=target.env,
             production=target.production,
@@ -159,20 +192,44 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
         if related is not None:
             objects = [m for m in objects if related(target.cluster, m)]
         raw = [*policy.evaluate(objects, context, config),
-               *references.check(objects, context, owners.owned(objects, repo.settings.repo_url))]
-        findings.extend(_in_rendered(f, lines, texts) for f in policy.apply_config(raw, config, context))
+               *(references.check(objects, context, owners.owned(objects, repo.settings.repo_url))
+                 if scope.references else ())]
+        by_ref = {m.ref: m for m in objects}
+        checked = policy.apply_config(raw, config, context)
+        findings.extend(_in_rendered(f, lines, texts) for f in sharpened(checked, provenance, target.cluster, by_ref))
     findings.extend(policy.exception_findings(config, clock.today()))  # about gitops.yaml: once, not per cluster
     checked_objects = {Checked(f"{RENDERED_DIR}/{path}" if path else "", ref) for path, ref, _, _ in validated}
     return findings, tuple(sorted(checked_objects))
 
 
-_NONE = object()
+def with_deployed_crds(crds: CrdRegistry, rendering: Rendering, strict: bool = True) -> CrdRegistry:
+    """The CRDs the repository deploys (plain-manifest add-ons, charts) are known schemas too: a kind the
+    repository itself deploys is validated, not a missing schema.  ``crdDirs`` win for a kind both have."""
+    deployed = {m.ref: CrdSource(m.body, m.template or m.path) for objects in rendering.desired.values()
+                for m in objects if is_crd(m.body)}
+    if not deployed:
+        return crds
+    own = registry_from_crds(deployed.values(), strict_fields=strict)
+    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings + own.findings)
+
+
+def sharpened(findings: Iterable[Finding], provenance: Provenance, cluster: str,
+              objects: Mapping[ObjectRef, Manifest]) -> list[Finding]:
+    """Findings on a field a blueprint wrote point at the line that wrote it (the layer that won), not only
+    at the blueprint entity the object came from."""
+    out = []
+    for f in findings:
+        m = objects.get(f.ref) if f.ref is not None and f.path else None
+        chain = chain_of(provenance, cluster, m.body, f.path) if m is not None else None
+        out.append(dataclasses.replace(f, source=chain.winner.location) if chain is not None else f)
+    return out
 
 
 def _foreign(
     rendering: Rendering, out_dir: Path, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
-) -> Report:
-    """A finding for every file nobody rendered in a folder Argo CD applies as-is, and its validation."""
+) -> tuple[Report, list[tuple[str, Any]]]:
+    """A finding for every file nobody rendered in a folder Argo CD applies as-is, its validation, and its
+    documents (path relative to rendered/, body)."""
     app_paths = {
         cluster: [
             entry
@@ -188,6 +245,7 @@ def _foreign(
     written = read_written(out_dir, (rel for rel, _ in foreign))
     findings: list[Finding] = list(written.problems)
     objects: list[Checked] = []
+    bodies: list[tuple[str, Any]] = []
     for rel, target in foreign:
         findings.append(foreign_finding(rel, target))
         options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
@@ -196,17 +254,8 @@ def _foreign(
                 objects.append(Checked(doc.file, ref_of(doc.body) if isinstance(doc.body, Mapping) else
                                        ObjectRef("", "", "", "")))
                 findings.extend(validate_document(doc, options))
-    return Report(len(objects), tuple(findings), tuple(objects))
-
-
-def with_deployed_crds(crds: CrdRegistry, rendering: Rendering) -> CrdRegistry:
-    """The CRDs an add-on of this repository deploys are known schemas too (crdDirs win for a kind both have):
-    a kind the repository itself deploys is validated, not a missing schema."""
-    deployed = {id(m.body): m.body for objects in rendering.desired.values() for m in objects if is_crd(m.body)}
-    if not deployed:
-        return crds
-    own = registry_from_crds(deployed.values())
-    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings)
+                bodies.append((rel, doc.body))
+    return Report(len(objects), tuple(findings), tuple(objects)), bodies
 
 
 def upstream_of(repo: Repo, env: str, cluster: str = "") -> dict[str, Any]:
@@ -259,7 +308,9 @@ def _committed_body(m: Manifest, stale: set[str], committed: Mapping[str, bytes]
         docs = [d for d in reader.load_plain(committed[m.path].decode("utf-8")) if d is not None]
     except (InputError, UnicodeDecodeError):  # an unparsable committed file is already reported as stale
         return None
-    return docs[0] if len(docs) == 1 and isinstance(docs[0], Mapping) else None
+    if len(docs) != 1 or not isinstance(docs[0], Mapping) or docs[0].get("kind") != m.ref.kind:
+        return None  # an Application generated from an ApplicationSet file is not that file's object
+    return docs[0]
 
 
 def _first_line(content: bytes) -> int:

@@ -251,3 +251,27 @@ def test_a_tenant_rename_is_a_delete_and_a_create(globex: git.Repo, capsys: pyte
                        for c in ("prod-apse1", "prod-euw1", "prod-use1")]
     assert not [r for r in report["risks"] if r["rule"] in ("GD101", "GD103")]  # the namespace itself stays
     assert report["summary"]["applications"] == {"added": 3, "removed": 3, "modified": 6}
+
+
+def test_each_changed_field_names_the_blueprint_line_behind_it(globex: git.Repo,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(globex.working_dir)
+    the_pull_request(root)
+    report = diff_json(root, capsys)
+    clusters = {c["name"]: c for c in report["clusters"]}
+    (bump,) = clusters["prod-apse1"]["applications"][0]["changes"]
+    line = next(i for i, text in enumerate((root / "environments" / "production.yaml").read_text().splitlines(), 1)
+                if "v1.16.2" in text)
+    assert bump["source"].startswith(f"environments/production.yaml:{line}:")  # the work tree: no revision prefix
+    quota = clusters["staging-use1"]["applications"][0]["objects"][0]
+    sources = {c["path"]: c["source"] for c in quota["changes"]}
+    tier_line = next(i for i, text in enumerate((root / "environments" / "staging.yaml").read_text().splitlines(), 1)
+                     if "ledger: {tier: m}" in text)
+    assert sources['metadata.annotations["gitops-gen.io/tier"]'].startswith(f"environments/staging.yaml:{tier_line}:")
+    assert sources['spec.hard["limits.cpu"]'].startswith("gitops.yaml:")  # the value comes from tier m itself
+    removed = next(a for a in clusters["qa-use1"]["applications"] if a["name"] == "qa-use1-ledger-service")
+    base = report["base"][:12]
+    assert any(c["source"].startswith(f"{base}:blueprints/") for c in removed["changes"])  # at base, as it was
+    capsys.readouterr()
+    assert run(["diff", "--repo", str(root), "-o", "markdown"]) == 0
+    assert f"`environments/production.yaml:{line}:" in capsys.readouterr().out

@@ -20,23 +20,25 @@ from gitops_gen.validate.findings import Finding
 MARKER = "<!-- gitops-gen diff -->"
 MIN_MAX_LENGTH = 1_000
 MAX_CELL = 120
+FIELD_COLUMNS = "Field | Base | Head | Set in"
 _RESERVE = 500  # room kept for the closing tag and the line saying what was left out
 
 
 def _field_rows(changes: Sequence[FieldChange]) -> list[str]:
-    return [f"| {md(show(c.path, MAX_CELL))} | {md(show(c.base, MAX_CELL))} | {md(show(c.head, MAX_CELL))} |"
-            for c in changes]
+    return [f"| {md(show(c.path, MAX_CELL))} | {md(show(c.base, MAX_CELL))} | {md(show(c.head, MAX_CELL))} "
+            f"| {md(c.source) if c.source else ''} |" for c in changes]
 
 
 def _app_block(app: AppChange) -> str:
     title = "bootstrap (applied by hand, no Application)" if app.name == BOOTSTRAP else md(app.name)
     lines = [f"**{title}** ({app.status.value})", ""]
     if app.changes:
-        lines += ["| Field | Base | Head |", "|---|---|---|", *_field_rows(app.changes), ""]
+        lines += [f"| {FIELD_COLUMNS} |", "|---|---|---|---|", *_field_rows(app.changes), ""]
     for obj in app.objects:
         lines.append(f"- {obj.status.value} {md(obj.ref.kind)} {md(object_name(obj.ref))} ({md(obj.ref.api_version)})")
         if obj.changes:
-            lines += ["", "  | Field | Base | Head |", "  |---|---|---|", *("  " + r for r in _field_rows(obj.changes))]
+            lines += ["", f"  | {FIELD_COLUMNS} |", "  |---|---|---|---|",
+                      *("  " + r for r in _field_rows(obj.changes))]
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,7 @@ from gitops_gen.diff.model import JSON_VERSION, AppChange, ChangeReport, FieldCh
 
 
 def _changes(changes: tuple[FieldChange, ...]) -> list[dict[str, Any]]:
-    return [{"path": c.path, "base": c.base, "head": c.head} for c in changes]
+    return [{"path": c.path, "base": c.base, "head": c.head, "source": c.source} for c in changes]
 
 
 def _object(obj: ObjectChange) -> dict[str, Any]:

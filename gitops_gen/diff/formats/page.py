@@ -29,8 +29,9 @@ def _fields(changes: Sequence[FieldChange]) -> str:
     if not changes:
         return ""
     rows = "".join(f"<tr><td><code>{_e(c.path)}</code></td><td><code>{_e(show(c.base, 2000))}</code></td>"
-                   f"<td><code>{_e(show(c.head, 2000))}</code></td></tr>" for c in changes)
-    return f"<table><tr><th>Field</th><th>Base</th><th>Head</th></tr>{rows}</table>"
+                   f"<td><code>{_e(show(c.head, 2000))}</code></td><td><code>{_e(c.source)}</code></td></tr>"
+                   for c in changes)
+    return f"<table><tr><th>Field</th><th>Base</th><th>Head</th><th>Set in</th></tr>{rows}</table>"
 
 
 def _findings(title: str, found: Sequence[Finding]) -> str:

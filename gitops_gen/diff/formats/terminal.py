@@ -14,7 +14,8 @@ ROLE = {ChangeStatus.ADDED: "added", ChangeStatus.REMOVED: "removed", ChangeStat
 
 
 def _field(change: FieldChange, indent: str) -> str:
-    return f"{indent}{esc(change.path)}: {esc(show(change.base))} -> {esc(show(change.head))}"
+    where = f"   ({esc(change.source)})" if change.source else ""
+    return f"{indent}{esc(change.path)}: {esc(show(change.base))} -> {esc(show(change.head))}{where}"
 
 
 def _finding(f: Finding) -> str:

@@ -40,10 +40,17 @@ def format_report(report: Report, color: bool = False) -> str:
     failing = sum(1 for _, group in cases if any(f.severity is Severity.ERROR for f in group))
     suites = ET.Element("testsuites", name="gitops-gen validate", tests=str(len(cases)), failures=str(failing),
                         errors="0")
-    suite = ET.SubElement(suites, "testsuite", name="gitops-gen validate", tests=str(len(cases)),
-                          failures=str(failing), errors="0", skipped="0")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="gitops-gen validate",
+        tests=str(len(cases)),
+        failures=str(failing),
+        errors="0",
+        skipped="0",
+    )
     for (file, name), group in cases:
-        case = ET.SubElement(suite, "testcase", classname=esc(file) if file != "repository" else file, name=name)
+        case = ET.SubElement(suite, "testcase", classname=esc(file) if file else "repository", name=name)
         errors = sorted((f for f in group if f.severity is Severity.ERROR), key=Finding.sort_key)
         if errors:
             failure = ET.SubElement(case, "failure", message=esc(errors[0].message), type=esc(errors[0].rule))

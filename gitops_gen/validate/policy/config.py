@@ -10,6 +10,7 @@ policy:
     - rule: GG105
       object: {kind: Deployment, namespace: payments-api, name: legacy}   # globs allowed
       reason: "vendor image, tracked in SEC-123"
+      owner: payments-team                                                  # optional
       expires: 2027-03-31
   expiryWarningDays: 14      # warn (GG001) this many days before an exception lapses; 0 turns it off
 ```
@@ -52,6 +53,7 @@ class PolicyException:
     reason: str
     expires: datetime.date
     location: Location
+    owner: str = ""
 
     def matches(self, ref: ObjectRef | None) -> bool:
         if ref is None:
@@ -85,7 +87,7 @@ def compile_policy(checked: Section) -> PolicyConfig:
         exceptions=tuple(PolicyException(e["rule"], tuple((k, str(e["object"][k])) for k in SELECTOR_KEYS
                                                           if k in e["object"]),
                                          e["reason"], e["expires"],
-                                         places[i] if i < len(places) else checked.origin)
+                                         places[i] if i < len(places) else checked.origin, e.get("owner", ""))
                          for i, e in enumerate(exceptions)),
         expiry_warning_days=section["expiryWarningDays"])
 
