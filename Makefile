@@ -9,7 +9,7 @@ ENV    ?=
 install:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,helm]'
 
 test:
 	$(BIN)/python -m pytest -n 2 -q --cov --cov-report=term
@@ -23,7 +23,7 @@ test-floors:
 	rm -rf $(FLOORS_VENV)
 	$(PYTHON) -m venv $(FLOORS_VENV)
 	$(FLOORS_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(FLOORS_VENV)/bin/python -m pip install --quiet -c constraints-floors.txt -e '.[test]'
+	$(FLOORS_VENV)/bin/python -m pip install --quiet -c constraints-floors.txt -e '.[test,helm]'
 	$(FLOORS_VENV)/bin/python -m pip check
 	$(FLOORS_VENV)/bin/python -m pytest -n 2 -q -p no:cacheprovider
 	rm -rf $(FLOORS_VENV)

@@ -31,6 +31,7 @@ COMMANDS = {
     "init": "gitops_gen.commands.init",
     "explain": "gitops_gen.commands.explain",
     "report": "gitops_gen.commands.report",
+    "charts": "gitops_gen.commands.charts",
 }
 
 EXAMPLES = """\b

@@ -24,7 +24,7 @@ def _raise(exc: BaseException) -> Any:
 @pytest.fixture
 def broken_render(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITOPS_GEN_DEBUG", raising=False)
-    monkeypatch.setattr(render_command, "render", _raise(KeyError("spec")))
+    monkeypatch.setattr(render_command, "render_repo", _raise(KeyError("spec")))
 
 
 def test_an_unexpected_exception_is_exit_4_with_one_line(
@@ -62,7 +62,7 @@ def test_debug_env_zero_means_off(broken_render: None, example_repo: Path,
 def test_a_multi_line_exception_message_stays_one_line(
         monkeypatch: pytest.MonkeyPatch, example_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("GITOPS_GEN_DEBUG", raising=False)
-    monkeypatch.setattr(render_command, "render", _raise(RuntimeError("first\nsecond\nthird")))
+    monkeypatch.setattr(render_command, "render_repo", _raise(RuntimeError("first\nsecond\nthird")))
     assert run(["render", "--no-cache", "--repo", str(example_repo)]) == 4
     assert capsys.readouterr().err.count("\n") == 1
 
@@ -75,14 +75,14 @@ def test_the_environment_refusing_is_exit_2_with_the_path(
         code: int, text: str) -> None:
     monkeypatch.chdir(example_repo)
     target = example_repo / "rendered" / "x.yaml"
-    monkeypatch.setattr(render_command, "render", _raise(OSError(code, text, str(target))))
+    monkeypatch.setattr(render_command, "render_repo", _raise(OSError(code, text, str(target))))
     assert run(["render", "--no-cache"]) == ExitCode.USAGE
     assert capsys.readouterr().err == f"gitops-gen: rendered/x.yaml: {text}\n"
 
 
 def test_anticipated_errors_keep_their_own_code_and_line(
         monkeypatch: pytest.MonkeyPatch, example_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(render_command, "render", _raise(InputError("bad", Location("blueprints/a.yaml", 3, 5))))
+    monkeypatch.setattr(render_command, "render_repo", _raise(InputError("bad", Location("blueprints/a.yaml", 3, 5))))
     assert run(["render", "--no-cache", "--repo", str(example_repo)]) == 2
     assert capsys.readouterr().err == "blueprints/a.yaml:3:5: bad\n"
 

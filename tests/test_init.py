@@ -163,7 +163,7 @@ def test_a_failed_first_render_leaves_nothing_behind(tmp_path: Path, monkeypatch
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build, "render", broken)
+    monkeypatch.setattr(build, "render_repo", broken)
     target = tmp_path / "new"
     assert run_cli("init", str(target)).code != 0
     assert not target.exists()

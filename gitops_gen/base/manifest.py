@@ -45,11 +45,15 @@ class Manifest:
 
     ``origin`` is the blueprint location the object was rendered from;
     ``path`` is the file under ``rendered/`` that holds it (when it is written).
+    A Helm chart's object (expanded, not written) names the ``template`` it came from
+    (``<chart>-<version>.tgz/<chart>/templates/x.yaml``) and the Application that deploys it (``owner``).
     """
 
     body: Mapping[str, Any]
     origin: Location | None = None
     path: str = ""
+    template: str = ""
+    owner: str = ""
     ref: ObjectRef = field(init=False, compare=False)
     # field path ("metadata.labels") -> the blueprint line that set it, where not ``origin`` (an override)
     field_origins: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)

@@ -36,6 +36,16 @@ def warn(message: str, location: Location | None = None) -> None:
         sink(text)
 
 
+def note(message: str) -> None:
+    """A line of information on the same channel (what a run did, e.g. the charts it expanded)."""
+    text = f"gitops-gen: {message}"
+    sink = _SINK.get()
+    if sink is None:
+        print(text, file=sys.stderr)
+    else:
+        sink(text)
+
+
 @contextlib.contextmanager
 def to(emit: Sink) -> Iterator[None]:
     """Send this block's warnings to ``emit``, each distinct line once."""

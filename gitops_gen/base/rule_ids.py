@@ -21,6 +21,7 @@ CONFIGURABLE_RULES: dict[str, str] = {
     "GG111": "destination-server-or-name",
     "GG112": "promotion-order",
     "GG113": "network-allowance-namespace-exists",
+    "GG120": "no-plaintext-secret",
     "GG201": "app-project-exists",
     "GG202": "app-source-permitted",
     "GG203": "app-destination-permitted",

@@ -59,7 +59,8 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
         limits=ContainerLimits(req["cpu"], req["memory"], lim["cpu"], lim["memory"]),
         policy=make_section(spec["policy"]), drift=make_section(spec["drift"]),
         crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
-        origin=origin, locs=_locs(spec), written=written(spec, origin))
+        charts_required=bool((spec.get("charts") or {}).get("required", False)), origin=origin,
+        locs=_locs(spec), written=written(spec, origin))
 
 
 def written(spec: LocDict, origin: Location) -> Written:
@@ -91,6 +92,7 @@ def make_addon(stack: str, raw: Mapping[str, Any], origin: Location) -> Addon:
         source=GitSource(source["repoURL"], source["path"], source["targetRevision"]) if source else None,
         manifests=tuple(to_json(m) for m in raw.get("manifests") or ()), values=to_json(raw.get("values") or {}),
         depends_on=tuple(raw.get("dependsOn") or ()), server_side_apply=bool(raw.get("serverSideApply", False)),
+        hydrate=bool(raw.get("hydrate", False)),
         ignore_differences=ignore_differences(raw.get("ignoreDifferences")), origin=origin,
         enabled=raw.get("enabled", True), manifest_origins=_item_locs(raw.get("manifests"), origin),
         locs={**_locs(raw), **_nested_locs(raw, ("chart", "version"), ("source", "targetRevision")),

@@ -86,6 +86,7 @@ class Settings:
     drift: Section
     crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
     argocd_context: str | None = None  # kubeconfig context of the Argo CD cluster, for `drift`
+    charts_required: bool = False  # `charts: {required: true}`: a chart missing from the cache is an error
     origin: Location = Location("gitops.yaml")
     locs: Locs = field(default_factory=dict, compare=False, repr=False)
     written: Written | None = field(default=None, compare=False, repr=False)
@@ -118,6 +119,7 @@ class Addon:
     values: Mapping[str, Any] = field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
     server_side_apply: bool = False
+    hydrate: bool = False  # a chart add-on's expanded output is written under rendered/ (rendered manifests)
     ignore_differences: tuple[Mapping[str, Any], ...] = ()
     origin: Location = Location("")
     enabled: bool = True  # `enabled: false` in the stack: off unless an environment or cluster switches it on

@@ -39,6 +39,7 @@ KINDS = ("Settings", "AddonStack", "Tenant", "Environment")
 # Patterns are unanchored and applied with re.fullmatch (a trailing newline never slips through).
 HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[!-~]*)?")
 REPO_URL = re.compile(r"(https://|ssh://|oci://|git@[A-Za-z0-9.-]+:)[!-~]+")
+CHART_REPO_URL = re.compile(r"(https?://|oci://)[!-~]+")  # plain http:// too: internal mirrors, loopback
 EXACT_VERSION = re.compile(r"v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?")
 GROUP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9:._@-]*")
 PATH = re.compile(r"(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9._/{}-]+")
@@ -62,7 +63,8 @@ metadata_spec = Obj({
 })
 settings_metadata_spec = Obj({k: Field(f.spec, doc=f.doc) for k, f in metadata_spec.fields.items() if k != "name"})
 chart_spec = Obj({
-    "repoURL": Field(repo_url, True, doc="Helm repository URL"),
+    "repoURL": Field(Str(CHART_REPO_URL, "a Helm repository URL (https://, http:// or oci://)"), True,
+                     doc="Helm repository URL (https://, http:// or oci://)"),
     "name": Field(Str(GROUP_NAME, "a chart name"), True, doc="chart name in that repository"),
     "version": Field(Str(EXACT_VERSION, "an exact chart version (x.y.z, no ranges)"), True,
                      doc="exact version x.y.z (ranges would upgrade clusters without a reviewed change)"),
@@ -148,6 +150,9 @@ def _addon_fields(full: bool) -> dict[str, Field]:
         "manifests": Field(ListOf(Manifest()), doc="plain manifests, rendered as Kustomize base + overlays"),
         "values": Field(Free(), doc="Helm values (`helm.valuesObject`); overrides merge into them"),
         "dependsOn": Field(names, doc="add-ons that must sync first (sync waves)"),
+        "hydrate": Field(Bool(), doc="a chart's output is written under rendered/ (Kustomize) and the Application "
+                                     "syncs that Git path instead of the chart repository",
+                         default=False if full else None, derived="" if full else "the stack's"),
         "serverSideApply": Field(Bool(), doc="adds `ServerSideApply=true` (CRDs above 256 KiB)",
                                  default=False if full else None, derived="" if full else "the stack's"),
         "ignoreDifferences": ignore_differences_field,
@@ -276,6 +281,9 @@ settings_spec = Obj({
     "drift": Field(DRIFT_SPEC, doc="`gitops-gen drift`: what never counts as drift", default={}),
     "crdDirs": Field(ListOf(Str(PATH, "a folder inside the repository"), unique=True),
                      doc="folders of CustomResourceDefinitions `validate` checks custom resources with"),
+    "charts": Field(Obj({"required": Field(Bool(), doc="a chart missing from the cache is an error (exit 2), as "
+                                                       "with --require-charts", default=False)}),
+                    doc="Helm charts `render`, `validate`, `diff` and `drift` expand from the cache", default={}),
 })
 stack_spec = Obj({"addons": Field(ListOf(addon_spec), True, doc="its add-ons")})
 

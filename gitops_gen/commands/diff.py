@@ -18,6 +18,7 @@ from gitops_gen.commands.options import (
     repo_option,
     report_formats,
     report_option,
+    require_charts_option,
     use_colour,
     write_reports,
 )
@@ -41,8 +42,9 @@ from gitops_gen.diff.formats.comment import MIN_MAX_LENGTH
 @click.option("--max-length", "max_length", type=int, default=DEFAULT_MAX_LENGTH, show_default=True,
               help="Markdown: never longer than this many characters (a pull-request comment's limit).")
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when any cluster is affected, 0 when none is.")
+@require_charts_option
 def command(repo: Path | None, base: str | None, head: str | None, envs: Sequence[str], clusters: Sequence[str],
-            output: str, reports: Sequence[Path], max_length: int, exit_code: bool) -> int:
+            output: str, reports: Sequence[Path], max_length: int, exit_code: bool, require_charts: bool) -> int:
     """Compare what Argo CD would apply per cluster at two revisions; name the risks.
 
     Exit 0 when compared (with --exit-code: 0 no change, 1 changes), 2 bad input or unknown revision.
@@ -53,7 +55,7 @@ def command(repo: Path | None, base: str | None, head: str | None, envs: Sequenc
 
     formats = report_formats(reports, EXTENSIONS)
     with paused_gc():  # two renders build ~300k small containers and no cycles worth a collection pass
-        report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters)
+        report = review(find_repo_root(repo or Path.cwd()), base, head, envs, clusters, require_charts)
     write_reports(reports, formats, lambda name: FORMATS[name](report, max_length))
     click.echo(FORMATS[output](report, max_length, use_colour()), nl=False)
     for warning in report.warnings:

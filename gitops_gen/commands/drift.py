@@ -18,6 +18,7 @@ from gitops_gen.commands.options import (
     repo_option,
     report_formats,
     report_option,
+    require_charts_option,
     use_colour,
     write_reports,
 )
@@ -60,6 +61,7 @@ from gitops_gen.drift.formats import EXTENSIONS, FORMATS
                                       "gitops.yaml, else 30); past it the cluster is unreadable (exit 3).")
 @output_option(FORMATS)
 @report_option(sorted(EXTENSIONS))
+@require_charts_option
 def command(
     repo: Path | None,
     env: str | None,
@@ -73,6 +75,7 @@ def command(
     timeout: float | None,
     output: str,
     reports: Sequence[Path],
+    require_charts: bool,
 ) -> int:
     """Report objects that drifted from Git: modified, missing, extra; and Argo CD's sync and health.
 
@@ -86,7 +89,7 @@ def command(
         raise InputError("--context reads a cluster and --live-from reads a dump: give one of them")
     formats = report_formats(reports, EXTENSIONS)
     if env is not None:
-        targets, config = drift_run.from_repo(repo, env, cluster)
+        targets, config = drift_run.from_repo(repo, env, cluster, require_charts)
         if context is not None:
             if len(targets) > 1:
                 raise InputError(

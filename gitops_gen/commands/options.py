@@ -21,6 +21,11 @@ repo_option = click.option(
     help="Repository root (default: nearest folder upward holding gitops.yaml).")
 
 
+require_charts_option = click.option(
+    "--require-charts", "require_charts", is_flag=True,
+    help="A Helm chart missing from the chart cache is an error (exit 2), not a warning.")
+
+
 def output_option(formats: Iterable[str]) -> Callable[[Any], Any]:
     return click.option("-o", "--output", "output", type=click.Choice(sorted(formats)), default="text",
                         show_default=True, help="Output format.")

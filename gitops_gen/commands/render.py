@@ -9,7 +9,7 @@ import click
 from gitops_gen.base.colour import paint
 from gitops_gen.base.errors import ExitCode
 from gitops_gen.blueprint.load import find_repo_root
-from gitops_gen.commands.options import complete_environments, repo_option, use_colour
+from gitops_gen.commands.options import complete_environments, repo_option, require_charts_option, use_colour
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.write import build
 
@@ -27,11 +27,12 @@ def repo_root(repo_dir: Path | None) -> Path:
 @env_option
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files.")
 @click.option("--no-cache", is_flag=True, help="Render even when nothing changed since the last render.")
-def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: bool) -> int:
+@require_charts_option
+def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: bool, require_charts: bool) -> int:
     """Render blueprints into rendered/ (Argo CD apps, Kustomize bases and overlays)."""
     root = repo_root(repo)
     if check:
-        the_plan = build.check(root, envs)
+        the_plan = build.check(root, envs, require_charts)
         colour = use_colour()
         for label, paths in (("stale", the_plan.stale), ("missing", the_plan.missing), ("extra", the_plan.extra)):
             for path in paths:
@@ -43,7 +44,7 @@ def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: boo
             return ExitCode.OK
         click.echo(f"{RENDERED_DIR}/ is out of date: run `gitops-gen render` and commit", err=True)
         return ExitCode.FINDINGS
-    done = build.build(root, envs, use_cache=not no_cache)
+    done = build.build(root, envs, use_cache=not no_cache, require_charts=require_charts)
     why = " (no input changed)" if done.cached else ""
     click.echo(f"{RENDERED_DIR}/: {done.written} written, {done.removed} removed, {done.unchanged} unchanged{why}")
     return ExitCode.OK

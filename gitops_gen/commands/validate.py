@@ -13,7 +13,13 @@ from gitops_gen.base.errors import ExitCode, InputError, InputErrors, Location
 from gitops_gen.base.kubeversions import SUPPORTED_VERSIONS
 from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import find_repo_root
-from gitops_gen.commands.options import complete_environments, output_option, repo_option, use_colour
+from gitops_gen.commands.options import (
+    complete_environments,
+    output_option,
+    repo_option,
+    require_charts_option,
+    use_colour,
+)
 from gitops_gen.validate.findings import BLUEPRINT, Finding, Report
 from gitops_gen.validate.formats import FORMATS
 
@@ -55,6 +61,7 @@ if TYPE_CHECKING:
     help="Do not validate this kind (Kind or apiVersion/Kind). Repeatable.",
 )
 @click.option("--ignore-missing-schemas", is_flag=True, help="Custom resources without a schema pass.")
+@require_charts_option
 @output_option(FORMATS)
 def command(
     inputs: Sequence[str],
@@ -65,11 +72,13 @@ def command(
     crd_dirs: Sequence[Path],
     skip: Sequence[str],
     ignore_missing_schemas: bool,
+    require_charts: bool,
     output: str,
 ) -> int:
     """Validate the rendered repository, or any manifests given as PATH (files, folders, - for stdin)."""
     try:
-        report = _report(inputs, repo, envs, kubernetes_version, strict, crd_dirs, skip, ignore_missing_schemas)
+        report = _report(inputs, repo, envs, kubernetes_version, strict, crd_dirs, skip, ignore_missing_schemas,
+                         require_charts)
     except InputError as err:
         if output != "text":  # CI reads stdout: the error must reach the annotation, test report or alert too
             click.echo(FORMATS[output](load_error_report(err), use_colour()), nl=False)
@@ -98,6 +107,7 @@ def _report(
     crd_dirs: Sequence[Path],
     skip: Sequence[str],
     ignore_missing_schemas: bool,
+    require_charts: bool,
 ) -> Report:
     from gitops_gen.validate import paths
     from gitops_gen.validate.crds import CrdRegistry
@@ -116,7 +126,8 @@ def _report(
             "--kubernetes-version is for path mode (PATH... or -); in repo mode each "
             "environment's kubernetesVersion is used"
         )
-    return validate_repo(find_repo_root(repo or Path.cwd()), envs, crd_dirs, strict=strict is not False)
+    return validate_repo(find_repo_root(repo or Path.cwd()), envs, crd_dirs, strict=strict is not False,
+                         require_charts=require_charts)
 
 
 def validate_paths(

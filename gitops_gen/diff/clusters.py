@@ -106,10 +106,11 @@ def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterP
         owner: dict[ObjectRef, str] = {}
         for objects, side in ((new, head), (old, base)):
             by_unit = {unit: app.ref.name for unit, app in owners.units(objects.values(), side.repo_url).items()}
+            by_name = {r.name: r.name for r in objects if is_application(r)}
             for ref in changed:
                 if ref not in objects or is_application(ref):
                     continue
-                if (app := owners.owner_of(objects[ref].path, by_unit)) is not None:
+                if (app := owners.deployed_by(objects[ref], by_unit, by_name)) is not None:
                     owner.setdefault(ref, app)
         target = _target(base, head, name)
         yield ClusterPair(name, target.env, target.production, {r: m.body for r, m in old.items()},

@@ -19,23 +19,25 @@ from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, MAX_INPUT_BYTES, read_in
 from gitops_gen.blueprint.load import FOLDERS, SETTINGS_FILE, load_repo
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.blueprint.provenance import Provenance
+from gitops_gen.charts.build import render_repo
+from gitops_gen.charts.lock import LOCK_FILE
 from gitops_gen.diff.clusters import Side, compare_cluster, pairs
 from gitops_gen.diff.findings import Validated, compare_findings
 from gitops_gen.diff.model import WORKTREE, ChangeReport
 from gitops_gen.diff.risks import assess
 from gitops_gen.diff.sources import Sourced, with_sources
-from gitops_gen.render import Rendering, render
+from gitops_gen.render import Rendering
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.tools import gitrev
 from gitops_gen.validate.crds import CrdRegistry
 from gitops_gen.validate.paths import crd_files, load_crd_dirs
 from gitops_gen.write import writer
 
-INPUTS = (SETTINGS_FILE, *FOLDERS.values())
+INPUTS = (SETTINGS_FILE, LOCK_FILE, *FOLDERS.values())
 
 
 def review(root: Path, base: str | None = None, head: str | None = None,
-           envs: Sequence[str] = (), clusters: Sequence[str] = ()) -> ChangeReport:
+           envs: Sequence[str] = (), clusters: Sequence[str] = (), require_charts: bool = False) -> ChangeReport:
     """Compare ``base`` (default: merge-base of the head -- HEAD for the work tree -- and the default branch)
     with ``head`` (default: the work tree, uncommitted edits included) for ``envs`` / ``clusters``."""
     warnings: list[str] = []
@@ -43,9 +45,9 @@ def review(root: Path, base: str | None = None, head: str | None = None,
         head_rev = checkout.resolve(head) if head else None
         base_rev = (checkout.resolve(base) if base
                     else checkout.merge_base(checkout.default_branch(), head_rev.sha if head_rev else "HEAD"))
-        old = _at_revision(checkout, base_rev, Path(tmp) / "base", envs, warnings)
-        new = (_at_revision(checkout, head_rev, Path(tmp) / "head", envs, warnings) if head_rev
-               else _in_worktree(root, envs, warnings))
+        old = _at_revision(checkout, base_rev, Path(tmp) / "base", envs, warnings, require_charts)
+        new = (_at_revision(checkout, head_rev, Path(tmp) / "head", envs, warnings, require_charts) if head_rev
+               else _in_worktree(root, envs, warnings, require_charts))
     _check_filters(old, new, envs, clusters)
     changed = list(pairs(old.side, new.side, clusters))
     base_side = Sourced(Provenance(old.repo) if old.repo else None, f"{base_rev.short}:")
@@ -61,14 +63,14 @@ def _empty(repo_url: str = "") -> Validated:
     return Validated(Side(Rendering((), (), {}), repo_url), None, CrdRegistry(), "")
 
 
-def _render(repo: Repo, envs: Sequence[str]) -> Rendering:
+def _render(repo: Repo, envs: Sequence[str], require_charts: bool = False) -> Rendering:
     known = [e for e in envs if e in repo.environments]
     if envs and not known:
         return Rendering((), (), {})
-    return render(repo, known)
+    return render_repo(repo, known, require_charts)
 
 
-def _side(repo: Repo, root: Path, envs: Sequence[str]) -> tuple[Validated, Rendering]:
+def _side(repo: Repo, root: Path, envs: Sequence[str], require_charts: bool = False) -> tuple[Validated, Rendering]:
     dirs = [root / d for d in repo.settings.crd_dirs]
     present = [d for d in dirs if d.is_dir() or d.is_symlink()]
     crds = load_crd_dirs((), repo=root, repo_dirs=present) if dirs else CrdRegistry()
@@ -76,12 +78,12 @@ def _side(repo: Repo, root: Path, envs: Sequence[str]) -> tuple[Validated, Rende
     for path in crd_files(present, root):  # the same files, read the same guarded way
         rel = path.relative_to(root).as_posix()
         digest.update(rel.encode() + b"\0" + read_input(path, rel, root=root))
-    rendering = _render(repo, envs)
+    rendering = _render(repo, envs, require_charts)
     return Validated(Side(rendering, repo.settings.repo_url), repo, crds, digest.hexdigest()), rendering
 
 
 def _at_revision(checkout: gitrev.Checkout, rev: gitrev.Revision, folder: Path, envs: Sequence[str],
-                 warnings: list[str]) -> Validated:
+                 warnings: list[str], require_charts: bool = False) -> Validated:
     folder.mkdir()
     if not checkout.has(rev, SETTINGS_FILE):
         warnings.append(f"{rev.name} ({rev.short}) has no {SETTINGS_FILE}: nothing is deployed from it")
@@ -90,7 +92,7 @@ def _at_revision(checkout: gitrev.Checkout, rev: gitrev.Revision, folder: Path, 
         checkout.materialise(rev, INPUTS, folder, MAX_BLUEPRINT_BYTES)
         repo = load_repo(folder)
         checkout.materialise(rev, repo.settings.crd_dirs, folder, MAX_INPUT_BYTES)
-        validated, rendering = _side(repo, folder, envs)
+        validated, rendering = _side(repo, folder, envs, require_charts)
     except InputErrors as err:
         raise InputErrors([_at(rev, e) for e in err.errors]) from None
     except InputError as err:
@@ -102,8 +104,8 @@ def _at_revision(checkout: gitrev.Checkout, rev: gitrev.Revision, folder: Path, 
     return validated
 
 
-def _in_worktree(root: Path, envs: Sequence[str], warnings: list[str]) -> Validated:
-    validated, rendering = _side(load_repo(root), root, envs)
+def _in_worktree(root: Path, envs: Sequence[str], warnings: list[str], require_charts: bool = False) -> Validated:
+    validated, rendering = _side(load_repo(root), root, envs, require_charts)
     the_plan = writer.plan(rendering, root / RENDERED_DIR)
     stale = [*the_plan.missing, *the_plan.stale]
     if stale:

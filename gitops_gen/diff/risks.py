@@ -14,6 +14,7 @@ from typing import Any
 
 from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.base.severity import Severity
+from gitops_gen.diff import immutable
 from gitops_gen.diff.clusters import ClusterPair
 from gitops_gen.diff.model import ClusterChange, Risk
 from gitops_gen.render.owners import is_application
@@ -210,6 +211,33 @@ def chart_major_bump(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]
                             f"chart {key[1]} major version {word}: {old[key]} -> {new[key]} (read its upgrade notes)")
 
 
+def _kept(pair: ClusterPair) -> Iterator[tuple[ObjectRef, Mapping[str, Any], Mapping[str, Any]]]:
+    for ref in sorted(pair.changed):
+        old, new = pair.base.get(ref), pair.head.get(ref)
+        if old is not None and new is not None and not is_application(ref):
+            yield ref, old, new
+
+
+def immutable_field_changed(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
+    for ref, old, new in _kept(pair):
+        for path in immutable.changed(ref.group, ref.kind, old, new):
+            yield _risk("GD110", pair, pair.owner.get(ref, ""), ref,
+                        f"changes {path} of {ref.kind} {ref.namespace + '/' if ref.namespace else ''}{ref.name}, "
+                        "which the API server never updates: the sync fails until the object is deleted and "
+                        "recreated (or synced with Replace=true)")
+
+
+def crd_version_removed(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
+    for ref, old, new in _kept(pair):
+        if (ref.group, ref.kind) != ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            continue
+        gone = sorted(immutable.served_versions(old) - immutable.served_versions(new))
+        if gone:
+            yield _risk("GD111", pair, pair.owner.get(ref, ""), ref,
+                        f"CRD {ref.name} stops serving {', '.join(gone)}: objects and clients still using it break "
+                        "(migrate them first)")
+
+
 RULES: dict[str, Rule] = {
     "GD101": Rule("production-data-deletion", Severity.ERROR, production_data_deletion,
                   "a Namespace, PersistentVolume(Claim) or CRD deleted in production takes data with it"),
@@ -229,6 +257,10 @@ RULES: dict[str, Rule] = {
                   "a Helm chart's major version changed (semver: breaking changes expected)"),
     "GD109": Rule("namespace-recreated", Severity.WARNING, namespace_recreated,
                   "a namespace renamed is one deleted with everything in it and an empty one created"),
+    "GD110": Rule("immutable-field-changed", Severity.ERROR, immutable_field_changed,
+                  "a field the API server never updates changed (a Deployment's selector): the sync will fail"),
+    "GD111": Rule("crd-version-removed", Severity.WARNING, crd_version_removed,
+                  "a CustomResourceDefinition stops serving a version its objects may still use"),
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitops_gen.base.manifest import Manifest
-from gitops_gen.render.owners import is_application, owner_of, rendered_paths, unit_of
+from gitops_gen.render.owners import deployed_by, is_application, rendered_paths, unit_of
 
 TRACKING_ANNOTATION = "argocd.argoproj.io/tracking-id"
 INSTANCE_LABEL = "app.kubernetes.io/instance"
@@ -66,8 +66,9 @@ class Owners:
                 self.bootstrap = owner
 
     def of_desired(self, manifest: Manifest, live: Mapping[str, Any] | None = None) -> Owner | None:
-        """The Application that renders ``manifest`` (by its file under rendered/), else what ``live`` says."""
-        found = owner_of(manifest.path, self.by_unit) if manifest.path else None
+        """The Application that renders ``manifest`` (by its file under rendered/, or the chart add-on's
+        Application for a chart's object), else what ``live`` says."""
+        found = deployed_by(manifest, self.by_unit, self.apps)
         if found is not None:
             return found
         return self.of_live(live) if live is not None else self._by_labels(manifest.body)

@@ -47,14 +47,17 @@ def is_control_plane(m: Manifest) -> bool:
     return m.ref.group == "argoproj.io" or labels.get("app.kubernetes.io/part-of") == "argocd"
 
 
-def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[list[Target], DriftConfig]:
-    """The environment's clusters (or the one named) with what the render produces for each."""
+def from_repo(repo_dir: Path | None, env: str, cluster: str | None,
+              require_charts: bool = False) -> tuple[list[Target], DriftConfig]:
+    """The environment's clusters (or the one named) with what the render produces for each (charts expanded;
+    their hooks are not part of the synced state)."""
     from gitops_gen.blueprint.load import find_repo_root, load_repo
-    from gitops_gen.render import render
+    from gitops_gen.charts.build import render_repo
+    from gitops_gen.charts.hooks import phase
 
     repo = load_repo(repo_dir if repo_dir is not None else find_repo_root(Path.cwd()))
     config = compile_drift(repo.settings.drift)
-    rendering = render(repo, [env])
+    rendering = render_repo(repo, [env], require_charts)
     clusters = [t for t in rendering.targets if t.env == env]
     if not clusters:
         known = sorted({t.env for t in rendering.targets})
@@ -66,7 +69,8 @@ def from_repo(repo_dir: Path | None, env: str, cluster: str | None) -> tuple[lis
             raise InputError(f"environment {env!r} has no cluster {cluster!r} (clusters: {names})")
         clusters = chosen
     targets = [
-        Target(t.cluster, t.context or t.cluster, tuple(rendering.desired.get(t.cluster, ())),
+        Target(t.cluster, t.context or t.cluster,
+               tuple(m for m in rendering.desired.get(t.cluster, ()) if not (m.template and phase(m.body))),
                repo.settings.argocd_context, f"{OWNER_SELECTOR},{CLUSTER_LABEL}={t.cluster}", t.production)
         for t in clusters
     ]

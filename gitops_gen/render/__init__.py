@@ -20,6 +20,7 @@ from gitops_gen.blueprint.model import ClusterPlan, Repo
 from gitops_gen.render import argocd, bundles
 from gitops_gen.render.bootstrap import bootstrap_files
 from gitops_gen.render.common import ADDON_LABEL, CLUSTER_LABEL, RENDERED_DIR, TENANT_LABEL, file_name, header
+from gitops_gen.render.hydrate import hydrated_files
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
 from gitops_gen.yamlio.emit import dump_document
@@ -50,6 +51,7 @@ class Rendering:
     targets: tuple[ClusterTarget, ...]
     desired: Mapping[str, tuple[Manifest, ...]]
     envs: tuple[str, ...] = ()  # the environments asked for; empty means all
+    charts: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # how charts were expanded (engine...)
 
     def owns(self, path: str) -> bool:
         """Whether a file at ``path`` (relative to rendered/) is this render's to replace or remove."""
@@ -77,8 +79,12 @@ def _env_of(path: str, env_of_cluster: Mapping[str, str]) -> str | None:
     return None
 
 
-def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
-    """Render ``repo``; with ``envs`` only those environments' clusters and overlays (bases are shared)."""
+def render(repo: Repo, envs: Sequence[str] = (),
+           charts: Mapping[tuple[str, str], Sequence[Manifest]] | None = None) -> Rendering:
+    """Render ``repo``; with ``envs`` only those environments' clusters and overlays (bases are shared).
+
+    ``charts``: the expanded objects of each (cluster, chart add-on), added to that cluster's desired objects
+    under the add-on's Application (``gitops_gen.charts`` expands them; render stays pure)."""
     unknown = [e for e in envs if e not in repo.environments]
     if unknown:
         raise InputError(f"unknown environment {unknown[0]!r} (known: {', '.join(sorted(repo.environments))})")
@@ -89,9 +95,20 @@ def render(repo: Repo, envs: Sequence[str] = ()) -> Rendering:
     desired: dict[str, list[Manifest]] = {p.cluster.name: list(layers.objects.get(p.cluster.name, ()))
                                           for p in plans}
     for plan in plans:
-        for layer in cluster_files(repo, plan, layers.folder):
+        hydrated = hydrated_files(plan, charts or {})
+        folders = {**layers.folder, **{("addon", a, plan.cluster.name): f for a, f in hydrated.folders.items()}}
+        for layer in hydrated.files:
             layer_files.append((layer, plan.env.name))
             desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
+        for layer in cluster_files(repo, plan, folders):
+            layer_files.append((layer, plan.env.name))
+            desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
+        for addon in plan.addons if charts else ():
+            if addon.name in hydrated.folders:
+                continue
+            owner = f"{plan.cluster.name}-{addon.name}"
+            desired[plan.cluster.name].extend(dataclasses.replace(m, owner=owner)
+                                              for m in (charts or {}).get((plan.cluster.name, addon.name), ()))
     for layer in bootstrap_files(repo):
         layer_files.append((layer, None))
         for m in layer.manifests:

@@ -96,7 +96,7 @@ def git_path_source(settings: Settings, path: str) -> dict[str, Any]:
 
 
 def addon_source(addon: Addon, settings: Settings, env: str, cluster: str, rendered_path: str | None) -> dict[str, Any]:
-    if addon.chart:
+    if addon.chart and rendered_path is None:
         source: dict[str, Any] = {"repoURL": addon.chart.repo_url, "chart": addon.chart.name,
                                   "targetRevision": addon.chart.version, "helm": {"releaseName": addon.name}}
         if addon.values:

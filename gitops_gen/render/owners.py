@@ -68,6 +68,14 @@ def owner_of(path: str, by_unit: Mapping[str, T]) -> T | None:
     return None
 
 
+def deployed_by(m: Manifest, by_unit: Mapping[str, T], by_name: Mapping[str, T]) -> T | None:
+    """The Application deploying ``m``: a chart's object names its add-on's (``Manifest.owner``), a rendered
+    object is found by the file it was rendered to."""
+    if m.owner:
+        return by_name.get(m.owner)
+    return owner_of(m.path, by_unit) if m.path else None
+
+
 def owned(objects: Iterable[Manifest], repo_url: str) -> dict[ObjectRef, list[ObjectRef]]:
     """Application -> every object it deploys (Applications themselves: by the app-of-apps holding them)."""
     objects = list(objects)
@@ -84,8 +92,12 @@ def owned(objects: Iterable[Manifest], repo_url: str) -> dict[ObjectRef, list[Ob
             if folder in below:
                 below[folder].add(m.ref)
     out: dict[ObjectRef, list[ObjectRef]] = {}
+    by_name = {app.ref.name: app.ref for app in objects if is_application(app.ref)}
     for app in objects:
         if is_application(app.ref):
             for path in rendered_paths(app.body, repo_url):
                 out.setdefault(app.ref, []).extend(r for r in below[unit_of(path)] if r != app.ref)
+    for m in objects:  # a chart's objects: deployed by their add-on's Application (expanded, not written)
+        if m.owner and m.owner in by_name:
+            out.setdefault(by_name[m.owner], []).append(m.ref)
     return {app: sorted(set(refs)) for app, refs in out.items()}

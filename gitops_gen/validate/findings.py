@@ -9,6 +9,7 @@ DESIGN.md ("version": 1 on top).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -87,6 +88,7 @@ class Report:
     documents: int
     findings: tuple[Finding, ...]
     objects: tuple[Checked, ...] = ()  # every validated object (JUnit lists passing ones too)
+    charts: Mapping[str, Any] | None = None  # repo mode with charts: the engine, renders and cache hits
 
     @property
     def errors(self) -> int:
@@ -107,7 +109,7 @@ class Report:
     def sorted(self) -> Report:
         # One finding per file, line and message: a file two clusters share is validated for each of them.
         return Report(self.documents, tuple(sorted(dict.fromkeys(self.findings), key=Finding.sort_key)),
-                      tuple(sorted(set(self.objects))))
+                      tuple(sorted(set(self.objects))), self.charts)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -119,4 +121,5 @@ class Report:
                 "infos": self.infos,
             },
             "findings": [f.as_json() for f in self.findings],
+            **({"charts": dict(self.charts)} if self.charts else {}),
         }

@@ -27,11 +27,12 @@ from gitops_gen.base.severity import Severity
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.blueprint.provenance import Provenance
-from gitops_gen.render import Rendering, owners, render
+from gitops_gen.charts.build import render_repo
+from gitops_gen.render import Rendering, owners
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.render.origins import chain_of
 from gitops_gen.validate import policy, references
-from gitops_gen.validate.crds import CrdRegistry, is_crd, registry_from_crds
+from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Checked, Finding, Report
 from gitops_gen.validate.lines import field_lines
@@ -52,14 +53,15 @@ from gitops_gen.yamlio import reader
 
 
 def validate_repo(
-    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True
+    root: Path, envs: Sequence[str] = (), crd_dirs: Sequence[Path] = (), strict: bool = True,
+    require_charts: bool = False,
 ) -> Report:
     """Validate what Argo CD will sync; CRDs come from ``crd_dirs`` and gitops.yaml's ``crdDirs``."""
     repo = load_repo(root)
     own = [root / d for d in repo.settings.crd_dirs]
     crds = (load_crd_dirs(crd_dirs, strict_fields=strict, repo=root, repo_dirs=own) if crd_dirs or own
             else CrdRegistry())
-    rendering = render(repo, envs)
+    rendering = render_repo(repo, envs, require_charts)
     out_dir = root / RENDERED_DIR
     the_plan = writer.plan(rendering, out_dir)
     tree = writer.current_tree(out_dir)  # after an interrupted render, the tree it kept aside
@@ -75,7 +77,9 @@ def validate_repo(
     findings.extend(checked)
     foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
-    return Report(len(objects) + foreign.documents, tuple(findings), (*objects, *foreign.objects)).sorted()
+    return Report(len(objects) + foreign.documents, tuple(findings), (*objects, *foreign.objects),
+                  rendering.charts or None).sorted()
+
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
     """Validate a render: (findings, the objects validated); per-document checks, policy and references."""
     findings: list[Finding] = []
     config = compile_policy(repo.settings.policy)
-    crds = with_deployed_crds(crds, rendering)
+    crds = with_deployed_crds(crds, rendering, strict)
     disk = disk or in_memory(rendering)
     stale, committed, lines, texts = set(disk.committed), disk.committed, disk.lines, disk.texts
     clusters, document, related = scope.clusters, scope.document, scope.related
@@ -137,7 +141,7 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
             validated.add(key)
             doc = Document(
                 m.body,
-                f"{RENDERED_DIR}/{m.path}" if m.path else "",
+                f"{RENDERED_DIR}/{m.path}" if m.path else m.template,
                 lines.get(m.path, 0),
                 m.origin,
                 text=texts.get(m.path, ""),
@@ -169,14 +173,15 @@ def check_rendering(repo: Repo, rendering: Rendering, crds: CrdRegistry, *, stri
     return findings, tuple(sorted(checked_objects))
 
 
-def with_deployed_crds(crds: CrdRegistry, rendering: Rendering) -> CrdRegistry:
-    """The CRDs an add-on of this repository deploys are known schemas too (crdDirs win for a kind both have):
-    a kind the repository itself deploys is validated, not a missing schema."""
-    deployed = {id(m.body): m.body for objects in rendering.desired.values() for m in objects if is_crd(m.body)}
+def with_deployed_crds(crds: CrdRegistry, rendering: Rendering, strict: bool = True) -> CrdRegistry:
+    """The CRDs the repository deploys (plain-manifest add-ons, charts) are known schemas too: a kind the
+    repository itself deploys is validated, not a missing schema.  ``crdDirs`` win for a kind both have."""
+    deployed = {m.ref: CrdSource(m.body, m.template or m.path) for objects in rendering.desired.values()
+                for m in objects if is_crd(m.body)}
     if not deployed:
         return crds
-    own = registry_from_crds(deployed.values())
-    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings)
+    own = registry_from_crds(deployed.values(), strict_fields=strict)
+    return CrdRegistry({**own.kinds, **crds.kinds}, crds.findings + own.findings)
 
 
 def sharpened(findings: Iterable[Finding], provenance: Provenance, cluster: str,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gitops_gen.base.errors import InputError
 from gitops_gen.blueprint.load import load_repo
-from gitops_gen.render import render
+from gitops_gen.charts.build import render_repo
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.write import cache, writer
 
@@ -26,16 +26,17 @@ class Built:
     cached: bool  # nothing changed since the last render: nothing was rendered or written
 
 
-def build(root: Path, envs: Sequence[str] = (), *, use_cache: bool = True, record: bool = True) -> Built:
+def build(root: Path, envs: Sequence[str] = (), *, use_cache: bool = True, record: bool = True,
+          require_charts: bool = False) -> Built:
     """Render the repository at ``root`` into its rendered/, atomically, or not at all.
 
     ``use_cache``: skip the render when nothing changed since the recorded one; ``record``: record this
     render for the next one (``init`` leaves no cache in the repository it makes)."""
     out_dir = root / RENDERED_DIR
     inputs = cache.fingerprint(root, envs)
-    if use_cache and (count := cache.unchanged(root, out_dir, inputs)) is not None:
+    if use_cache and not require_charts and (count := cache.unchanged(root, out_dir, inputs)) is not None:
         return Built(0, 0, count, cached=True)
-    rendering = render(load_repo(root), envs)
+    rendering = render_repo(load_repo(root), envs, require_charts)  # hydrated chart add-ons are files too
 
     def inputs_unchanged() -> None:
         if cache.fingerprint(root, envs) != inputs:
@@ -50,6 +51,6 @@ def build(root: Path, envs: Sequence[str] = (), *, use_cache: bool = True, recor
     return Built(len(the_plan.missing) + len(the_plan.stale), len(the_plan.extra), the_plan.unchanged, cached=False)
 
 
-def check(root: Path, envs: Sequence[str] = ()) -> writer.Plan:
+def check(root: Path, envs: Sequence[str] = (), require_charts: bool = False) -> writer.Plan:
     """How rendered/ differs from a fresh render (never trusts the cache: CI compares real bytes)."""
-    return writer.plan(render(load_repo(root), envs), root / RENDERED_DIR)
+    return writer.plan(render_repo(load_repo(root), envs, require_charts), root / RENDERED_DIR)

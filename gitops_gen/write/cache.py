@@ -32,7 +32,10 @@ FORMAT = 1
 
 def fingerprint(root: Path, envs: Sequence[str]) -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{','.join(sorted(envs))}\0".encode())
-    for path in [root / SETTINGS_FILE, *(p for _, p in blueprint_files(root))]:
+    # charts.lock: a hydrated add-on's files are the chart archive's output, and the lock names the archive
+    for path in [root / SETTINGS_FILE, root / "charts.lock", *(p for _, p in blueprint_files(root))]:
+        if path.name == "charts.lock" and not path.exists():
+            continue
         try:
             content = read_input(path, limit=MAX_BLUEPRINT_BYTES)  # a named pipe must not block: refused
         except InputError:

@@ -75,6 +75,18 @@ def cm(name: str, namespace: str) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}}
 
 
+def deploy(selector: dict[str, str], replicas: int = 1) -> dict[str, Any]:
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "web"},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": selector}}}
+
+
+def crd(*versions: str) -> dict[str, Any]:
+    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced",
+                     "versions": [{"name": v, "served": True} for v in versions]}}
+
+
 def pair(base: list[dict[str, Any]], head: list[dict[str, Any]], production: bool = True) -> ClusterPair:
     old, new = {ref_of(b): b for b in base}, {ref_of(b): b for b in head}
     changed = frozenset(r for r in old.keys() | new.keys() if old.get(r) != new.get(r))
@@ -117,6 +129,11 @@ CASES = {
                                                  False, [("GD109", "warning")]),
     "GD109 and GD101 in production": ([ns("team")], [ns("team-v2")], True, [("GD101", "error"), ("GD109", "warning")]),
     "GD109 not for a namespace only added": ([ns("team")], [ns("team"), ns("extra")], False, []),
+    "GD110 a Deployment's selector changed": ([deploy({"app": "web"})], [deploy({"app": "web", "v": "2"})], False,
+                                              [("GD110", "error")]),
+    "GD110 not for a mutable field": ([deploy({"app": "web"})], [deploy({"app": "web"}, replicas=3)], False, []),
+    "GD111 a CRD stops serving a version": ([crd("v1alpha1", "v1")], [crd("v1")], False, [("GD111", "warning")]),
+    "GD111 not for a version added": ([crd("v1")], [crd("v1", "v2")], False, []),
     "GD108 non-semver ignored": ([app("a", chart="c", version="latest")], [app("a", chart="c", version="2.0")],
                                  False, []),
 }

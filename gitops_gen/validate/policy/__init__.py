@@ -17,7 +17,7 @@ from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.base.severity import Severity
 from gitops_gen.validate.findings import Finding
 from gitops_gen.validate.objects import Violation
-from gitops_gen.validate.policy import images, network, promotion, sources, tenancy
+from gitops_gen.validate.policy import images, network, promotion, secrets, sources, tenancy
 from gitops_gen.validate.policy.config import PolicyConfig, PolicyException, parse_policy
 from gitops_gen.validate.policy.context import PolicyContext
 
@@ -80,6 +80,9 @@ RULES: dict[str, Rule] = {
     "GG113": Rule("GG113", "network-allowance-namespace-exists", Severity.WARNING,
                   "an allowance from a namespace nothing creates is a typo that silently blocks traffic",
                   network.allowance_to_unknown_namespace),
+    "GG120": Rule("GG120", "no-plaintext-secret", E,
+                  "a Secret with data or stringData in Git or a chart is a readable credential: encrypt it",
+                  secrets.plaintext_secret),
 }
 
 
@@ -87,7 +90,7 @@ def evaluate(objects: Sequence[Manifest], context: PolicyContext, config: Policy
     """The findings of every enabled rule over ``objects`` (one cluster's desired state), before the config's
     severities and exceptions (``apply_config``) are applied."""
     context = dataclasses.replace(context, required_namespace_labels=config.required_namespace_labels)
-    return [Finding(rule.id, rule.severity, v.obj.ref, v.message, path=v.path, file=v.obj.path,
+    return [Finding(rule.id, rule.severity, v.obj.ref, v.message, path=v.path, file=v.obj.path or v.obj.template,
                     source=v.source or v.obj.origin_at(v.path))
             for rule in RULES.values() if config.setting(rule.id).enabled
             for v in rule.check(objects, context)]
