@@ -71,7 +71,7 @@ def _environment(index: int, env: str, clusters_per_env: int = CLUSTERS_PER_ENV,
     clusters = []
     for c in range(clusters_per_env):
         over = (f"\n      overrides: {{addons: {{addon-00: {{values: {{replicaCount: {c + 3}}}}}}},"
-                f" tenants: {{team-00{c}: {{tier: large}}}}}}") if c % 2 else ""
+                f" tenants: {{team-{c % tenant_count:03d}: {{tier: large}}}}}}") if c % 2 else ""
         clusters.append(f"    - name: {env}-{c:02d}\n      server: https://{env}-{c:02d}.k8s.example.com{over}")
     tenants = ", ".join(f"team-{i:03d}" for i in range(tenant_count))
     return f"""apiVersion: gitops-gen/v1

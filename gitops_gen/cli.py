@@ -29,9 +29,10 @@ COMMANDS = {
     "diff": "gitops_gen.commands.diff",
     "promote": "gitops_gen.commands.promote",
     "init": "gitops_gen.commands.init",
+    "charts": "gitops_gen.commands.charts",
+    "fleet": "gitops_gen.commands.fleet",
     "explain": "gitops_gen.commands.explain",
     "report": "gitops_gen.commands.report",
-    "charts": "gitops_gen.commands.charts",
 }
 
 EXAMPLES = """\b

@@ -13,6 +13,7 @@ from gitops_gen.blueprint.model import (
     Cluster,
     ContainerLimits,
     Environment,
+    Fleet,
     GitSource,
     Key,
     Network,
@@ -59,8 +60,19 @@ def make_settings(spec: LocDict, origin: Location) -> Settings:
         limits=ContainerLimits(req["cpu"], req["memory"], lim["cpu"], lim["memory"]),
         policy=make_section(spec["policy"]), drift=make_section(spec["drift"]),
         crd_dirs=tuple(spec.get("crdDirs") or ()), argocd_context=spec.get("argocdContext"),
-        charts_required=bool((spec.get("charts") or {}).get("required", False)), origin=origin,
-        locs=_locs(spec), written=written(spec, origin))
+        charts_required=bool((spec.get("charts") or {}).get("required", False)),
+        fleet=make_fleet(spec.get("fleet") or {}), origin=origin, locs=_locs(spec), written=written(spec, origin))
+
+
+def make_fleet(raw: Mapping[str, Any]) -> Fleet:
+    return Fleet(mode=raw.get("mode", "applications"), progressive_sync=bool(raw.get("progressiveSync", False)))
+
+
+def make_cluster(raw: Mapping[str, Any], origin: Location) -> Cluster:
+    auth = raw.get("auth")
+    return Cluster(raw["name"], raw["server"], raw.get("context", raw["name"]), origin,
+                   labels=dict(raw.get("labels") or {}), auth=to_json(auth) if auth is not None else None,
+                   shard=raw.get("shard"))
 
 
 def written(spec: LocDict, origin: Location) -> Written:
@@ -159,8 +171,7 @@ def make_environment(name: str, spec: LocDict, origin: Location, tenants: tuple[
     clusters = spec["clusters"]
     return Environment(
         name=name, kubernetes_version=spec["kubernetesVersion"],
-        clusters=tuple(Cluster(c["name"], c["server"], c.get("context", c["name"]), clusters.item_loc(i))
-                       for i, c in enumerate(clusters)),
+        clusters=tuple(make_cluster(c, clusters.item_loc(i)) for i, c in enumerate(clusters)),
         addon_stacks=tuple(spec.get("addonStacks") or ()), tenants=tenants,
         # Production prunes only when the blueprint says so: a deleted line must not delete a database.
         sync_policy=SyncPolicy(automated, sync.get("prune", automated and not production),

@@ -73,6 +73,14 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Fleet:
+    """``fleet`` in gitops.yaml: how clusters get their Applications (docs/fleet.md)."""
+
+    mode: str = "applications"  # applications: one file per cluster x Application; applicationsets: Argo CD fans out
+    progressive_sync: bool = False  # RollingSync steps in tenant ApplicationSets (disables their auto-sync)
+
+
+@dataclass(frozen=True)
 class Settings:
     repo_url: str
     target_revision: str
@@ -87,6 +95,7 @@ class Settings:
     crd_dirs: tuple[str, ...] = ()  # CustomResourceDefinitions for `validate` (relative to the repo root)
     argocd_context: str | None = None  # kubeconfig context of the Argo CD cluster, for `drift`
     charts_required: bool = False  # `charts: {required: true}`: a chart missing from the cache is an error
+    fleet: Fleet = Fleet()
     origin: Location = Location("gitops.yaml")
     locs: Locs = field(default_factory=dict, compare=False, repr=False)
     written: Written | None = field(default=None, compare=False, repr=False)
@@ -193,6 +202,10 @@ class Cluster:
     server: str
     context: str
     origin: Location
+    labels: Mapping[str, str] = field(default_factory=dict)  # fleet inventory labels (region...): cluster Secret
+    auth: Mapping[str, Any] | None = None  # credential-free auth block; None: the cluster is registered by hand
+    shard: int | None = None  # Argo CD application-controller shard
+
 
 
 @dataclass(frozen=True)

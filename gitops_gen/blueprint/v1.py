@@ -200,13 +200,55 @@ overrides_spec = Obj({
     "addons": Field(MapOf(addon_override_spec), doc="per add-on name: fields that win over the stack's"),
     "tenants": Field(MapOf(tenant_override_spec), doc="per tenant name: fields that win over the tenant's"),
 })
+RESERVED_LABEL_DOMAINS = ("gitops-gen.io", "argoproj.io", "kubernetes.io", "k8s.io")
+
+
+def _own_labels(cluster: LocDict, path: str, errors: Errors) -> None:
+    labels = cluster.get("labels") or LocDict()
+    for key in labels:
+        domain = key.split("/", 1)[0] if "/" in key else ""
+        if any(domain == d or domain.endswith("." + d) for d in RESERVED_LABEL_DOMAINS):
+            errors.append(InputError(f"{path}.labels.{key}: the {domain} prefix is reserved (gitops-gen and Argo CD "
+                                     "set these labels themselves)", labels.key_loc(key)))
+
+
+def _one_provider(auth: LocDict, path: str, errors: Errors) -> None:
+    if ("aws" in auth) == ("exec" in auth):
+        errors.append(InputError(f"{path}: give exactly one of aws or exec", auth.loc))
+
+
+ARN = re.compile(r"arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+")
+BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+auth_spec = Obj({
+    "aws": Field(Obj({
+        "clusterName": Field(Str(NO_SPACE, "an EKS cluster name"), True, doc="EKS cluster name"),
+        "roleARN": Field(Str(ARN, "an IAM role ARN arn:aws:iam::<account>:role/<name>"), doc="IAM role Argo CD "
+                         "assumes (IRSA / Pod Identity gives it the identity; no key is stored)"),
+        "profile": Field(Str(NO_SPACE, "an AWS profile name"), doc="AWS profile of the Argo CD pods"),
+    }), doc="Argo CD's awsAuthConfig: an IAM identity, no credential"),
+    "exec": Field(Obj({
+        "command": Field(Str(NO_SPACE, "a command"), True, doc="credential plugin Argo CD runs"),
+        "args": Field(ListOf(Str(NO_SPACE, "an argument")), doc="its arguments"),
+        "apiVersion": Field(Str(NO_SPACE, "client.authentication.k8s.io/v1beta1 or v1"), True,
+                            doc="ExecCredential API version"),
+        "env": Field(MapOf(Str(NO_SPACE, "a value")), doc="environment of the plugin (never a secret: "
+                     "`validate` refuses credentials in rendered/)"),
+        "installHint": Field(Str(what="a message"), doc="shown when the plugin is missing"),
+    }), doc="Argo CD's execProviderConfig: a credential plugin (e.g. argocd-k8s-auth gcp / azure)"),
+    "caData": Field(Str(BASE64, "base64 PEM"), doc="the API server's CA bundle, base64 (public, not a credential)"),
+}, check_extra=_one_provider, schema={"oneOf": [{"required": ["aws"]}, {"required": ["exec"]}]})
 cluster_spec = Obj({
     "name": Field(Name(), True, doc="cluster name, unique in the repository"),
     "server": Field(Str(HTTPS_URL, "an https:// URL"), True, doc="API server URL Argo CD deploys to"),
     "context": Field(Str(NO_SPACE, "a kubeconfig context name"), doc="kubeconfig context for `drift`",
                      derived="the cluster name"),
     "overrides": Field(overrides_spec, doc="win over the environment's overrides on this cluster"),
-})
+    "labels": Field(labels_spec, doc="fleet inventory labels (e.g. `region`) on the cluster's Argo CD Secret "
+                    "(fleet mode)"),
+    "auth": Field(auth_spec, doc="fleet mode: how Argo CD reaches the cluster without a stored credential; "
+                  "without it the cluster is registered by hand (`gitops-gen fleet labels` prints its labels)"),
+    "shard": Field(Int(0), doc="Argo CD application-controller shard of the cluster (fleet mode)"),
+}, check_extra=_own_labels)
 sync_spec = Obj({
     "automated": Field(Bool(), doc="automated sync", derived="true, false in production"),
     "prune": Field(Bool(), doc="delete what Git no longer has", derived="automated, false in production"),
@@ -279,6 +321,14 @@ settings_spec = Obj({
     "limits": Field(limits_spec, doc="LimitRange defaults of tenant namespaces", default={}),
     "policy": Field(POLICY_SPEC, doc="`gitops-gen validate`: rule switches, severities, exceptions", default={}),
     "drift": Field(DRIFT_SPEC, doc="`gitops-gen drift`: what never counts as drift", default={}),
+    "fleet": Field(Obj({
+        "mode": Field(Str(choices=("applications", "applicationsets")), doc="applications: one Application "
+                      "file per cluster; applicationsets: ApplicationSets and cluster Secrets, Argo CD fans out",
+                      default="applications"),
+        "progressiveSync": Field(Bool(), doc="applicationsets mode: RollingSync steps order each tenant's "
+                                 "namespaces before its apps (Argo CD then turns their auto-sync off)",
+                                 default=False),
+    }), doc="how the fleet is laid out (docs/fleet.md)", default={}),
     "crdDirs": Field(ListOf(Str(PATH, "a folder inside the repository"), unique=True),
                      doc="folders of CustomResourceDefinitions `validate` checks custom resources with"),
     "charts": Field(Obj({"required": Field(Bool(), doc="a chart missing from the cache is an error (exit 2), as "

@@ -17,6 +17,7 @@ from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.base.status import ChangeStatus
 from gitops_gen.diff.fields import field_changes, leaves
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ClusterChange, FieldChange, ObjectChange
+from gitops_gen.fleet.gotypes import go_form
 from gitops_gen.render import ClusterTarget, Rendering, owners
 from gitops_gen.render.bootstrap import BOOTSTRAP_DIR
 from gitops_gen.render.owners import is_application
@@ -98,7 +99,8 @@ def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterP
             key = (id(m.body), id(twin.body))
             equal = same.get(key)
             if equal is None:
-                equal = same[key] = m.body == twin.body
+                equal = same[key] = m.body == twin.body or (
+                    is_application(ref) and go_form(m.body) == go_form(twin.body))
             if not equal:
                 changed.append(ref)
         if not changed:
@@ -113,8 +115,18 @@ def pairs(base: Side, head: Side, only: Sequence[str] = ()) -> Iterator[ClusterP
                 if (app := owners.deployed_by(objects[ref], by_unit, by_name)) is not None:
                     owner.setdefault(ref, app)
         target = _target(base, head, name)
-        yield ClusterPair(name, target.env, target.production, {r: m.body for r, m in old.items()},
-                          {r: m.body for r, m in new.items()}, owner, frozenset(changed))
+        yield ClusterPair(name, target.env, target.production, _stored(old, changed), _stored(new, changed), owner,
+                          frozenset(changed))
+
+
+def _stored(objects: Mapping[ObjectRef, Manifest], changed: Sequence[ObjectRef]) -> dict[ObjectRef, Any]:
+    """Bodies to compare, changed Applications as Argo CD stores them (``prune: false`` and an absent prune
+    are one Application: its Go types leave empty fields out, whichever mode rendered it)."""
+    out = {r: m.body for r, m in objects.items()}
+    for ref in changed:
+        if is_application(ref) and ref in out:
+            out[ref] = go_form(out[ref])
+    return out
 
 
 def _status(base: Any, head: Any) -> ChangeStatus:

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from gitops_gen.base.errors import InputError, InputErrors, Location
 from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.blueprint.model import ClusterPlan, Repo
-from gitops_gen.render import argocd, bundles
+from gitops_gen.render import appsets, argocd, bundles, fleetprojects
 from gitops_gen.render.bootstrap import bootstrap_files
 from gitops_gen.render.common import ADDON_LABEL, CLUSTER_LABEL, RENDERED_DIR, TENANT_LABEL, file_name, header
 from gitops_gen.render.hydrate import hydrated_files
 from gitops_gen.render.layers import LayerFile
 from gitops_gen.render.waves import Waves
 from gitops_gen.yamlio.emit import dump_document
+
+FLEET_MODE = "applicationsets"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Rendering:
     desired: Mapping[str, tuple[Manifest, ...]]
     envs: tuple[str, ...] = ()  # the environments asked for; empty means all
     charts: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # how charts were expanded (engine...)
+    fleet: tuple[Manifest, ...] = ()  # applicationsets mode: the ApplicationSets and cluster Secrets written
+    hand_registered: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)  # cluster -> Secret
 
     def owns(self, path: str) -> bool:
         """Whether a file at ``path`` (relative to rendered/) is this render's to replace or remove."""
@@ -89,22 +93,32 @@ def render(repo: Repo, envs: Sequence[str] = (),
     if unknown:
         raise InputError(f"unknown environment {unknown[0]!r} (known: {', '.join(sorted(repo.environments))})")
     plans = [p for p in repo.plans if not envs or p.env.name in envs]
-    layers = bundles.bundle_layers(repo, plans)
-    env_of_cluster = {p.cluster.name: p.env.name for p in plans}
+    fleet_mode = repo.settings.fleet.mode == FLEET_MODE
+    layers = bundles.bundle_layers(repo, repo.plans if fleet_mode else plans)  # fleet files span every env
+    env_of_cluster = {p.cluster.name: p.env.name for p in repo.plans}
     layer_files: list[tuple[LayerFile, str | None]] = [(f, _env_of(f.path, env_of_cluster)) for f in layers.files]
     desired: dict[str, list[Manifest]] = {p.cluster.name: list(layers.objects.get(p.cluster.name, ()))
                                           for p in plans}
+    hydrated = {plan.cluster.name: hydrated_files(plan, charts or {}) for plan in plans}
+    folders = {**layers.folder, **{("addon", a, cluster): f for cluster, h in hydrated.items()
+                                   for a, f in h.folders.items()}}
     for plan in plans:
-        hydrated = hydrated_files(plan, charts or {})
-        folders = {**layers.folder, **{("addon", a, plan.cluster.name): f for a, f in hydrated.folders.items()}}
-        for layer in hydrated.files:
+        for layer in hydrated[plan.cluster.name].files:
             layer_files.append((layer, plan.env.name))
             desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
-        for layer in cluster_files(repo, plan, folders):
-            layer_files.append((layer, plan.env.name))
-            desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
-        for addon in plan.addons if charts else ():
-            if addon.name in hydrated.folders:
+    fleet: tuple[Manifest, ...] = ()
+    hand: dict[str, Mapping[str, Any]] = {}
+    generated: Callable[[str], list[Manifest]] | None = None
+    if fleet_mode:
+        fleet, hand, generated = _fleet(repo, folders, layer_files, desired)
+    else:
+        for plan in plans:
+            for layer in cluster_files(repo, plan, folders):
+                layer_files.append((layer, plan.env.name))
+                desired[plan.cluster.name].extend(dataclasses.replace(m, path=layer.path) for m in layer.manifests)
+    for plan in plans if charts else ():
+        for addon in plan.addons:
+            if addon.name in hydrated[plan.cluster.name].folders:
                 continue
             owner = f"{plan.cluster.name}-{addon.name}"
             desired[plan.cluster.name].extend(dataclasses.replace(m, owner=owner)
@@ -120,7 +134,70 @@ def render(repo: Repo, envs: Sequence[str] = (),
     files = tuple(sorted((_serialise(f, env) for f, env in layer_files), key=lambda f: f.path))
     targets = tuple(ClusterTarget(p.env.name, p.cluster.name, p.cluster.server, p.cluster.context,
                                   p.env.kubernetes_version, p.env.production) for p in plans)
-    return Rendering(files, targets, {c: tuple(ms) for c, ms in desired.items()}, tuple(envs))
+    wanted: Mapping[str, tuple[Manifest, ...]] = (Desired(desired, generated) if generated is not None
+                                                   else {c: tuple(ms) for c, ms in desired.items()})
+    return Rendering(files, targets, wanted, tuple(envs), fleet=fleet,
+                     hand_registered={c: m for c, m in hand.items() if c in desired})
+
+
+def _fleet(repo: Repo, folders: Mapping[tuple[str, str, str], str], layer_files: list[tuple[LayerFile, str | None]],
+           desired: dict[str, list[Manifest]]) -> tuple[tuple[Manifest, ...], dict[str, Mapping[str, Any]],
+                                                        Callable[[str], list[Manifest]]]:
+    """applicationsets mode: the fleet files; each cluster's projects (in ``desired``) and, as a function,
+    the Applications Argo CD generates for it (expanded when asked: a fleet holds hundreds of thousands)."""
+
+    def symbolic_of(plan: ClusterPlan) -> list[Manifest]:
+        sym, sym_folders = appsets.symbolic(plan, folders)
+        return argocd_objects(repo, sym, sym_folders, fleetprojects.PROJECTS, check=False)
+
+    def concrete_of(plan: ClusterPlan) -> list[Manifest]:
+        return argocd_objects(repo, plan, folders, fleetprojects.PROJECTS)
+
+    def path_of(m: Manifest) -> str:
+        return f"{appsets.APPSETS_DIR}/{file_name(m.ref, namespaced=False)}"
+
+    fl = appsets.layout(repo, repo.plans, folders, symbolic_of, concrete_of, path_of)
+    env_of = {p.cluster.name: p.env.name for p in repo.plans}
+    written: list[Manifest] = []
+    for m in fl.appsets:
+        layer_files.append((LayerFile(m.path, m.body, (m,), m.origin), None))
+        written.append(m)
+    project_paths = {m.ref: f"{appsets.PROJECTS_DIR}/{file_name(m.ref, namespaced=False)}" for m in fl.projects}
+    for m in fl.projects:
+        layer_files.append((LayerFile(project_paths[m.ref], m.body, (m,), m.origin), None))
+    for m in fl.secrets:
+        cluster = m.body["stringData"]["name"]
+        path = f"{appsets.SECRETS_DIR}/{cluster}/{file_name(m.ref, namespaced=False)}"
+        layer_files.append((LayerFile(path, m.body, (m,), m.origin), env_of[cluster]))
+        written.append(dataclasses.replace(m, path=path))
+    placed = {id(m): dataclasses.replace(m, path=project_paths[m.ref]) for m in fl.projects}  # shared by clusters
+    for cluster in desired:
+        desired[cluster].extend(placed[id(m)] for m in fl.cluster_projects.get(cluster, ()))
+    declared = {p.cluster.name for p in repo.plans if p.cluster.auth is not None}
+    hand: dict[str, Mapping[str, Any]] = {c: s for c, s in fl.expected_secrets.items() if c not in declared}
+    return tuple(written), hand, fl.applications
+
+
+class Desired(Mapping[str, tuple[Manifest, ...]]):
+    """Each cluster's objects; in applicationsets mode its generated Applications are expanded on first
+    use (``render`` writes files and never asks; ``validate``, ``diff`` and ``drift`` do, cluster by cluster)."""
+
+    def __init__(self, base: Mapping[str, list[Manifest]], generated: Callable[[str], list[Manifest]] | None) -> None:
+        self._base = base
+        self._generated = generated
+        self._done: dict[str, tuple[Manifest, ...]] = {}
+
+    def __getitem__(self, cluster: str) -> tuple[Manifest, ...]:
+        if cluster not in self._done:
+            extra = self._generated(cluster) if self._generated is not None else []
+            self._done[cluster] = (*self._base[cluster], *extra)
+        return self._done[cluster]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
 
 
 def _check_unique(layer_files: list[tuple[LayerFile, str | None]]) -> None:
@@ -143,18 +220,21 @@ def cluster_files(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str
     return [LayerFile(f"{folder}/{file_name(m.ref, namespaced=False)}", m.body, (m,), m.origin) for m in objects]
 
 
-def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str]) -> list[Manifest]:
+def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, str, str], str],
+                   projects: argocd.ProjectNames | None = None, check: bool = True) -> list[Manifest]:
+    """A cluster's Applications, and its AppProjects unless ``projects`` names fleet-wide ones instead."""
     s, env, cluster = repo.settings, plan.env, plan.cluster
     waves = Waves.of(plan)
     common: dict[str, Any] = {"settings": s, "env": env, "cluster": cluster}
-    platform = f"{cluster.name}-platform"
+    names = projects or argocd.ProjectNames(f"{cluster.name}-platform", f"{cluster.name}-{{tenant}}")
+    platform = names.platform
     out: list[Manifest] = []
-    repos = {s.repo_url} | {a.chart.repo_url for a in plan.addons if a.chart} | {
-        a.source.repo_url for a in plan.addons if a.source}
-    out.append(Manifest(argocd.project(
-        platform, **common, description=f"Platform add-ons and tenant namespaces on {cluster.name}",
-        source_repos=sorted(repos), destinations=[{"server": cluster.server, "namespace": "*"}],
-        cluster_resources=[{"group": "*", "kind": "*"}]), env.origin))
+    if projects is None:
+        out.append(Manifest(argocd.project(
+            platform, **common, description=f"Platform add-ons and tenant namespaces on {cluster.name}",
+            source_repos=sorted(argocd.platform_repos(repo, plan)),
+            destinations=[{"server": cluster.server, "namespace": "*"}],
+            cluster_resources=[{"group": "*", "kind": "*"}]), env.origin))
     for addon in plan.addons:
         folder = folders.get(("addon", addon.name, cluster.name))
         out.append(Manifest(argocd.application(
@@ -165,8 +245,9 @@ def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, st
             depends_on=[f"{cluster.name}-{d}" for d in addon.depends_on],
             extra_labels={ADDON_LABEL: addon.name}), addon.origin))
     for tenant in plan.tenants:
-        project_name = f"{cluster.name}-{tenant.name}"
-        out.append(Manifest(argocd.tenant_project(project_name, tenant, s, env, cluster), tenant.origin))
+        project_name = names.tenant(tenant.name)
+        if projects is None:
+            out.append(Manifest(argocd.tenant_project(project_name, tenant, s, env, cluster), tenant.origin))
         out.append(Manifest(argocd.application(
             f"{cluster.name}-{tenant.name}-namespaces", **common, role="tenant-namespaces",
             wave=waves.tenant_bundle, project=platform, namespace=tenant.namespaces[0],
@@ -186,7 +267,8 @@ def argocd_objects(repo: Repo, plan: ClusterPlan, folders: Mapping[tuple[str, st
             f"{cluster.name}-gitops-gen-reader", **common, role="addon", wave=0, project=platform,
             source=argocd.git_path_source(s, f"{RENDERED_DIR}/{reader}"), namespace=bundles.READER_NAMESPACE,
             options=["CreateNamespace=true"]), s.origin))
-    _check_names(out)
+    if check:
+        _check_names(out)
     return out
 
 

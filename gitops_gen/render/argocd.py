@@ -8,9 +8,20 @@ names are ``<cluster>-<thing>`` so they are unique in the Argo CD namespace.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from gitops_gen.blueprint.model import Addon, Cluster, Environment, Settings, SyncPolicy, Tenant, TenantApp
+from gitops_gen.blueprint.model import (
+    Addon,
+    Cluster,
+    ClusterPlan,
+    Environment,
+    Repo,
+    Settings,
+    SyncPolicy,
+    Tenant,
+    TenantApp,
+)
 from gitops_gen.render.common import (
     ARGOCD_API,
     CLUSTER_LABEL,
@@ -44,6 +55,17 @@ if obj.status ~= nil then
 end
 return hs
 """
+
+
+@dataclass(frozen=True)
+class ProjectNames:
+    """The AppProjects a cluster's Applications name: ``tenant_pattern`` holds ``{tenant}``."""
+
+    platform: str
+    tenant_pattern: str
+
+    def tenant(self, name: str) -> str:
+        return self.tenant_pattern.replace("{tenant}", name)
 
 
 def _metadata(name: str, settings: Settings, env: Environment, cluster: Cluster, role: str, wave: int,
@@ -150,6 +172,33 @@ def tenant_project(name: str, tenant: Tenant, settings: Settings, env: Environme
                    destinations=[{"server": cluster.server, "namespace": ns} for ns in tenant.namespaces],
                    cluster_resources=[],
                    namespace_blacklist=[{"group": g, "kind": k} for g, k in GUARDRAIL_KINDS], roles=roles)
+
+
+def platform_repos(repo: Repo, plan: ClusterPlan) -> set[str]:
+    """The repositories a cluster's platform project must allow: this one and every add-on's."""
+    return {repo.settings.repo_url} | {a.chart.repo_url for a in plan.addons if a.chart} | {
+        a.source.repo_url for a in plan.addons if a.source}
+
+
+def fleet_project(name: str, settings: Settings, description: str, source_repos: Sequence[str],
+                  destinations: Sequence[Mapping[str, str]],
+                  cluster_resources: Sequence[Mapping[str, str]]) -> dict[str, Any]:
+    """An AppProject over many clusters (fleet mode): no cluster or environment label."""
+    return {"apiVersion": ARGOCD_API, "kind": "AppProject",
+            "metadata": {"name": name, "namespace": settings.argocd_namespace,
+                         "labels": labels(**{ROLE_LABEL: "project"}), "annotations": {SYNC_WAVE: str(PROJECT_WAVE)}},
+            "spec": {"description": description, "sourceRepos": sorted(set(source_repos)),
+                     "destinations": list(destinations), "clusterResourceWhitelist": list(cluster_resources)}}
+
+
+def fleet_tenant_project(one: Mapping[str, Any], tenant: str, clusters: int,
+                         destinations: Sequence[Mapping[str, str]], source_repos: Sequence[str]) -> dict[str, Any]:
+    """A tenant's AppProject of one cluster (``one``) widened to all its clusters' destinations."""
+    meta = one["metadata"]
+    own = {k: v for k, v in meta["labels"].items() if k not in (CLUSTER_LABEL, ENV_LABEL)}
+    spec = {**one["spec"], "destinations": list(destinations), "sourceRepos": list(source_repos),
+            "description": f"Tenant {tenant} on its {clusters} cluster(s): its repositories and namespaces only"}
+    return {**one, "metadata": {**meta, "labels": own}, "spec": spec}
 
 
 def health_config(settings: Settings) -> dict[str, Any]:

@@ -54,6 +54,22 @@ def _bootstrap_app(s: Settings) -> dict[str, Any]:
                      "syncPolicy": {"automated": {"prune": False, "selfHeal": True}}}}
 
 
+FLEET_ROOT = "root-fleet"
+FLEET_DIR = "fleet"
+FLEET_KINDS = [("argoproj.io", "ApplicationSet"), ("", "Secret")]
+
+
+def _fleet_root(s: Settings) -> dict[str, Any]:
+    """applicationsets mode: one root over rendered/fleet instead of one per cluster."""
+    source = {**argocd.git_path_source(s, f"{RENDERED_DIR}/{FLEET_DIR}"), "directory": {"recurse": True}}
+    return {"apiVersion": ARGOCD_API, "kind": "Application",
+            "metadata": {"name": FLEET_ROOT, "namespace": s.argocd_namespace,
+                         "labels": labels(**{ROLE_LABEL: "root"}), "annotations": {SYNC_WAVE: "0"}},
+            "spec": {"project": ROOT_PROJECT, "source": source,
+                     "destination": {"server": s.argocd_server, "namespace": s.argocd_namespace},
+                     "syncPolicy": {"automated": {"prune": False, "selfHeal": True}}}}
+
+
 def bootstrap_files(repo: Repo) -> list[LayerFile]:
     """The bootstrap folder: roots, their project, the health check, and the Application over it all."""
     s = repo.settings
@@ -66,7 +82,11 @@ def bootstrap_files(repo: Repo) -> list[LayerFile]:
     health["metadata"]["annotations"] = {SYNC_OPTIONS: KEEP}  # argocd-cm is also Argo CD's own settings
     objects = [Manifest(root_project, s.origin), Manifest(bootstrap_project, s.origin), Manifest(health, s.origin),
                Manifest(_bootstrap_app(s), s.origin)]
-    for plan in repo.plans:
+    if s.fleet.mode == "applicationsets":
+        objects[0] = Manifest(_project(s, ROOT_PROJECT, "The fleet root: ApplicationSets, their projects and cluster "
+                                       "Secrets, only from this repository", [*argo_kinds, *FLEET_KINDS]), s.origin)
+        objects.append(Manifest(_fleet_root(s), s.origin))
+    for plan in repo.plans if s.fleet.mode != "applicationsets" else ():
         app = argocd.application(
             f"root-{plan.cluster.name}", settings=s, env=plan.env, cluster=plan.cluster, role="root", wave=0,
             project=ROOT_PROJECT, source=argocd.git_path_source(s, f"{RENDERED_DIR}/clusters/{plan.cluster.name}"),

@@ -126,11 +126,17 @@ def layered(folder: str, base: Sequence[Manifest], envs: Mapping[str, Sequence[M
         chains[env, cluster] = chain
     defined_in = {(posixpath.dirname(f.path), m.ref): f.path for f in files for m in f.manifests}
     layers = Layers(files, {}, {})
+    shared: dict[tuple[tuple[str, ...], int], list[Manifest]] = {}  # clusters alike share one (immutable) list
     for key, chain in chains.items():
         layers.folder[key] = chain[0]
-        layers.objects[key] = [
-            dataclasses.replace(m, path=next((defined_in[k, m.ref] for k in chain if (k, m.ref) in defined_in), ""))
-            for m in clusters[key]]
+        objects = clusters[key]
+        memo = (tuple(chain), id(objects))
+        if memo not in shared:
+            shared[memo] = [
+                dataclasses.replace(m, path=next((defined_in[k, m.ref] for k in chain if (k, m.ref) in defined_in),
+                                                 ""))
+                for m in objects]
+        layers.objects[key] = shared[memo]
     return layers
 
 

@@ -32,6 +32,8 @@ INVALID_DOCUMENT = "invalid-document"  # unparsable, not a mapping, missing kind
 CRD = "crd"  # a --crd-dir CRD that cannot be read or compiled, or a pattern of it that is skipped
 STALE = "stale"  # committed rendered/ differs from a fresh render
 FOREIGN_FILE = "foreign-file"  # a file nobody rendered in a folder Argo CD applies as-is
+CREDENTIAL = "credential"  # a credential (token, password, private key) anywhere in rendered/
+FLEET_ORDERING = "fleet-ordering"  # a dependsOn generated Applications cannot honour (applicationsets mode)
 BLUEPRINT = "blueprint"  # the blueprints (or inputs) could not be loaded: the run stopped before validating
 
 

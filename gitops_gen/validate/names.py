@@ -67,6 +67,8 @@ def check_metadata(body: Mapping[str, Any]) -> list[SchemaError]:
     if isinstance(namespace, str) and namespace and (why := label_problem(namespace)):
         out.append(SchemaError("metadata.namespace", f"{namespace!r} {why}"))
     out.extend(_labels_and_annotations(meta, "metadata"))
+    if body.get("kind") == "ApplicationSet":
+        return out  # its template's labels are Go templates: the Applications it generates are judged instead
     for parts in _TEMPLATE_PATHS:
         sub = _get(body, parts)
         if isinstance(sub, Mapping):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from gitops_gen.base.repourl import normalize_git_url
@@ -109,12 +109,52 @@ def source_permitted(source_repos: Sequence[str], repo_url: str) -> bool:
     return any_matched
 
 
+_BY_IDENTITY: dict[tuple[int, Callable[[Any], Any]], tuple[object, Any]] = {}
+
+
+def by_identity(obj: Any, compute: Callable[[Any], Any]) -> Any:
+    """``compute(obj)``, once per object while it lives: a fleet's AppProjects are one object shared by
+    every cluster's checks, and their destinations list every cluster."""
+    key = (id(obj), compute)
+    hit = _BY_IDENTITY.get(key)
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    if len(_BY_IDENTITY) > 4096:
+        _BY_IDENTITY.clear()
+    value = compute(obj)
+    _BY_IDENTITY[key] = (obj, value)  # holds obj: its id cannot be reused while the entry lives
+    return value
+
+
+def _plain(item: Mapping[str, Any]) -> bool:
+    """A destination naming one server and a namespace, no glob, no deny: it only ever matches that server."""
+    server, ns = str(item.get("server") or ""), str(item.get("namespace") or "")
+    return bool(server) and not item.get("name") and not has_glob(server) and not is_deny(server) \
+        and not is_deny(ns)
+
+
+def _by_server(destinations: Sequence[Mapping[str, Any]]) -> tuple[dict[str, list[Mapping[str, Any]]], list[Any]]:
+    exact: dict[str, list[Mapping[str, Any]]] = {}
+    other: list[Any] = []
+    for item in destinations:
+        if isinstance(item, Mapping) and _plain(item):
+            exact.setdefault(str(item["server"]), []).append(item)
+        else:
+            other.append(item)
+    return exact, other
+
+
 def destination_permitted(destinations: Sequence[Mapping[str, Any]], server: str, name: str,
                           namespace: str) -> bool:
-    """``isDestinationMatched``: some destination matches (server or name, and namespace), none denies."""
+    """``isDestinationMatched``: some destination matches (server or name, and namespace), none denies.
+    Destinations naming one other server plainly can neither match nor deny: only this server's are read."""
+    if len(destinations) > 16:
+        exact, other = by_identity(destinations, _by_server)
+        destinations = [*exact.get(server, ()), *other]
     any_matched = False
     no_deny_matched = True
-    for item in destinations:
+    for entry in destinations:
+        item = entry if isinstance(entry, Mapping) else {}
         item_server = str(item.get("server") or "")
         item_name = str(item.get("name") or "")
         item_ns = str(item.get("namespace") or "")

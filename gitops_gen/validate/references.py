@@ -107,8 +107,7 @@ def _projects(apps: Sequence[Manifest], objects: Sequence[Manifest],
                                f"{path}.repoURL")
         dest = mapping(dig(app.body, "spec", "destination"))
         server, cluster, ns = (str(dest.get(k) or "") for k in ("server", "name", "namespace"))
-        destinations = [mapping(d) for d in sequence(spec.get("destinations"))]
-        if not destination_permitted(destinations, server, cluster, ns):
+        if not destination_permitted(sequence(spec.get("destinations")), server, cluster, ns):
             shown = f"{server or cluster} namespace {ns or '(none)'}"
             yield _finding(DESTINATION_DENIED, app, f"project {name} does not permit destination {shown}",
                            "spec.destination")

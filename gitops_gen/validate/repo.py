@@ -31,7 +31,7 @@ from gitops_gen.charts.build import render_repo
 from gitops_gen.render import Rendering, owners
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.render.origins import chain_of
-from gitops_gen.validate import policy, references
+from gitops_gen.validate import fleet, policy, references
 from gitops_gen.validate.crds import CrdRegistry, CrdSource, is_crd, registry_from_crds
 from gitops_gen.validate.engine import Document, Options, validate_document
 from gitops_gen.validate.findings import STALE, Checked, Finding, Report
@@ -72,14 +72,43 @@ def validate_repo(
     texts = {**{f.path: f.content.decode("utf-8") for f in rendering.files}, **written.texts}
     on_disk = {f.path for f in rendering.files} - set(the_plan.missing) | set(the_plan.extra)
     rendered_files = frozenset(on_disk or {f.path for f in rendering.files})
+    fleet_docs = fleet.committed_fleet(rendering, committed)
+    rendering = fleet.expanded(rendering, fleet_docs)  # what Argo CD generates from the committed bytes
     disk = OnDisk(rendered_files, lines, texts, committed)
     checked, objects = check_rendering(repo, rendering, crds, strict=strict, disk=disk)
     findings.extend(checked)
-    foreign = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
+    findings.extend(_fleet_documents(rendering, fleet_docs, crds, strict, lines, texts))
+    findings.extend(fleet.ordering_findings(rendering, repo.settings.fleet.progressive_sync))
+    foreign, foreign_bodies = _foreign(rendering, tree, the_plan, repo.settings.repo_url, strict, crds)
     findings.extend(foreign.findings)
-    return Report(len(objects) + foreign.documents, tuple(findings), (*objects, *foreign.objects),
-                  rendering.charts or None).sorted()
+    findings.extend(fleet.credential_findings([*_rendered_documents(rendering, committed), *foreign_bodies]))
+    fleet_checked = tuple(Checked(f"{RENDERED_DIR}/{m.path}", m.ref) for m in fleet_docs)
+    return Report(len(objects) + len(fleet_docs) + foreign.documents, tuple(findings),
+                  (*objects, *fleet_checked, *foreign.objects), rendering.charts or None).sorted()
 
+
+def _fleet_documents(rendering: Rendering, docs: Sequence[Manifest], crds: CrdRegistry, strict: bool,
+                     lines: Mapping[str, int], texts: Mapping[str, str]) -> Iterator[Finding]:
+    """The ApplicationSets and cluster Secrets (they live where Argo CD runs: the newest version judges)."""
+    if not docs or not rendering.targets:
+        return
+    version = max((t.kubernetes_version for t in rendering.targets), key=lambda v: tuple(map(int, v.split("."))))
+    options = Options(version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
+    for m in docs:
+        doc = Document(m.body, f"{RENDERED_DIR}/{m.path}", lines.get(m.path, 0), m.origin, text=texts.get(m.path, ""))
+        yield from validate_document(doc, options)
+
+
+def _rendered_documents(rendering: Rendering, committed: Mapping[str, bytes]) -> Iterator[tuple[str, Any]]:
+    """(path, document) of every file in rendered/: the committed bytes where they differ."""
+    for f in rendering.files:
+        if f.path in committed:
+            try:
+                yield from ((f.path, d) for d in reader.load_plain(committed[f.path].decode("utf-8")) if d is not None)
+            except (InputError, UnicodeDecodeError):  # unparsable: already a stale / invalid-document finding
+                continue
+        else:
+            yield from ((f.path, m.body) for m in f.manifests)
 
 
 @dataclass(frozen=True)
@@ -198,8 +227,9 @@ def sharpened(findings: Iterable[Finding], provenance: Provenance, cluster: str,
 
 def _foreign(
     rendering: Rendering, out_dir: Path, the_plan: writer.Plan, repo_url: str, strict: bool, crds: CrdRegistry
-) -> Report:
-    """A finding for every file nobody rendered in a folder Argo CD applies as-is, and its validation."""
+) -> tuple[Report, list[tuple[str, Any]]]:
+    """A finding for every file nobody rendered in a folder Argo CD applies as-is, its validation, and its
+    documents (path relative to rendered/, body)."""
     app_paths = {
         cluster: [
             entry
@@ -215,6 +245,7 @@ def _foreign(
     written = read_written(out_dir, (rel for rel, _ in foreign))
     findings: list[Finding] = list(written.problems)
     objects: list[Checked] = []
+    bodies: list[tuple[str, Any]] = []
     for rel, target in foreign:
         findings.append(foreign_finding(rel, target))
         options = Options(target.kubernetes_version, strict=strict, crds=crds, missing_schema=Severity.WARNING)
@@ -223,7 +254,8 @@ def _foreign(
                 objects.append(Checked(doc.file, ref_of(doc.body) if isinstance(doc.body, Mapping) else
                                        ObjectRef("", "", "", "")))
                 findings.extend(validate_document(doc, options))
-    return Report(len(objects), tuple(findings), tuple(objects))
+                bodies.append((rel, doc.body))
+    return Report(len(objects), tuple(findings), tuple(objects)), bodies
 
 
 def upstream_of(repo: Repo, env: str, cluster: str = "") -> dict[str, Any]:
@@ -276,7 +308,9 @@ def _committed_body(m: Manifest, stale: set[str], committed: Mapping[str, bytes]
         docs = [d for d in reader.load_plain(committed[m.path].decode("utf-8")) if d is not None]
     except (InputError, UnicodeDecodeError):  # an unparsable committed file is already reported as stale
         return None
-    return docs[0] if len(docs) == 1 and isinstance(docs[0], Mapping) else None
+    if len(docs) != 1 or not isinstance(docs[0], Mapping) or docs[0].get("kind") != m.ref.kind:
+        return None  # an Application generated from an ApplicationSet file is not that file's object
+    return docs[0]
 
 
 def _first_line(content: bytes) -> int:

@@ -18,7 +18,7 @@ from gitops_gen.validate.objects import (
     tenant_namespaces,
 )
 from gitops_gen.validate.policy.context import ROLE_LABEL, TENANT_LABEL, PolicyContext
-from gitops_gen.validate.projects import has_glob, is_deny
+from gitops_gen.validate.projects import by_identity, has_glob, is_deny
 
 TENANT_ROLES = frozenset({"tenant-namespaces", "tenant-app"})
 
@@ -76,6 +76,12 @@ def _wide(pattern: Any) -> bool:
     return not is_deny(text) and has_glob(text)
 
 
+def _wide_destinations(destinations: Sequence[Any]) -> list[tuple[int, str, Any]]:
+    """(index, key, pattern) of each wildcard in ``destinations`` (once per list: fleet projects are shared)."""
+    return [(index, key, mapping(dest)[key]) for index, dest in enumerate(destinations)
+            for key in ("server", "name", "namespace") if _wide(mapping(dest).get(key))]
+
+
 def tenant_project_too_wide(objects: Sequence[Manifest], context: PolicyContext) -> Iterator[Violation]:
     for project in app_projects(objects):
         if not labels(project).get(TENANT_LABEL):
@@ -85,12 +91,9 @@ def tenant_project_too_wide(objects: Sequence[Manifest], context: PolicyContext)
             if _wide(repo):
                 yield Violation(project, f"tenant AppProject allows source repositories {repo!r}; "
                                          "list the tenant's repositories", f"spec.sourceRepos[{index}]")
-        for index, dest in enumerate(sequence(spec.get("destinations"))):
-            for key in ("server", "name", "namespace"):
-                if _wide(mapping(dest).get(key)):
-                    yield Violation(project, f"tenant AppProject allows destination {key} "
-                                             f"{mapping(dest)[key]!r}; list the tenant's clusters and "
-                                             "namespaces", f"spec.destinations[{index}].{key}")
+        for index, key, value in by_identity(sequence(spec.get("destinations")), _wide_destinations):
+            yield Violation(project, f"tenant AppProject allows destination {key} {value!r}; list the tenant's "
+                                     "clusters and namespaces", f"spec.destinations[{index}].{key}")
         if sequence(spec.get("clusterResourceWhitelist")):
             yield Violation(project, "tenant AppProject allows cluster-scoped resources "
                                      "(clusterResourceWhitelist must be empty)",

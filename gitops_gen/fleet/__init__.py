@@ -1,0 +1,1 @@
+"""Fleet mode: Argo CD ApplicationSets, cluster Secrets, and their expansion back into per-cluster Applications."""
