@@ -6,8 +6,8 @@ and at 3 x 40 = 120 clusters in today's ``applications`` layout as the baseline.
 in a fresh process through the real CLI; peak memory is the process's VmHWM.  Targets (ADR 0015):
 ``rendered/`` <= 10 files per cluster + add-on + tenant and <= 50 MB; full render no slower than the
 baseline's; no-op render <= 25 % of the full one; peak <= 1 GiB; ``validate`` and a one-tenant ``diff``
-per cluster within 1.5x of the same at 24 clusters (5 x 24 would not divide: 3 x 8 as the fleet's
-default shape, also in applicationsets mode).
+per cluster within 1.5x of the same at 24 clusters (3 x 8, the fleet's default shape, also in
+applicationsets mode).
 """
 
 from __future__ import annotations

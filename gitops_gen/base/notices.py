@@ -28,17 +28,15 @@ def line(message: str, location: Location | None = None) -> str:
 
 
 def warn(message: str, location: Location | None = None) -> None:
-    text = line(message, location)
-    sink = _SINK.get()
-    if sink is None:
-        print(text, file=sys.stderr)
-    else:
-        sink(text)
+    _emit(line(message, location))
 
 
 def note(message: str) -> None:
     """A line of information on the same channel (what a run did, e.g. the charts it expanded)."""
-    text = f"gitops-gen: {message}"
+    _emit(f"gitops-gen: {message}")
+
+
+def _emit(text: str) -> None:
     sink = _SINK.get()
     if sink is None:
         print(text, file=sys.stderr)

@@ -24,7 +24,7 @@ from gitops_gen.render import Rendering
 from gitops_gen.render.appsets import APPSETS_DIR
 from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate.findings import CREDENTIAL, FLEET_ORDERING, Finding
-from gitops_gen.yamlio import reader
+from gitops_gen.validate.written import committed_object
 
 GENERATED = APPSETS_DIR + "/"
 
@@ -33,17 +33,9 @@ def committed_fleet(rendering: Rendering, committed: Mapping[str, bytes]) -> lis
     """The ApplicationSets and cluster Secrets as committed (the render's where the file is current)."""
     out = []
     for m in rendering.fleet:
-        body = _single(committed[m.path]) if m.path in committed else None
+        body = committed_object(committed[m.path]) if m.path in committed else None
         out.append(m if body is None else dataclasses.replace(m, body=body))
     return out
-
-
-def _single(content: bytes) -> Any:
-    try:
-        docs = [d for d in reader.load_plain(content.decode("utf-8")) if d is not None]
-    except Exception:  # an unparsable committed file is already reported as stale
-        return None
-    return docs[0] if len(docs) == 1 and isinstance(docs[0], Mapping) else None
 
 
 def expanded(rendering: Rendering, fleet: list[Manifest]) -> Rendering:

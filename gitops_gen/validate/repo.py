@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gitops_gen.base import clock
-from gitops_gen.base.errors import InputError, Location
+from gitops_gen.base.errors import Location
 from gitops_gen.base.inputs import read_input
 from gitops_gen.base.manifest import Manifest, ObjectRef, ref_of
 from gitops_gen.base.severity import Severity
@@ -44,12 +44,13 @@ from gitops_gen.validate.policy.network import namespaces_in
 from gitops_gen.validate.written import (
     app_paths_of,
     as_is_folders,
+    committed_documents,
+    committed_object,
     foreign_files,
     foreign_finding,
     read_written,
 )
 from gitops_gen.write import writer
-from gitops_gen.yamlio import reader
 
 
 def validate_repo(
@@ -103,10 +104,7 @@ def _rendered_documents(rendering: Rendering, committed: Mapping[str, bytes]) ->
     """(path, document) of every file in rendered/: the committed bytes where they differ."""
     for f in rendering.files:
         if f.path in committed:
-            try:
-                yield from ((f.path, d) for d in reader.load_plain(committed[f.path].decode("utf-8")) if d is not None)
-            except (InputError, UnicodeDecodeError):  # unparsable: already a stale / invalid-document finding
-                continue
+            yield from ((f.path, d) for d in committed_documents(committed[f.path]))
         else:
             yield from ((f.path, m.body) for m in f.manifests)
 
@@ -304,13 +302,10 @@ def with_committed(
 def _committed_body(m: Manifest, stale: set[str], committed: Mapping[str, bytes]) -> Any:
     if m.path not in stale or m.path not in committed or m.path.endswith("kustomization.yaml"):
         return None
-    try:
-        docs = [d for d in reader.load_plain(committed[m.path].decode("utf-8")) if d is not None]
-    except (InputError, UnicodeDecodeError):  # an unparsable committed file is already reported as stale
-        return None
-    if len(docs) != 1 or not isinstance(docs[0], Mapping) or docs[0].get("kind") != m.ref.kind:
+    body = committed_object(committed[m.path])
+    if body is None or body.get("kind") != m.ref.kind:
         return None  # an Application generated from an ApplicationSet file is not that file's object
-    return docs[0]
+    return body
 
 
 def _first_line(content: bytes) -> int:

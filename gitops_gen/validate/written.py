@@ -30,6 +30,7 @@ from gitops_gen.render.common import RENDERED_DIR
 from gitops_gen.validate.engine import Document
 from gitops_gen.validate.findings import FOREIGN_FILE, Finding
 from gitops_gen.validate.paths import SUFFIXES, expand_list, parse_stream
+from gitops_gen.yamlio import reader
 
 KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
@@ -119,3 +120,18 @@ def app_paths_of(body: Mapping[str, Any], rendered_paths: Sequence[str]) -> list
     sources = [spec["source"]] if isinstance(spec.get("source"), Mapping) else list(spec.get("sources") or ())
     recurse = any(bool((s.get("directory") or {}).get("recurse")) for s in sources if isinstance(s, Mapping))
     return [(path, recurse) for path in rendered_paths]
+
+
+def committed_documents(content: bytes) -> list[Any]:
+    """The documents of a committed file of rendered/, ``[]`` when it does not parse (that is already a stale
+    or invalid-document finding of its own)."""
+    try:
+        return [d for d in reader.load_plain(content.decode("utf-8")) if d is not None]
+    except (InputError, UnicodeDecodeError):
+        return []
+
+
+def committed_object(content: bytes) -> Mapping[str, Any] | None:
+    """The one object a committed file holds, or None (unparsable, empty, several documents)."""
+    docs = committed_documents(content)
+    return docs[0] if len(docs) == 1 and isinstance(docs[0], Mapping) else None
