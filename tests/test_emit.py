@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from gitops_gen.tools import kustomize
-from gitops_gen.yamlio.emit import MAX_IMPLICIT_KEY, dump_document, json_key
+from gitops_gen.yamlio.emit import MAX_IMPLICIT_KEY, dump_document
 from gitops_gen.yamlio.reader import load_plain
+from gitops_gen.yamlio.scalars import json_key
 from tests.conftest import require_tool
 
 # Keys every YAML reader would turn into something else when written plain.
@@ -31,8 +32,8 @@ SPECIAL = ["true", "True", "null", "Null", "~", "yes", "no", "on", "off", "y", "
 LONG = st.integers(MAX_IMPLICIT_KEY - 8, MAX_IMPLICIT_KEY + 8).flatmap(
     lambda n: st.sampled_from(["k", "é", "\u4e2d", "\\", '"', "\x01", " ", "\U0001f600"]).map(lambda c: c * n))
 keys = st.one_of(st.text(max_size=12), st.sampled_from(SPECIAL), LONG)
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-                    st.text(), st.sampled_from(SPECIAL), LONG)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**64 - 1),
+                    st.floats(allow_nan=False, allow_infinity=False), st.text(), st.sampled_from(SPECIAL), LONG)
 data = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                      st.dictionaries(keys, inner, max_size=4)), max_leaves=20)
 

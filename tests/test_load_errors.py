@@ -419,10 +419,14 @@ FILES = [
     case("yaml-tab-indent", sub(CHECKOUT, "  tier: small\n", "\ttier: small\n"),
          at(f"{CHECKOUT}:7:1", "invalid YAML", "'\\t'")),
     case("billion-laughs", put("blueprints/tenants/lol.yaml", BILLION_LAUGHS),
-         at("blueprints/tenants/lol.yaml:2:8", "YAML aliases (*name) are not supported")),
+         at("blueprints/tenants/lol.yaml:1:4", "YAML anchors (&name) are not supported")),
     case("merge-key-alias", put("blueprints/tenants/merge.yaml",
                                 "apiVersion: gitops-gen/v1\nkind: Tenant\nmetadata: &m {name: merge}\n"
                                 "spec:\n  <<: *m\n  tier: small\n"),
+         at("blueprints/tenants/merge.yaml:3:11", "YAML anchors (&name) are not supported in blueprints")),
+    case("merge-key", put("blueprints/tenants/merge.yaml",
+                          "apiVersion: gitops-gen/v1\nkind: Tenant\nmetadata: {name: merge}\n"
+                          "spec:\n  <<: {tier: small}\n"),
          at("blueprints/tenants/merge.yaml:5:3", "merge keys (<<) are not supported in blueprints")),
     # 500 deep: past the blueprint limit (100) and short of libyaml's own (1,000 in recent wheels, none in
     # older ones), so the verdict and its column are the same on every PyYAML the floors allow; the

@@ -18,7 +18,7 @@ from gitops_gen.promote import Promotion, overrides_reader
 from gitops_gen.promote import plan as make_plan
 from gitops_gen.render import render
 from gitops_gen.yamlio.reader import load_plain
-from tests.conftest import PROJECT, tree_digest
+from tests.conftest import PROJECT, copy_example, tree_digest
 from tests.validate.conftest import run_cli
 
 CORPUS = PROJECT / "tests" / "corpus" / "globex"
@@ -191,11 +191,7 @@ def test_an_addon_switched_off_on_either_side_is_reported_not_promoted(example_r
 def test_a_yaml_1_1_boolean_arrives_as_the_boolean_it_is(tmp_path: Path) -> None:
     """dev's ``enabled: no`` is false for the loader (YAML 1.1, as kubectl reads it): it must reach stage
     as false, not as the string "no" a YAML 1.2 reader makes of it."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for part in ("gitops.yaml", "blueprints", "environments"):
-        source = PROJECT / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
+    root = copy_example(tmp_path / "repo")
     dev = root / "environments" / "dev.yaml"
     dev.write_text(dev.read_text().replace(
         "ingress-nginx: {values: {controller: {replicaCount: 1}}}",

@@ -80,7 +80,10 @@ def test_refusals_are_one_located_line(text: str, where: str, says: str) -> None
 
 
 @pytest.mark.parametrize(("text", "where", "says"), [
-    ("a: &x 1\nb: *x\n", "2:4", "aliases (*name) are not supported in blueprints"),
+    ("a: &x 1\nb: *x\n", "1:4", "anchors (&name) are not supported in blueprints"),
+    ("a: &x 1\n", "1:4", "anchors (&name) are not supported in blueprints"),
+    ("a: &x {b: 1}\n", "1:4", "anchors (&name) are not supported in blueprints"),
+    ("a: *x\n", "1:4", "aliases (*name) are not supported in blueprints"),
     ("<<: {a: 1}\n", "1:1", "merge keys (<<) are not supported in blueprints"),
     ("!!int 1: x\n", "1:1", "a key cannot carry a tag ('!!int')"),
     ("a: 1\nb: 2\na: 3\n", "3:1", "duplicate key 'a' (first on line 1)"),

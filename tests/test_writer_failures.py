@@ -264,3 +264,58 @@ def test_a_read_only_repository_folder_for_real(example_repo: Path, capsys: pyte
         example_repo.chmod(0o755)
     assert "Permission denied; rendered/ was left as it was" in capsys.readouterr().err
     assert tree_digest(example_repo) == before
+
+
+# --- another process writing into rendered/ during the render ------------------------------------------------
+
+def _writes_mid_render(monkeypatch: pytest.MonkeyPatch, write: Callable[[], None]) -> None:
+    """``write`` runs once, after the new tree is staged and before the swap (as another process may)."""
+    real_apply = writer.apply
+
+    def apply(*args: Any, **kwargs: Any) -> None:
+        hook = kwargs.get("before_swap")
+
+        def before_swap() -> None:
+            if hook is not None:
+                hook()
+            write()
+        kwargs["before_swap"] = before_swap
+        real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "apply", apply)
+
+
+def test_user_files_written_during_a_render_are_kept(example_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _retarget(example_repo)  # something to write
+    out = example_repo / "rendered"
+    notes = {out / "NOTES.md": "mine\n", out / "clusters" / "mine.txt": "also mine\n",
+             out / "new-folder" / "deep" / "x.txt": "deep\n"}
+
+    def write() -> None:
+        for path, text in notes.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+
+    _writes_mid_render(monkeypatch, write)
+    assert run(["render", "--repo", str(example_repo)]) == 0
+    assert {p: p.read_text() for p in notes} == notes
+    assert _hidden(example_repo) == []
+
+
+def test_a_file_written_during_a_render_where_the_render_writes_refuses_it(
+        example_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    _retarget(example_repo)
+    out = example_repo / "rendered"
+    target = next(out.glob("clusters/*/application_*.yaml"))
+    target.unlink()  # the render will write it again
+    before = tree_digest(out)
+
+    def write() -> None:
+        target.write_text("a file of mine, saved while gitops-gen was rendering\n")
+
+    _writes_mid_render(monkeypatch, write)
+    assert run(["render", "--repo", str(example_repo)]) == 2
+    assert "changed during the render" in capsys.readouterr().err
+    assert target.read_text() == "a file of mine, saved while gitops-gen was rendering\n"
+    target.unlink()
+    assert tree_digest(out) == before and _hidden(example_repo) == []

@@ -34,9 +34,19 @@ class ObjectRef(NamedTuple):
 
 
 def ref_of(body: Mapping[str, Any]) -> ObjectRef:
-    meta = body.get("metadata") or {}
-    return ObjectRef(str(body.get("apiVersion", "")), str(body.get("kind", "")),
-                     str(meta.get("namespace") or ""), str(meta.get("name") or ""))
+    """The identity of any document, well formed or not (validation reads broken ones too): ``metadata``
+    that is not a mapping counts as absent; text stays text, a number is written out (``name: 123``),
+    anything else (null, a mapping, a list, a boolean) is ""."""
+    meta = body.get("metadata")
+    meta = meta if isinstance(meta, Mapping) else {}
+    return ObjectRef(_text(body.get("apiVersion")), _text(body.get("kind")), _text(meta.get("namespace")),
+                     _text(meta.get("name")))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
 
 
 @dataclass(frozen=True)

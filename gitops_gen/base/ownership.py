@@ -78,6 +78,7 @@ class Tree:
     files: dict[str, str] = field(default_factory=dict)  # regular files -> absolute path
     sizes: dict[str, int] = field(default_factory=dict)
     others: dict[str, str] = field(default_factory=dict)  # symlinks, pipes, sockets, devices -> what it is
+    inodes: dict[str, int] = field(default_factory=dict)  # every file and other entry -> its inode
     folders: dict[str, int] = field(default_factory=dict)  # real folders (not links) -> st_mode
     empty: set[str] = field(default_factory=set)  # folders that hold nothing at all
 
@@ -122,6 +123,7 @@ def scan(top: str) -> Tree:
             for entry in entries:
                 count += 1
                 rel = prefix + entry.name
+                tree.inodes[rel] = entry.inode()
                 if entry.is_dir(follow_symlinks=False):
                     tree.folders[rel] = entry.stat(follow_symlinks=False).st_mode
                     pending.append((rel, entry.path))

@@ -12,6 +12,7 @@ from gitops_gen.base import escape, notices
 from gitops_gen.base.errors import InputError
 from gitops_gen.base.gcpause import paused_gc
 from gitops_gen.commands.options import (
+    Seconds,
     complete_clusters,
     complete_environments,
     output_option,
@@ -56,7 +57,7 @@ from gitops_gen.drift.formats import EXTENSIONS, FORMATS
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="A previous `-o json` report: mark drift new or known (with when it was first seen) "
                    "and list what was resolved since.")
-@click.option("--timeout", "timeout", type=click.FloatRange(min=0, min_open=True, max=3600),
+@click.option("--timeout", "timeout", type=Seconds(3600),
               metavar="SECONDS", help="Deadline for reading each cluster (default: drift.timeoutSeconds in "
                                       "gitops.yaml, else 30); past it the cluster is unreadable (exit 3).")
 @output_option(FORMATS)

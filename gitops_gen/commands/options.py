@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,6 +20,21 @@ if TYPE_CHECKING:
 repo_option = click.option(
     "--repo", "repo", type=click.Path(file_okay=False, path_type=Path),
     help="Repository root (default: nearest folder upward holding gitops.yaml).")
+
+
+class Seconds(click.FloatRange):
+    """A duration in seconds, within (0, ``most``]; ``nan`` (which every comparison lets through) refused."""
+
+    name = "seconds"
+
+    def __init__(self, most: float) -> None:
+        super().__init__(min=0, min_open=True, max=most)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
 
 
 require_charts_option = click.option(

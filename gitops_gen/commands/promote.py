@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from gitops_gen.base import escape
 from gitops_gen.base.errors import ExitCode
 from gitops_gen.blueprint.load import find_repo_root
 from gitops_gen.commands.options import complete_addons, complete_environments, repo_option
@@ -37,11 +38,12 @@ def command(repo: Path | None, target: str, source: str | None, addons: tuple[st
     else:
         click.echo(f"promote {promotion.source} -> {promotion.target} ({promotion.file}):")
         for change in promotion.changes:
-            click.echo(f"  {change.describe()}")
+            click.echo(f"  {escape.text(change.describe())}")
     for note in promotion.notes:
-        click.echo(f"note: {note}")
-    if result.diff:
-        click.echo(result.diff, nl=False)
+        click.echo(f"note: {escape.text(note)}")
+    if result.diff:  # each line of the blueprint's diff shown as text: a value cannot drive the terminal
+        click.echo("".join(escape.lines(line.rstrip("\n")) + "\n" for line in result.diff.splitlines(True)),
+                   nl=False)
     if result.written:
         click.echo(f"wrote {promotion.file}: run `gitops-gen render`, review with `gitops-gen diff`, commit")
     elif promotion.changes:

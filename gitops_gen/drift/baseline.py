@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from gitops_gen.base.errors import InputError, Location
+from gitops_gen.base.inputs import read_text
 from gitops_gen.base.manifest import ObjectRef
 from gitops_gen.base.status import DRIFTED, DriftStatus
 from gitops_gen.drift.model import DriftReport, Resolved
+from gitops_gen.yamlio.reader import load_json
 
 SUPPORTED_VERSIONS = (1,)
 Key = tuple[str, str, str, str, str]  # cluster, group, kind, namespace, name
@@ -48,22 +50,19 @@ def key(cluster: str, ref: ObjectRef) -> Key:
 def load(path: Path) -> Baseline:
     """A previous ``-o json`` drift report; anything else is an InputError naming file and line."""
     name = str(path)
+    text = read_text(path, name)  # the guarded reader: regular files only, within a byte cap, UTF-8
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"--baseline: cannot read: {getattr(err, 'strerror', None) or err}", Location(name)) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"--baseline is not a JSON drift report (gitops-gen drift -o json): {err.msg}",
-                         Location(name, err.lineno, err.colno)) from None
+        data = load_json(text, name)  # depth, digits and surrogates guarded as for every JSON input
+    except InputError as err:
+        raise InputError(f"--baseline is not a JSON drift report (gitops-gen drift -o json): "
+                         f"{err.message.removeprefix('invalid JSON: ')}", err.location) from None
     where = Location(name, 1, 1)
     if not isinstance(data, dict) or not isinstance(data.get("objects"), list) or "version" not in data:
         validate = isinstance(data, dict) and "findings" in data
         looks = " (it looks like a `gitops-gen validate` report)" if validate else ""
         raise InputError(f"--baseline is not a gitops-gen drift report: expected the JSON of "
                          f"`gitops-gen drift -o json`, with \"version\" and \"objects\"{looks}", where)
-    if data["version"] not in SUPPORTED_VERSIONS:
+    if type(data["version"]) is not int or data["version"] not in SUPPORTED_VERSIONS:  # true == 1 is no version
         raise InputError(f"--baseline has report version {data['version']!r}; this gitops-gen reads "
                          f"version {', '.join(map(str, SUPPORTED_VERSIONS))}", where)
     lines = _element_lines(text, "objects")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,13 +19,16 @@ from kubernetes.config import kube_config as _kube_config
 from kubernetes.config.config_exception import ConfigException
 
 from gitops_gen.base.errors import ExternalError, GitopsGenError, InputError, Location
-from gitops_gen.kube import credentials
+from gitops_gen.kube import credentials, shapes
 from gitops_gen.kube.deadline import Deadline, DeadlineExceeded
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 PAGE_SIZE = 500
 # A LIST page of 500 objects is a few MB even for large CRDs: a reply past this is a server gone wrong.
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+# Caps past one reply: a LIST whose pages add up past this (or whose continue token repeats) and a
+# cluster whose replies add up past that are servers gone wrong, not clusters (100,000 pods list in ~1 GB).
+LIST_REPLIES, CLUSTER_REPLIES = 2, 8  # those caps, in replies' worth of bytes
 CONNECT_TIMEOUT = 10.0
 CHUNK = 1 << 16
 k8s_config: Any = _k8s_config  # its loaders are untyped
@@ -77,6 +81,9 @@ class Cluster:
             self.deadline.cancel()
             raise
         self.max_bytes = max_bytes or MAX_RESPONSE_BYTES
+        self.max_list_bytes, self.max_cluster_bytes = LIST_REPLIES * self.max_bytes, CLUSTER_REPLIES * self.max_bytes
+        self._read = 0  # bytes of every reply so far: the per-cluster cap
+        self._lock = threading.Lock()
         manager = self.api.rest_client.pool_manager
         manager.pool_classes_by_scheme = self.deadline.track(manager.pool_classes_by_scheme)
         self.pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="kube")
@@ -102,16 +109,17 @@ class Cluster:
         items = list(items)
         return list(zip(items, self.pool.map(attempt, items), strict=True))
 
-    def secrets(self) -> list[str]:
-        """What no message may repeat: the bearer token (or basic credentials) this client sends."""
-        keys = self.api.configuration.api_key or {}
-        values = [str(v) for v in keys.values() if v]
-        return values + [v.split(" ", 1)[1] for v in values if " " in v]
-
     def scrub(self, message: str) -> str:
-        return credentials.scrub(message, self.secrets())
+        """``message`` without the bearer token (or basic credentials) this client sends."""
+        values = [str(v) for v in (self.api.configuration.api_key or {}).values() if v]
+        return credentials.scrub(message, values + [v.split(" ", 1)[1] for v in values if " " in v])
 
     def get(self, path: str, query: Sequence[tuple[str, str]] = ()) -> Any:
+        """The JSON of a GET (raises RequestFailed, or ExternalError past the deadline or a cap)."""
+        return self.get_sized(path, query)[0]
+
+    def get_sized(self, path: str, query: Sequence[tuple[str, str]] = ()) -> tuple[Any, int]:
+        """``get`` and the size of the reply."""
         try:
             return self._get(path, query)
         except RequestFailed as failed:
@@ -122,16 +130,26 @@ class Cluster:
             err.args = (err.message,)
             raise
 
-    def _get(self, path: str, query: Sequence[tuple[str, str]] = ()) -> Any:
+    def _count(self, path: str, size: int) -> None:
+        with self._lock:
+            self._read += size
+            total = self._read
+        if total > self.max_cluster_bytes:
+            raise ExternalError(f"the replies of the Kubernetes API at {self.where} add up to more than "
+                                f"{self.max_cluster_bytes / 2**20:g} MiB (last: GET {path}): the server (or a "
+                                "proxy before it) is misbehaving")
+
+    def _get(self, path: str, query: Sequence[tuple[str, str]] = ()) -> tuple[Any, int]:
         for attempt in range(self.retries + 1):
             wait = self.backoff * 2 ** attempt
             if self.deadline.passed():
                 raise self._give_up()
             try:
                 status, data, headers = _send(self.api, path, query, self.deadline, self.max_bytes)
+                self._count(path, len(data))
                 if 200 <= status < 300:
                     try:
-                        return json.loads(data)
+                        return json.loads(data), len(data)
                     except ValueError:  # e.g. an HTML page from a proxy in front of the API server
                         raise RequestFailed(status, f"HTTP {status}: the reply is not JSON") from None
                 failed = RequestFailed(status, _http_reason(status, data))
@@ -160,8 +178,8 @@ class Cluster:
         Raises ExternalError when the cluster cannot be reached at all.
         """
         try:
-            served = set(self.get("/api").get("versions", []))
-            served |= {v["groupVersion"] for g in self.get("/apis").get("groups", []) for v in g["versions"]}
+            served = set(shapes.core_versions(self.get("/api"), "/api"))
+            served |= set(shapes.group_versions(self.get("/apis"), "/apis"))
         except RequestFailed as failed:
             raise ExternalError(f"cannot read the Kubernetes API at {self.where}: {failed.reason}") from None
         found: dict[str, Mapping[str, ApiResource] | str] = {}
@@ -178,8 +196,8 @@ class Cluster:
                 found[av] = {} if body.status == 404 else f"cannot discover {av}: {body.reason}"
                 continue
             found[av] = self._kinds[av] = {
-                r["kind"]: ApiResource(av, r["kind"], r["name"], bool(r.get("namespaced")))
-                for r in body.get("resources", []) if "/" not in r["name"]}  # skip subresources (pods/log)
+                kind: ApiResource(av, kind, plural, namespaced)
+                for kind, plural, namespaced in shapes.resources(body, _group_path(av))}
         return found
 
     def list(self, res: ApiResource, namespace: str = "", label: str = "", field: str = ""
@@ -189,14 +207,23 @@ class Cluster:
         query.append(("limit", str(PAGE_SIZE)))
         items: list[dict[str, Any]] = []
         token = ""
+        seen: set[str] = set()
+        size = 0
+        path = res.path(namespace)
         while True:
-            body = self.get(res.path(namespace), [*query, ("continue", token)] if token else query)
-            kind = str(body.get("kind", "")).removesuffix("List") or res.kind
-            api_version = body.get("apiVersion") or res.api_version
-            items += [{"apiVersion": api_version, "kind": kind, **item} for item in body.get("items") or ()]
-            token = (body.get("metadata") or {}).get("continue") or ""
+            body, read = self.get_sized(path, [*query, ("continue", token)] if token else query)
+            size += read
+            kind, api_version, page, token = shapes.page(body, path)
+            kind, api_version = kind.removesuffix("List") or res.kind, api_version or res.api_version
+            items += [{"apiVersion": api_version, "kind": kind, **item} for item in page]
             if not token:
                 return items
+            if token in seen or size > self.max_list_bytes:
+                why = "its continue token repeats" if token in seen else \
+                    f"its pages add up to more than {self.max_list_bytes / 2**20:g} MiB"
+                raise ExternalError(f"the LIST of {path} never ends ({why}): the API server at {self.where} "
+                                    "(or a proxy before it) is misbehaving")
+            seen.add(token)
 
 
 def _group_path(api_version: str) -> str:

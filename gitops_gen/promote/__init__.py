@@ -1,6 +1,9 @@
 """`gitops-gen promote`: plan a promotion, edit the target environment's blueprint in place, show the diff.
 
-The plan is pure (``promote.plan``); this module reads and writes the one blueprint it edits.
+The plan is pure (``promote.plan``); this module reads and writes the one blueprint it edits.  Every byte
+outside the edited lines is written back as read (``roundtrip.transplant``); a symlinked blueprint is
+edited where it really is (inside the repository) and stays a link; the file keeps its mode; a read-only
+file, or one saved by someone else between promote's read and its write, is refused, not replaced.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops_gen.base.errors import InputError, Location
+from gitops_gen.base.inputs import MAX_BLUEPRINT_BYTES, decode, read_input, read_text
 from gitops_gen.blueprint.load import load_repo
 from gitops_gen.blueprint.model import Environment
 from gitops_gen.promote.plan import Change, Overrides, Promotion, plan
@@ -53,30 +57,37 @@ def promote(root: Path, target: str, source: str | None = None, addons: Sequence
     if not promotion.changes:
         return Result(promotion, "", False)
     path = root / promotion.file
-    text = _read(root, promotion.file)
+    raw = read_input(path, promotion.file, MAX_BLUEPRINT_BYTES, root=root)
+    text = decode(raw, promotion.file)
     edited = roundtrip.apply_edits(text, edits(promotion), promotion.file)
-    diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), edited.splitlines(keepends=True),
-                                        f"a/{promotion.file}", f"b/{promotion.file}"))
+    diff = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in difflib.unified_diff(text.splitlines(keepends=True), edited.splitlines(keepends=True),
+                                                    f"a/{promotion.file}", f"b/{promotion.file}"))
     if dry_run or edited == text:
         return Result(promotion, diff, False)
-    _write(path, edited)
+    _write(root, promotion.file, raw, edited)
     return Result(promotion, diff, True)
 
 
 def _read(root: Path, file: str) -> str:
-    try:
-        return (root / file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the blueprint: {err}", Location(file)) from err
+    return read_text(root / file, file, MAX_BLUEPRINT_BYTES, root=root)
 
 
-def _write(path: Path, text: str) -> None:
-    """Replace ``path`` atomically (a crash leaves the old or the new blueprint, never half of one)."""
+def _write(root: Path, file: str, read: bytes, text: str) -> None:
+    """Replace the blueprint atomically (a crash leaves the old or the new one, never half of one)."""
+    where = Location(file, 1, 1)
+    path = Path(os.path.realpath(root / file))  # a symlink stays one: the file it points at is edited
+    mode = path.stat().st_mode & 0o7777
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise InputError("the blueprint is read-only: not replaced (make it writable, or edit it by hand)", where)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
+        os.chmod(tmp, mode)
+        if read_input(path, file, MAX_BLUEPRINT_BYTES, root=root) != read:
+            raise InputError("the blueprint changed since promote read it (saved in an editor?): nothing written; "
+                             "run promote again", where)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

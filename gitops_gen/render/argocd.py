@@ -117,9 +117,16 @@ def git_path_source(settings: Settings, path: str) -> dict[str, Any]:
     return {"repoURL": settings.repo_url, "targetRevision": settings.target_revision, "path": path}
 
 
+def chart_repo_url(repo_url: str) -> str:
+    """A chart repository as an Application's Helm source names it: Argo CD reads a repoURL without a scheme
+    as an OCI registry (``helm pull oci://<repoURL>/<chart>``) and one with ``oci://`` as an https repository,
+    so an ``oci://`` blueprint URL loses its prefix here (``charts pull`` keeps the blueprint's form)."""
+    return repo_url.removeprefix("oci://").rstrip("/") if repo_url.startswith("oci://") else repo_url
+
+
 def addon_source(addon: Addon, settings: Settings, env: str, cluster: str, rendered_path: str | None) -> dict[str, Any]:
     if addon.chart and rendered_path is None:
-        source: dict[str, Any] = {"repoURL": addon.chart.repo_url, "chart": addon.chart.name,
+        source: dict[str, Any] = {"repoURL": chart_repo_url(addon.chart.repo_url), "chart": addon.chart.name,
                                   "targetRevision": addon.chart.version, "helm": {"releaseName": addon.name}}
         if addon.values:
             source["helm"]["valuesObject"] = addon.values
@@ -176,7 +183,7 @@ def tenant_project(name: str, tenant: Tenant, settings: Settings, env: Environme
 
 def platform_repos(repo: Repo, plan: ClusterPlan) -> set[str]:
     """The repositories a cluster's platform project must allow: this one and every add-on's."""
-    return {repo.settings.repo_url} | {a.chart.repo_url for a in plan.addons if a.chart} | {
+    return {repo.settings.repo_url} | {chart_repo_url(a.chart.repo_url) for a in plan.addons if a.chart} | {
         a.source.repo_url for a in plan.addons if a.source}
 
 

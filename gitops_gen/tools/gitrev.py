@@ -68,11 +68,20 @@ class Checkout:
         """The commit ``ref`` names; an unknown revision is an input error naming it."""
         if not ref or ref.startswith("-"):
             raise InputError(f"unknown revision {ref!r}")
+        try:  # git's own parser: reflog dates (HEAD@{yesterday}), HEAD:path and what gitpython lacks
+            sha = self._repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}").strip()
+        except GitCommandError:
+            raise InputError(f"unknown revision {ref!r} (not a commit in {self._repo.working_dir}){self._shallow()}"
+                             ) from None
+        return Revision(ref, sha)
+
+    def _shallow(self) -> str:
         try:
-            commit = self._repo.rev_parse(f"{ref}^{{commit}}")
-        except (BadName, ValueError, GitCommandError, IndexError):
-            raise InputError(f"unknown revision {ref!r} (not a commit in {self._repo.working_dir})") from None
-        return Revision(ref, commit.hexsha)
+            shallow = self._repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+        except GitCommandError:
+            shallow = False
+        return ("; this clone is shallow, so older commits are not in it: fetch the history "
+                "(`git fetch --unshallow`, or `fetch-depth: 0` in CI)") if shallow else ""
 
     def default_branch(self) -> str:
         for name in DEFAULT_BRANCH_CANDIDATES:

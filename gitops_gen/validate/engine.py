@@ -111,7 +111,7 @@ def _validate(doc: Document, options: Options) -> list[Finding]:
     if not isinstance(body, Mapping):
         ref = None
         return [found(INVALID_DOCUMENT, f"document is a {type(body).__name__}, not a Kubernetes object")]
-    ref = safe_ref(body)
+    ref = ref_of(body)
     for key in ("apiVersion", "kind"):
         if not isinstance(body.get(key), str) or not body[key]:
             return [found(INVALID_DOCUMENT, f"missing '{key}' key")]
@@ -166,19 +166,3 @@ def _schema_errors(
         if registry.has(ref.api_version, ref.kind):
             return registry.validate(body)
     return schemas.validate(body, options.kubernetes_version, options.strict)
-
-
-def safe_ref(body: Mapping[str, Any]) -> ObjectRef:
-    """ObjectRef of a possibly malformed document (metadata may be anything)."""
-    meta = body.get("metadata")
-    meta = meta if isinstance(meta, Mapping) else {}
-    return ObjectRef(
-        _text(body.get("apiVersion")),
-        _text(body.get("kind")),
-        _text(meta.get("namespace")),
-        _text(meta.get("name")),
-    )
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""

@@ -8,6 +8,9 @@
   interruption part-way leaves the previous rendered/ exactly as it was.  A crash between the two
   renames is repaired by the next render; until then every reader reads the tree kept aside
   (``current_tree``).
+* What another process writes into rendered/ while the new tree is staged lands in the old tree only:
+  after the swap, every entry of the old tree the staging did not see is moved into the new one, and one
+  at a path the render writes undoes the swap and refuses the render (``_carry_over``).
 """
 
 from __future__ import annotations
@@ -238,6 +241,8 @@ def apply(rendering: Rendering, out_dir: Path, the_plan: Plan,
         if out_dir.exists():
             out_dir.rename(previous)
         staging.rename(out_dir)
+        if os.path.lexists(previous):
+            _carry_over(out_dir, previous, staging, tree)
     except BaseException as err:
         if previous.exists() and not out_dir.exists():
             previous.rename(out_dir)
@@ -252,6 +257,25 @@ def apply(rendering: Rendering, out_dir: Path, the_plan: Plan,
     except OSError as err:  # checked beforehand (_writable_folders): only a race gets here; never hidden
         raise _os_error(err, out_dir, f"{out_dir.name}/ holds the new render, but the old copy could not be "
                         "removed: ", f"; remove {previous.name} by hand") from None
+
+
+def _carry_over(out_dir: Path, previous: Path, staging: Path, seen: ownership.Tree) -> None:
+    """Move into the new tree what was written into the old one after ``seen`` was scanned (user files
+    saved during the render); one at a path the new tree holds undoes the swap: the render is refused."""
+    late = ownership.scan(str(previous))
+    entries = [rel for rel in (*late.files, *late.others) if seen.inodes.get(rel) != late.inodes[rel]]
+    taken = sorted(rel for rel in entries if os.path.lexists(out_dir / rel))
+    if taken:
+        out_dir.rename(staging)  # the except of apply() puts the old tree back and removes this one
+        shown = ", ".join(f"{out_dir.name}/{rel}" for rel in taken[:3]) + (f" and {len(taken) - 3} more"
+                                                                          if len(taken) > 3 else "")
+        raise InputError(f"{out_dir.name}/ changed during the render ({shown} written where the render writes): "
+                         "nothing was written, your files are as you left them; render again")
+    for folder in sorted(set(late.folders) - set(seen.folders)):
+        os.makedirs(out_dir / folder, exist_ok=True)
+    for rel in entries:
+        os.makedirs((out_dir / rel).parent, exist_ok=True)
+        os.rename(previous / rel, out_dir / rel)
 
 
 def _ancestors(rel: str) -> Iterator[str]:

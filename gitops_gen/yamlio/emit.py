@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from gitops_gen.yamlio.scalars import json_key
+
 _FIRST_KEYS = ("apiVersion", "kind", "metadata", "name", "namespace")
 # Words separated by single spaces; a colon only inside a word (never followed by a space).  Each
 # repetition must start with a space, so matching is linear (no catastrophic backtracking).
@@ -81,17 +83,6 @@ _UNSAFE_IN_QUOTES = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\
 def _quoted(text: str) -> str:
     """A JSON string is a valid YAML double-quoted scalar once the characters above are escaped too."""
     return _UNSAFE_IN_QUOTES.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
-
-
-def json_key(key: Any) -> str:
-    """The string JSON (and kubectl, reading YAML) makes of a mapping key."""
-    if type(key) is str:
-        return key
-    if key is None:
-        return "null"
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    return _scalar(key) if isinstance(key, float) else str(key)
 
 
 def _key(key: Any) -> str:  # not cached itself: False == 0 and -0.0 == 0.0 would share an entry

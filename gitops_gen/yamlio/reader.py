@@ -95,10 +95,31 @@ def load_json(text: str, name: str = "<input>") -> Any:
         value = _TOO_DEEP  # deeper than Python decodes: the YAML reader finds the place
     except json.JSONDecodeError as err:
         raise YamlError(f"invalid JSON: {err.msg}", Location(name, err.lineno, err.colno)) from None
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        raise YamlError("invalid JSON: a number with too many digits", Location(name, 1, 1)) from None
     if value is _TOO_DEEP or _deeper_than(value, MANIFESTS.max_depth):
         load_plain(text, name)  # JSON is YAML: this raises, located where the nesting goes too deep
         raise YamlError(f"nested more than {MANIFESTS.max_depth} levels deep", Location(name, 1, 1))
+    if ("\\ud" in text or "\\uD" in text) and _lone_surrogate(value):
+        at = min(i for i in (text.find("\\ud"), text.find("\\uD")) if i >= 0)
+        where = Location(name, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+        raise YamlError("invalid JSON: a \\u escape of half a surrogate pair (not a character)", where)
     return value
+
+
+def _lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if any("\ud800" <= c <= "\udfff" for c in node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 _TOO_DEEP = object()
@@ -182,6 +203,8 @@ class _Composer:
         while True:
             event = get()
             kind = type(event)
+            if not aliases and kind is not _ALIAS and getattr(event, "anchor", None):
+                raise self.error("YAML anchors (&name) are not supported in blueprints; write the value out", event)
             if kind is _SCALAR:
                 count += 1
                 nodes += 1
@@ -269,10 +292,10 @@ class _Composer:
             if tag not in (None, "!", ys.STR):
                 raise self.error(f"a key cannot carry a tag ({_short(tag)}): write it as plain text", event)
             return text
-        try:
-            return ys.json_key(self.scalar(event))
-        except ys.ScalarError as err:
-            raise self.error(str(err), event) from None
+        value = self.scalar(event)
+        if value is None:
+            raise self.error("a mapping key cannot be null (kubectl refuses it): quote it", event)
+        return ys.json_key(value)
 
     def scalar(self, event: Any) -> Any:
         tag = event.tag

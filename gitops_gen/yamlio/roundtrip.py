@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import io
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +51,10 @@ def _load(yaml: YAML, text: str, filename: str) -> CommentedMap:
     try:
         doc = yaml.load(text)
     except YAMLError as err:
-        raise InputError(f"cannot edit: {str(err).splitlines()[0]}", Location(filename)) from err
+        mark = getattr(err, "problem_mark", None)
+        where = Location(filename, mark.line + 1, mark.column + 1) if mark is not None else Location(filename)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise InputError(f"cannot edit: {problem}{_tab_hint(text, mark)}", where) from None
     if not isinstance(doc, CommentedMap):
         raise InputError("cannot edit: the file is not a YAML mapping", Location(filename))
     return doc
@@ -68,8 +72,22 @@ def apply_edits(text: str, edits: Sequence[Edit], filename: str = "<blueprint>")
         else:
             _set(doc, edit.path, edit.value)
     after = _dump(yaml, doc)
-    result = transplant(text, before, after)
-    return result if _yaml(result).load(result) == doc else after
+    try:
+        result = transplant(text, before, after)
+    except Unmappable as err:
+        raise InputError("cannot make this edit without rewriting lines around it (a flow mapping over "
+                         "several lines, a JSON-style file or a `? key`): make the change by hand",
+                         Location(filename, err.line, 1)) from None
+    if _yaml(result).load(result) != doc:
+        raise InputError("cannot make this edit keeping the file's own layout: make the change by hand",
+                         Location(filename, 1, 1))
+    return result
+
+
+def _tab_hint(text: str, mark: Any) -> str:
+    line = text.splitlines()[mark.line] if mark is not None and mark.line < len(text.splitlines()) else ""
+    return (" (a tab before a comment: the loader reads it, the editor does not; put a space there)"
+            if "\t#" in line or "\t #" in line else "")
 
 
 def _yaml(text: str) -> YAML:
@@ -203,17 +221,29 @@ def _to_node(value: Any, flow: bool) -> Any:
     return value
 
 
+class Unmappable(Exception):
+    """An edit falls on lines ruamel would rewrite as a different number of lines (a flow mapping over
+    several lines, a JSON-style file, ``? key``): carrying it would rewrite lines nobody asked to change."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line  # 1-based, in the original
+
+
 def transplant(original: str, before: str, after: str) -> str:
-    """Carry the line changes ``before`` -> ``after`` into ``original`` (of which ``before`` is a
-    reformatted copy); ``after`` itself when a change falls on a line the reformatting touched."""
-    if before == original:
-        return after
-    orig, old, new = (t.splitlines(keepends=True) for t in (original, before, after))
+    """Carry the line changes ``before`` -> ``after`` into ``original`` (of which ``before`` is ruamel's
+    reformatted copy): every other line keeps its bytes, line ending included (CRLF, CR, mixed, no final
+    newline).  A line ruamel reformats in place maps to its original; raises ``Unmappable`` when a change
+    falls inside lines ruamel would join or split."""
+    lines = _lines(original)
+    orig = [content for content, _ in lines]
+    old, new = ([content for content, _ in _lines(t)] for t in (before, after))
+    eol = _dominant(lines)
     to_orig: dict[int, int] = {}
-    for tag, i1, i2, j1, _ in difflib.SequenceMatcher(None, orig, old, autojunk=False).get_opcodes():
-        if tag == "equal":
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, orig, old, autojunk=False).get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):  # same lines, maybe re-spaced
             to_orig.update((j1 + k, i1 + k) for k in range(i2 - i1))
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     pos = 0
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -221,7 +251,7 @@ def transplant(original: str, before: str, after: str) -> str:
         if i1 < i2:  # lines replaced or removed: they must be lines the original has, in one run
             start = to_orig.get(i1, -1)
             if start < 0 or any(to_orig.get(k) != start + k - i1 for k in range(i1, i2)):
-                return after
+                raise Unmappable(_near(to_orig, i1) + 1)
             end = start + i2 - i1
         elif i1 - 1 in to_orig:
             start = end = to_orig[i1 - 1] + 1
@@ -230,11 +260,33 @@ def transplant(original: str, before: str, after: str) -> str:
         elif i1 in to_orig or i1 == 0:
             start = end = to_orig.get(i1, 0)
         else:
-            return after
+            raise Unmappable(_near(to_orig, i1) + 1)
         if start < pos:
-            return after
-        out.extend(orig[pos:start])
-        out.extend(new[j1:j2])
+            raise Unmappable(start + 1)
+        out.extend(lines[pos:start])
+        endings = [ending for _, ending in lines[start:end]]
+        out.extend((text, endings[k] if k < len(endings) and endings[k] else eol) for k, text in enumerate(new[j1:j2]))
         pos = end
-    out.extend(orig[pos:])
-    return "".join(out)
+    out.extend(lines[pos:])
+    if lines and not lines[-1][1] and out and out[-1][1]:  # the file had no final newline: nor has it now
+        out = [*((t, e or eol) for t, e in out[:-1]), (out[-1][0], "")]
+    return "".join(text + ending for text, ending in out)
+
+
+def _lines(text: str) -> list[tuple[str, str]]:
+    """(content, line ending) of each line, YAML's line breaks only (not str.splitlines's \\x85, \\u2028 ...);
+    the ending is "" for a last line without one."""
+    return [(m[1], m[2]) for m in _LINE.finditer(text) if m[0]]
+
+
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+
+
+def _dominant(lines: list[tuple[str, str]]) -> str:
+    endings = [ending for _, ending in lines if ending]
+    return max(set(endings), key=endings.count) if endings else "\n"
+
+
+def _near(to_orig: Mapping[int, int], index: int) -> int:
+    """The original line closest before ``index`` of ruamel's copy (0 when none)."""
+    return next((to_orig[k] for k in range(index, -1, -1) if k in to_orig), 0)

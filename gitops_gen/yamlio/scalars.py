@@ -107,11 +107,13 @@ def resolve_tagged(tag: str, text: str) -> Any:
 
 
 def json_key(value: Any) -> str:
-    """A resolved key as sigs.k8s.io/yaml turns it into a JSON object key; ScalarError for a null key."""
+    """A key that is not text as the JSON object key it becomes (sigs.k8s.io/yaml reading YAML, our emitter
+    writing it): the one rule for the reader and the emitter.  ``null`` only for the emitter: the reader
+    refuses a null key before it asks (kubectl does)."""
     if isinstance(value, str):
         return value
     if value is None:
-        raise ScalarError("a mapping key cannot be null (kubectl refuses it): quote it")
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

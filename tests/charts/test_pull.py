@@ -137,3 +137,16 @@ def test_a_chart_no_environment_runs_leaves_the_lock(tmp_path: Path) -> None:
         assert len(lock.read(repo).digests) == 2  # one environment pulled: the others' entries stay
         assert run(["charts", "pull", "--repo", str(repo)]) == 0
         assert set(lock.read(repo).digests) == {lock.ChartKey(url, "web", "1.0.0")}
+
+
+def test_an_oci_chart_renders_as_argo_cd_reads_oci_helm_sources(tmp_path: Path) -> None:
+    import yaml
+
+    repo = write_repo(tmp_path / "repo", [_addon("oci://registry.example.test/charts", version="2.0.0")])
+    assert run(["render", "--repo", str(repo)]) == 0
+    app = yaml.safe_load((repo / "rendered" / "clusters" / "dev-a" / "application_dev-a-web.yaml").read_text())
+    assert app["spec"]["source"]["repoURL"] == "registry.example.test/charts"  # no scheme: Argo CD's OCI form
+    assert app["spec"]["source"]["chart"] == "web"
+    project = yaml.safe_load((repo / "rendered" / "clusters" / "dev-a" / "appproject_dev-a-platform.yaml").read_text())
+    assert "registry.example.test/charts" in project["spec"]["sourceRepos"]
+    assert run(["validate", "--repo", str(repo)]) in (0, 1)

@@ -50,15 +50,28 @@ def test_the_comment_fits_and_keeps_its_summary(report: ChangeReport, limit: int
     assert text.count("<details>") == text.count("</details>")
 
 
-def test_past_the_limit_detail_goes_first_and_the_cut_is_said() -> None:
+def _clusters(count: int, risky: int = 1, warnings: tuple[str, ...] = ()) -> ChangeReport:
+    """``count`` production clusters, each with one big modified object; the first ``risky`` with a risk."""
     ref = ObjectRef("v1", "ConfigMap", "ns", "settings")
     big = tuple(FieldChange(f"data.key{i}", "x" * 100, "y" * 100) for i in range(40))
-    report = ChangeReport("b" * 40, "worktree", tuple(
+    return ChangeReport("b" * 40, "worktree", tuple(
         ClusterChange(f"prod-{i:02d}", "prod", True, (AppChange(f"prod-{i:02d}-app", ChangeStatus.MODIFIED, (),
                                                                 (ObjectChange(ChangeStatus.MODIFIED, ref, big),)),))
-        for i in range(30)), (Risk("GD101", Severity.ERROR, "prod-00", "prod-00-app", ref, "deletes it"),))
+        for i in range(count)), tuple(Risk("GD101", Severity.ERROR, f"prod-{i:02d}", f"prod-{i:02d}-app", ref,
+                                           "deletes it") for i in range(risky)), warnings=warnings)
+
+
+def test_past_the_limit_detail_goes_first_and_the_cut_is_said() -> None:
+    report = _clusters(30)
     text = comment.render(report, 20_000)
     assert len(text) <= 20_000
     assert all(f"| `prod-{i:02d}` |" in text for i in range(30))  # the summary table is whole
     assert "| error | `GD101` | `prod-00` |" in text
     assert "detail of" in text and "of 30 applications" in text
+
+
+def test_the_summary_table_stays_whole_at_the_smallest_limit() -> None:
+    report = _clusters(5, risky=5, warnings=("w" * 300,))
+    text = comment.render(report, 1_000)
+    assert len(text) <= 1_000
+    assert all(f"| `prod-{i:02d}` |" in text for i in range(5)), text

@@ -176,3 +176,27 @@ def test_a_huge_blob_at_a_revision_is_refused_by_its_size(tmp_path: Path, capsys
     err = capsys.readouterr().err
     assert "blueprints/tenants/huge.yaml" in err and "larger than 1,048,576 bytes" in err
     assert huge not in streamed  # refused by the size git records, never read
+
+
+@pytest.mark.parametrize("ref", ["HEAD@{yesterday}", "HEAD:gitops.yaml", "HEAD^{tree}", "HEAD@{99999}"])
+def test_any_revision_spelling_is_compared_or_refused_never_a_crash(tmp_path: Path, ref: str,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    repo = new_repo(tmp_path / "r")
+    code = run(["diff", "--repo", str(repo.working_dir), "--base", ref, "-o", "json"])
+    err = capsys.readouterr().err
+    assert code in (0, 2), err
+    assert "internal error" not in err
+    if code == 2:
+        assert f"unknown revision {ref!r}" in err
+
+
+def test_an_older_commit_in_a_shallow_clone_says_to_fetch_the_history(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    upstream = new_repo(tmp_path / "upstream")
+    (Path(upstream.working_dir) / "README.md").write_text("second commit\n")
+    commit_all(upstream, "second")
+    clone = tmp_path / "clone"
+    git.Repo.clone_from(f"file://{upstream.working_dir}", clone, depth=1)
+    assert run(["diff", "--repo", str(clone), "--base", "HEAD~1"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown revision 'HEAD~1'" in err and "shallow" in err

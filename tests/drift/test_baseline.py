@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,35 @@ def test_reports_chained_day_after_day_keep_the_age_of_each_drift(days: list[set
         assert {r.ref.name for r in report.resolved} == (yesterday - drifted_today if day else set())
         previous = folder / f"day{day}.json"
         previous.write_text(json_.render(report))
+
+
+GOOD = '{"version": 1, "generated_at": "2026-11-30T00:53:20Z", "objects": []}'
+
+
+@pytest.mark.parametrize("content", [
+    GOOD.replace('"version": 1', '"version": true'),
+    GOOD.replace('"objects": []', '"objects": [' + "9" * 5000 + "]"),
+    GOOD.replace('"objects": []', '"objects": ' + "[" * 100_000 + "]" * 100_000),
+    GOOD.replace('"2026-11-30T00:53:20Z"', '"\\ud800"'),
+    GOOD.encode("utf-16").decode("latin-1"),
+], ids=["version-true", "5000-digits", "100000-deep", "lone-surrogate", "utf-16"])
+def test_a_hostile_baseline_is_exit_2_located(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                              content: str) -> None:
+    bad = tmp_path / "previous.json"
+    bad.write_bytes(content.encode("latin-1") if content.startswith("\xff\xfe") else content.encode())
+    code, out, err = drift(capsys, "--live-from", str(FIXTURES / "live.yaml"), "--baseline", str(bad))
+    assert (code, out) == (2, ""), err
+    assert err.startswith(f"{bad}:") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_baseline_that_is_no_regular_file_is_refused_without_reading(capsys: pytest.CaptureFixture[str],
+                                                                       tmp_path: Path, kind: str) -> None:
+    if kind == "fifo":
+        path = tmp_path / "previous.json"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    code, out, err = drift(capsys, "--live-from", str(FIXTURES / "live.yaml"), "--baseline", str(path))
+    assert (code, out) == (2, "")
+    assert "not a regular file" in err

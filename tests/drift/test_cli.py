@@ -242,3 +242,9 @@ def test_unreachable_cluster_exit_3(
     assert code == 3
     assert len(err.splitlines()) == 1
     assert err.startswith("gitops-gen: cluster dead (context dead) unreadable: ")
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-1", "0"])
+def test_a_timeout_that_is_no_duration_is_a_usage_error(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    assert run(["drift", "--desired", "x.yaml", "--timeout", value]) == 2
+    assert "--timeout" in capsys.readouterr().err

@@ -47,6 +47,7 @@ class Fault:
     status: int = 0  # 0 = answer normally (with ``delay``), else reply with this code and a Status body
     times: int | None = None  # fail only the first N matching requests; None = every time
     delay: float = 0.0  # seconds to sleep before replying
+    reply: Callable[[Any], Any] | None = None  # 200 with what this makes of the normal reply (any JSON)
     hits: int = 0
 
 
@@ -133,8 +134,9 @@ class KubeApiServer:
         with self._lock:
             return [copy.deepcopy(o) for o in self._objects.values()]
 
-    def fault(self, pattern: str, status: int = 0, *, times: int | None = None, delay: float = 0.0) -> Fault:
-        fault = Fault(pattern, status, times, delay)
+    def fault(self, pattern: str, status: int = 0, *, times: int | None = None, delay: float = 0.0,
+              reply: Callable[[Any], Any] | None = None) -> Fault:
+        fault = Fault(pattern, status, times, delay, reply)
         with self._lock:
             self.faults.append(fault)
         return fault
@@ -173,7 +175,7 @@ class KubeApiServer:
                     return fault
         return None
 
-    def handle(self, method: str, raw_path: str, auth: str | None) -> tuple[int, dict[str, Any]]:
+    def handle(self, method: str, raw_path: str, auth: str | None) -> tuple[int, Any]:
         split = urlsplit(raw_path)
         path = split.path.rstrip("/") or "/"
         query = {k: v[0] for k, v in parse_qs(split.query).items()}
@@ -188,6 +190,9 @@ class KubeApiServer:
             time.sleep(fault.delay)
             if fault.status:
                 return fault.status, fault_body(fault.status, path)
+            if fault.reply is not None:
+                plain = {k: v for k, v in query.items() if k != "continue"}  # the tokens are the reply's own
+                return 200, fault.reply(copy.deepcopy(self._route(path, plain)[1]))
         return self._route(path, query)
 
     def _route(self, path: str, query: Mapping[str, str]) -> tuple[int, dict[str, Any]]:

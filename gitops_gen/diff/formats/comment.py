@@ -22,6 +22,7 @@ MIN_MAX_LENGTH = 1_000
 MAX_CELL = 120
 FIELD_COLUMNS = "Field | Base | Head | Set in"
 _RESERVE = 500  # room kept for the closing tag and the line saying what was left out
+_CLOSING = 260  # the line saying what was left out, at most
 
 
 def _field_rows(changes: Sequence[FieldChange]) -> list[str]:
@@ -68,16 +69,16 @@ class _Budget:
         self.used += len(block)
         return True
 
-    def rows(self, title: str, rows: Sequence[str], what: str) -> None:
+    def rows(self, title: str, rows: Sequence[str], what: str, reserve: int = _RESERVE) -> None:
         """A table added row by row; what does not fit is counted as left out."""
         if not rows:
             return
         shown = 0
-        if self.add(title + "\n"):
-            shown = next((i for i, row in enumerate(rows) if not self.add(row + "\n")), len(rows))
+        if self.add(title + "\n", reserve):
+            shown = next((i for i, row in enumerate(rows) if not self.add(row + "\n", reserve)), len(rows))
         if shown < len(rows):
             self.left_out.append(f"{len(rows) - shown} of {len(rows)} {what}")
-        self.add("\n")
+        self.add("\n", reserve)
 
 
 def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False) -> str:
@@ -94,11 +95,14 @@ def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False)
                  f"resolved: {s['findings']['resolved']}", ""]
     budget = _Budget(max_length)
     budget.add("\n".join(head) + "\n", reserve=0)
+    risks_of = {c.name: sum(1 for r in report.risks if r.cluster == c.name) for c in report.clusters}
+    # The summary table right after the totals, keeping back only the room of the closing line: it stays
+    # whole unless it alone is longer than the comment may be.
+    budget.rows("| Cluster | Environment | Production | Applications | Objects | Risks |\n|---|---|---|---:|---:|---:|",
+                [_cluster_row(c, risks_of[c.name]) for c in report.clusters], "clusters in the summary table",
+                reserve=_CLOSING)
     for warning in report.warnings:
         budget.add(f"> **Warning:** {md(show(warning, 400))}\n\n")
-    risks_of = {c.name: sum(1 for r in report.risks if r.cluster == c.name) for c in report.clusters}
-    budget.rows("| Cluster | Environment | Production | Applications | Objects | Risks |\n|---|---|---|---:|---:|---:|",
-                [_cluster_row(c, risks_of[c.name]) for c in report.clusters], "clusters in the summary table")
     budget.rows(f"### Risks ({len(report.risks)})\n\n| Severity | Rule | Cluster | Application | Object | Message |\n"
                 "|---|---|---|---|---|---|",
                 [f"| {r.severity.value} | {md(r.rule)} | {md(r.cluster)} | {md(r.application or '-')} | "
