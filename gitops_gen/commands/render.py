@@ -47,4 +47,21 @@ def command(repo: Path | None, envs: tuple[str, ...], check: bool, no_cache: boo
     done = build.build(root, envs, use_cache=not no_cache, require_charts=require_charts)
     why = " (no input changed)" if done.cached else ""
     click.echo(f"{RENDERED_DIR}/: {done.written} written, {done.removed} removed, {done.unchanged} unchanged{why}")
+    if done.created:
+        _name_untracked(root, [f"{RENDERED_DIR}/{p}" for p in done.created])
     return ExitCode.OK
+
+
+SHOWN_NEW = 10
+
+
+def _name_untracked(root: Path, created: list[str]) -> None:
+    """New files Git does not track yet: Argo CD never sees them until they are added and committed."""
+    from gitops_gen.tools import gitrev  # gitpython only when a render created files
+
+    new = gitrev.untracked(root, created)
+    if not new:
+        return
+    more = f" and {len(new) - SHOWN_NEW} more" if len(new) > SHOWN_NEW else ""
+    click.echo(f"new, not yet in Git ({len(new)}): {', '.join(new[:SHOWN_NEW])}{more}; "
+               f"`git add {RENDERED_DIR}/` before committing")

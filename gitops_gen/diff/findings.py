@@ -14,7 +14,8 @@ move).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +23,11 @@ from gitops_gen.base.manifest import Manifest, ObjectRef
 from gitops_gen.base.redact import is_secret
 from gitops_gen.blueprint.model import Repo
 from gitops_gen.diff.clusters import ClusterPair, Side
-from gitops_gen.render.common import DEPENDS_ON_ANNOTATION, ROLE_LABEL
+from gitops_gen.render.common import DEPENDS_ON_ANNOTATION, RENDERED_DIR, ROLE_LABEL
 from gitops_gen.render.owners import is_application
 from gitops_gen.validate.crds import CrdRegistry
-from gitops_gen.validate.findings import Finding
+from gitops_gen.validate.findings import REMOVED_API, Finding
+from gitops_gen.validate.removed_apis import is_removed
 from gitops_gen.validate.repo import Scope, check_rendering
 
 Key = tuple[str, str, ObjectRef | None, str, str]
@@ -125,10 +127,30 @@ def _findings(one: Validated, pairs: Sequence[ClusterPair], whole: set[str], bel
 
     found, _ = check_rendering(one.repo, one.side.rendering, one.crds,
                                scope=Scope(clusters=set(changed) | below, document=document, related=related))
+    hit = _environments_hit(one)
     out: dict[Key, Finding] = {}
     for finding in sorted(found, key=Finding.sort_key):
-        out.setdefault(_key(finding), _safe(finding))
+        out.setdefault(_key(finding), _safe(hit(finding)))
     return out
+
+
+def _environments_hit(one: Validated) -> Callable[[Finding], Finding]:
+    """A removed API in a file several environments use (a shared base) is reported once: say which
+    environments it breaks, those whose Kubernetes version no longer serves it."""
+    users: dict[tuple[str, ObjectRef], set[tuple[str, str]]] = {}
+    for target in one.side.rendering.targets:
+        for m in one.side.rendering.desired.get(target.cluster, ()):
+            users.setdefault((f"{RENDERED_DIR}/{m.path}", m.ref), set()).add((target.env, target.kubernetes_version))
+
+    def hit(finding: Finding) -> Finding:
+        if finding.rule != REMOVED_API or finding.ref is None:
+            return finding
+        envs = sorted({env for env, version in users.get((finding.file, finding.ref), ())
+                       if is_removed(finding.ref.api_version, finding.ref.kind, version)})
+        if len({env for env, _ in users.get((finding.file, finding.ref), ())}) < 2 or not envs:
+            return finding
+        return dataclasses.replace(finding, message=f"{finding.message} (environments hit: {', '.join(envs)})")
+    return hit
 
 
 def _safe(finding: Finding) -> Finding:

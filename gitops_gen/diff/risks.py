@@ -44,14 +44,31 @@ def _removed(pair: ClusterPair) -> list[ObjectRef]:
     return sorted(r for r in pair.changed if r not in pair.head and not is_application(r))
 
 
+def _prunes(pair: ClusterPair, app: str) -> bool:
+    """Whether the Application ``app`` prunes: deletes what Git no longer has (unknown owner: assume it does)."""
+    for objects in (pair.head, pair.base):
+        for ref, body in objects.items():
+            if is_application(ref) and ref.name == app:
+                return bool((_automated(body) or {}).get("prune"))
+    return True
+
+
 def production_data_deletion(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
     if not pair.production:
         return
     for ref in _removed(pair):
         if (ref.group, ref.kind) in DATA_KINDS:
-            yield _risk("GD101", pair, pair.owner.get(ref, ""), ref,
-                        f"deletes {ref.kind} {ref.name} in production environment {pair.environment}"
-                        + (": everything in it goes too" if ref.kind == "Namespace" else ""))
+            owner = pair.owner.get(ref, "")
+            if _prunes(pair, owner):
+                message = (f"deletes {ref.kind} {ref.name} in production environment {pair.environment}"
+                           + (": everything in it goes too" if ref.kind == "Namespace" else ""))
+            else:
+                message = (f"removes {ref.kind} {ref.name} from Git in production environment {pair.environment}; "
+                           f"prune is off, so it stays until pruned by hand (then everything in it goes too)"
+                           if ref.kind == "Namespace" else
+                           f"removes {ref.kind} {ref.name} from Git in production environment {pair.environment}; "
+                           "prune is off, so it stays until pruned by hand")
+            yield _risk("GD101", pair, owner, ref, message)
 
 
 def namespace_recreated(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
@@ -61,11 +78,19 @@ def namespace_recreated(pair: ClusterPair, change: ClusterChange) -> Iterator[Ri
     namespaces = [r for r in sorted(pair.changed) if (r.group, r.kind) == ("", "Namespace")]
     added = {pair.owner.get(r, ""): r for r in namespaces if r not in pair.base}
     for ref in namespaces:
-        new = added.get(pair.owner.get(ref, "")) if ref not in pair.head else None
-        if new is not None:
-            yield _risk("GD109", pair, pair.owner.get(ref, ""), ref,
+        owner = pair.owner.get(ref, "")
+        new = added.get(owner) if ref not in pair.head else None
+        if new is None:
+            continue
+        if _prunes(pair, owner):
+            yield _risk("GD109", pair, owner, ref,
                         f"Namespace {ref.name} is replaced by {new.name}: Argo CD deletes {ref.name} with everything "
                         f"in it and creates an empty {new.name} (move workloads and data first)")
+        else:
+            yield _risk("GD109", pair, owner, ref,
+                        f"Namespace {ref.name} is replaced by {new.name}: Argo CD creates an empty {new.name}; "
+                        f"prune is off, so {ref.name} and everything in it stays until pruned by hand (move "
+                        "workloads and data first)")
 
 
 def production_deletion(pair: ClusterPair, change: ClusterChange) -> Iterator[Risk]:
@@ -153,7 +178,8 @@ def project_grants_more(pair: ClusterPair, change: ClusterChange) -> Iterator[Ri
         more = [f"{key} + {', '.join(sorted(_entries(new, key) - _entries(old, key)))}"
                 for key in ("sourceRepos", "destinations", "clusterResourceWhitelist", "namespaceResourceWhitelist")
                 if _entries(new, key) - _entries(old, key) and (key != "namespaceResourceWhitelist"
-                                                                or "namespaceResourceWhitelist" in old)]
+                                                                or "namespaceResourceWhitelist" in old)
+                and not (key == "destinations" and _renamed_only(old, new))]
         lifted = _entries(old, "namespaceResourceBlacklist") - _entries(new, "namespaceResourceBlacklist")
         if lifted:
             more.append(f"namespaceResourceBlacklist - {', '.join(sorted(lifted))}")
@@ -162,6 +188,19 @@ def project_grants_more(pair: ClusterPair, change: ClusterChange) -> Iterator[Ri
         if more:
             yield _risk("GD105", pair, pair.owner.get(ref, ""), ref,
                         f"AppProject {ref.name} grants more: " + "; ".join(more))
+
+
+def _renamed_only(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Destinations whose namespaces were renamed one for one (same clusters, as many as before): the project
+    reaches other namespaces, not more of them -- a tenant renaming a namespace is not a wider grant."""
+    def clusters(spec: Mapping[str, Any], entries: set[str]) -> list[str]:
+        found = [d for d in spec.get("destinations") or () if isinstance(d, Mapping)]
+        by_entry = {_entries({"d": [d]}, "d").pop(): d for d in found}
+        return sorted(f"{d.get('server', '')}|{d.get('name', '')}" for e in entries if (d := by_entry.get(e)))
+    added = _entries(new, "destinations") - _entries(old, "destinations")
+    removed = _entries(old, "destinations") - _entries(new, "destinations")
+    wild = any("*" in str(d.get("namespace", "")) for d in new.get("destinations") or () if isinstance(d, Mapping))
+    return bool(added) and not wild and clusters(new, added) == clusters(old, removed)
 
 
 def _automated(body: Mapping[str, Any] | None) -> Mapping[str, Any] | None:

@@ -217,6 +217,27 @@ def blob_id(content: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
+def untracked(root: Path, paths: Sequence[str]) -> list[str] | None:
+    """Which of ``paths`` (relative to ``root``) Git does not track yet; None outside a Git work tree."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        return None
+    try:
+        if repo.bare or repo.working_tree_dir is None:
+            return None
+        repo.git.update_environment(GIT_OPTIONAL_LOCKS="0")
+        tops = sorted({p.split("/", 1)[0] for p in paths})  # a few folders: thousands of paths overflow argv
+        tracked = set(repo.git.ls_files("-z", "--full-name", "--", *tops).split("\0")) if paths else set()
+        prefix = root.resolve().relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+        full = {p: p if prefix == "." else f"{prefix}/{p}" for p in paths}
+        return [p for p in paths if full[p] not in tracked]
+    except GitCommandError:
+        return None
+    finally:
+        repo.close()
+
+
 @contextmanager
 def open_checkout(root: Path, why: str = "`diff` compares Git revisions") -> Iterator[Checkout]:
     """The Git repository around ``root``; its helper processes end with the block (``why``: what the

@@ -24,6 +24,7 @@ class Built:
     removed: int
     unchanged: int
     cached: bool  # nothing changed since the last render: nothing was rendered or written
+    created: tuple[str, ...] = ()  # files this render added under rendered/ (relative to it)
 
 
 def build(root: Path, envs: Sequence[str] = (), *, use_cache: bool = True, record: bool = True,
@@ -48,7 +49,8 @@ def build(root: Path, envs: Sequence[str] = (), *, use_cache: bool = True, recor
         writer.apply(rendering, out_dir, the_plan, before_swap=inputs_unchanged)
         if record:
             cache.save(root, out_dir, inputs)
-    return Built(len(the_plan.missing) + len(the_plan.stale), len(the_plan.extra), the_plan.unchanged, cached=False)
+    return Built(len(the_plan.missing) + len(the_plan.stale), len(the_plan.extra), the_plan.unchanged, cached=False,
+                 created=tuple(sorted(the_plan.missing)))
 
 
 def check(root: Path, envs: Sequence[str] = (), require_charts: bool = False) -> writer.Plan:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gitops_gen.base.escape import html, md
-from gitops_gen.diff.formats.common import headline, object_name, short, show, sorted_risks, summary
+from gitops_gen.diff.formats.common import RiskGroup, grouped_risks, headline, object_name, short, show, summary
 from gitops_gen.diff.model import BOOTSTRAP, AppChange, ChangeReport, ClusterChange, FieldChange
 from gitops_gen.validate.findings import Finding
 
@@ -48,6 +48,18 @@ def _cluster_row(cluster: ClusterChange, risks: int) -> str:
     objects = sum(len(a.objects) for a in cluster.applications)
     return (f"| {md(cluster.name)} | {md(cluster.environment)} | {'yes' if cluster.production else 'no'} | {apps} "
             f"| {objects} | {risks} |")
+
+
+def _risk_row(group: RiskGroup) -> str:
+    r = group.first
+    if len(group.risks) == 1:
+        return (f"| {r.severity.value} | {md(r.rule)} | {md(r.cluster)} | {md(r.application or '-')} | "
+                f"{md(f'{r.ref.kind} {object_name(r.ref)}') if r.ref else ''} | {md(show(r.message, 400))} |")
+    clusters, apps = group.clusters, group.applications
+    where = f"{md(group.environment)}: {len(clusters)} cluster{'s' * (len(clusters) != 1)}"
+    who = f"<details><summary>{len(apps)} Applications</summary>{md(', '.join(apps))}</details>" if apps else ""
+    return (f"| {r.severity.value} | {md(r.rule)} | {where} | {who} | | **{len(group.risks)} alike**, e.g. "
+            f"{md(show(r.message, 300))} |")
 
 
 def _finding_row(f: Finding) -> str:
@@ -105,9 +117,7 @@ def render(report: ChangeReport, max_length: int = 65_000, colour: bool = False)
         budget.add(f"> **Warning:** {md(show(warning, 400))}\n\n")
     budget.rows(f"### Risks ({len(report.risks)})\n\n| Severity | Rule | Cluster | Application | Object | Message |\n"
                 "|---|---|---|---|---|---|",
-                [f"| {r.severity.value} | {md(r.rule)} | {md(r.cluster)} | {md(r.application or '-')} | "
-                 f"{md(f'{r.ref.kind} {object_name(r.ref)}') if r.ref else ''} | {md(show(r.message, 400))} |"
-                 for r in sorted_risks(report)], "risks")
+                [_risk_row(g) for g in grouped_risks(report)], "risks")
     for title, found in (("introduced", report.introduced), ("resolved", report.resolved)):
         budget.rows(f"### Validation findings {title} ({len(found)})\n\n| Severity | Rule | Object | Message |\n"
                     "|---|---|---|---|", [_finding_row(f) for f in found], f"findings {title}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gitops_gen.base.colour import paint
 from gitops_gen.base.escape import text as esc
 from gitops_gen.base.status import ChangeStatus
-from gitops_gen.diff.formats.common import app_title, headline, object_name, short, show, sorted_risks
+from gitops_gen.diff.formats.common import app_title, grouped_risks, headline, object_name, short, show, sorted_risks
 from gitops_gen.diff.model import ChangeReport, FieldChange
 from gitops_gen.validate.findings import Finding
 
@@ -33,8 +33,17 @@ def render(report: ChangeReport, max_length: int = 0, colour: bool = False) -> s
     risks = sorted_risks(report)
     if risks:
         lines += ["", paint(f"Risks ({len(risks)}):", "heading", colour)]
-        lines += [f"  {paint(f'{r.severity.value:<8}', r.severity.value, colour)} {esc(r.rule)} {esc(r.cluster)} "
-                  f"{esc(r.application or '-')}: {esc(r.message)}" for r in risks]
+        for group in grouped_risks(report):
+            r = group.first
+            severity = paint(f"{r.severity.value:<8}", r.severity.value, colour)
+            if len(group.risks) == 1:
+                lines.append(f"  {severity} {esc(r.rule)} {esc(r.cluster)} {esc(r.application or '-')}: "
+                             f"{esc(r.message)}")
+            else:
+                apps = group.applications
+                shown = ", ".join(apps[:5]) + (f" and {len(apps) - 5} more" if len(apps) > 5 else "")
+                lines.append(f"  {severity} {esc(r.rule)} {esc(group.environment)} ({len(group.clusters)} clusters) "
+                             f"{len(group.risks)} alike, e.g. {esc(r.message)} [{esc(shown)}]")
     for title, found in (("introduced", report.introduced), ("resolved", report.resolved)):
         if found:
             lines += ["", f"Validation findings {title} ({len(found)}):", *(_finding(f) for f in found)]
