@@ -23,23 +23,30 @@ class ChartInfo:
     metadata: Mapping[str, Any]
 
 
-def read_info(data: bytes, where: Location) -> ChartInfo:
-    """The top chart's metadata; InputError at ``where`` when ``data`` is no chart archive."""
+def top_file(data: bytes, where: Location, file: str) -> bytes | None:
+    """``<chart>/<file>`` of the top chart in the archive (at most 1 MiB of it), None when it has none;
+    InputError at ``where`` when ``data`` is no chart archive or breaks the bounds."""
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
             size = 0
-            chart_yaml: bytes | None = None
+            found: bytes | None = None
             for members, member in enumerate(tar, 1):
                 size += max(member.size, 0)
                 if members > MAX_MEMBERS or size > MAX_UNPACKED_BYTES:
                     raise InputError(f"chart archive holds more than {MAX_MEMBERS:,} files or "
                                      f"{MAX_UNPACKED_BYTES:,} bytes: refused", where)
                 parts = member.name.split("/")
-                if len(parts) == 2 and parts[1] == "Chart.yaml" and member.isfile() and chart_yaml is None:
+                if len(parts) == 2 and parts[1] == file and member.isfile() and found is None:
                     handle = tar.extractfile(member)
-                    chart_yaml = handle.read(1 << 20) if handle else None
+                    found = handle.read(1 << 20) if handle else None
     except (tarfile.TarError, OSError, EOFError) as err:
         raise InputError(f"not a chart archive (gzipped tar): {err}", where) from None
+    return found
+
+
+def read_info(data: bytes, where: Location) -> ChartInfo:
+    """The top chart's metadata; InputError at ``where`` when ``data`` is no chart archive."""
+    chart_yaml = top_file(data, where, "Chart.yaml")
     if chart_yaml is None:
         raise InputError("not a chart archive: no <chart>/Chart.yaml in it", where)
     try:

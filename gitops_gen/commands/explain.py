@@ -34,18 +34,21 @@ def command(repo: Path | None, cluster: str, application: str, obj: str, field: 
     """
     from gitops_gen.blueprint.load import find_repo_root, load_repo
     from gitops_gen.blueprint.provenance import Provenance
+    from gitops_gen.charts.build import render_repo
+    from gitops_gen.charts.defaults import chart_defaults
     from gitops_gen.explain import as_json, as_text, explain
-    from gitops_gen.render import render
 
     if obj and "/" not in obj and obj != "-" and not field:
         obj, field = "", obj  # `explain CLUSTER APP spec.source.targetRevision`: a field of the Application
-    loaded = load_repo(find_repo_root(repo or Path.cwd()))
+    root = find_repo_root(repo or Path.cwd())
+    loaded = load_repo(root)
     plan = next((p for p in loaded.plans if p.cluster.name == cluster), None)
     if plan is None:
         known = ", ".join(sorted(p.cluster.name for p in loaded.plans))
         raise InputError(f"unknown cluster {cluster!r} (known: {known})")
-    rendering = render(loaded, [plan.env.name])
-    found = explain(Provenance(loaded), rendering.desired.get(cluster, ()), cluster, application, obj, field)
+    rendering = render_repo(loaded, [plan.env.name])  # chart objects too, where the chart is in the cache
+    provenance = Provenance(loaded, chart_defaults=chart_defaults(root))
+    found = explain(provenance, rendering.desired.get(cluster, ()), cluster, application, obj, field)
     if output == "json":
         click.echo(json.dumps(as_json(cluster, application, found), indent=2, ensure_ascii=False))
     else:

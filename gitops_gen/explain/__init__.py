@@ -16,7 +16,7 @@ from gitops_gen.base.jsonpath import format_path, parse_path
 from gitops_gen.base.manifest import Manifest
 from gitops_gen.blueprint.provenance import Provenance
 from gitops_gen.blueprint.spec import did_you_mean
-from gitops_gen.render.origins import ARGOCD_GROUP, ObjectOrigins, deployed_by, explain_object
+from gitops_gen.render.origins import ARGOCD_GROUP, ObjectOrigins, explain_object, objects_of
 from gitops_gen.yamlio.reader import to_json
 
 JSON_VERSION = 1
@@ -43,7 +43,7 @@ def explain(provenance: Provenance, objects: Sequence[Manifest], cluster: str, a
         return [explain_object(provenance, cluster, app, field)]
     kind, _, rest = obj.partition("/")
     namespace, _, name = rest.rpartition("/")
-    owned = [app, *deployed_by(app, objects)]
+    owned = [app, *objects_of(app, objects)]
     found = [m for m in owned if m.ref.kind.lower() == kind.lower() and m.ref.name == name
              and (not namespace or m.ref.namespace == namespace)]
     if not found:

@@ -86,11 +86,12 @@ def explain_object(provenance: Provenance, cluster: str, manifest: Manifest, fie
     return ObjectOrigins(manifest.ref, manifest.path, tuple(found))
 
 
-def deployed_by(app: Manifest, objects: Iterable[Manifest]) -> list[Manifest]:
+def objects_of(app: Manifest, objects: Iterable[Manifest]) -> list[Manifest]:
     """The objects of ``objects`` (one cluster's render) that the Application ``app`` deploys (``owners``)."""
     objects = list(objects)
     by_unit = owners.units(objects, None)
-    return [m for m in objects if m is not app and m.path and owners.owner_of(m.path, by_unit) is app]
+    by_name = {m.ref.name: m for m in objects if owners.is_application(m.ref)}
+    return [m for m in objects if m is not app and owners.deployed_by(m, by_unit, by_name) is app]
 
 
 def field_source(plan: ClusterPlan, body: Mapping[str, Any], steps: tuple[Step, ...]) -> FieldSource | None:
