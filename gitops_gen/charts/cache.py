@@ -12,18 +12,16 @@ import os
 import tempfile
 from pathlib import Path
 
+from gitops_gen.base.cachedir import user_cache_dir
 from gitops_gen.base.errors import InputError, Location
 from gitops_gen.base.inputs import read_input
 from gitops_gen.charts.lock import LOCK_FILE, ChartKey, Lock
 
-CACHE_VARIABLE = "GITOPS_GEN_CACHE_DIR"
 MAX_ARCHIVE_BYTES = 64 << 20  # the largest public charts are a few MB
 
 
 def cache_dir() -> Path:
-    base = os.environ.get(CACHE_VARIABLE) or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gitops-gen")
-    return Path(base) / "charts"
+    return user_cache_dir("charts")
 
 
 def digest_of(data: bytes) -> str:
