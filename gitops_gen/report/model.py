@@ -116,20 +116,25 @@ class Report:
     notes: tuple[str, ...] = field(default=())  # what a section could not cover (no Git, no drift reports)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type, tuple[str, ...] | None] = {str: None, int: None, float: None, bool: None, type(None): None}
 
 
 def plain(value: Any) -> Any:
     """JSON data from the values above: ``dataclasses.asdict`` without its deep copies (ten times faster on
-    a fleet's 60,000 grants)."""
+    a fleet's 60,000 grants).  Each type is looked at once: a record's field names, or None for the rest."""
     kind = type(value)
-    names = _FIELDS.get(kind)
-    if names is None and dataclasses.is_dataclass(value):
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
-    elif names is None and isinstance(value, tuple) and hasattr(kind, "_fields"):
-        names = _FIELDS[kind] = kind._fields
+    if kind not in _FIELDS:
+        if dataclasses.is_dataclass(value):
+            _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+        elif isinstance(value, tuple) and hasattr(kind, "_fields"):
+            _FIELDS[kind] = kind._fields
+        else:
+            _FIELDS[kind] = None
+    names = _FIELDS[kind]
     if names is not None:
         return {name: plain(getattr(value, name)) for name in names}
+    if kind is str or kind is int or kind is bool or kind is float or value is None:
+        return value
     if isinstance(value, (tuple, list)):
         return [plain(v) for v in value]
     if isinstance(value, Mapping):
