@@ -43,3 +43,30 @@ def test_one_rule_for_empty_values_and_keys() -> None:
     assert redact(_secret("x"), ("stringData",), {"password": "x", "empty": ""}) == {"password": REDACTED,
                                                                                      "empty": None}
     assert scrub({"nested": [_secret("x")]}) == {"nested": [{**_secret("x"), "stringData": {"password": REDACTED}}]}
+
+
+def _app(helm: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": "prod-grafana"},
+            "spec": {"source": {"repoURL": "https://charts.example", "chart": "grafana", "helm": helm}}}
+
+
+def test_helm_values_that_name_a_secret_are_hidden_in_diff_and_drift() -> None:
+    """Issue 16: charts take credentials as values; an Application's Helm values are shown in every format."""
+    old = _app({"valuesObject": {"adminPassword": "hunter2", "replicas": 1, "auth": {"apiToken": "t0k"}},
+                "parameters": [{"name": "smtp.password", "value": "p1"}, {"name": "image.tag", "value": "1"}]})
+    new = _app({"valuesObject": {"adminPassword": "hunter3", "replicas": 2, "auth": {"apiToken": "t1k"}},
+                "parameters": [{"name": "smtp.password", "value": "p2"}, {"name": "image.tag", "value": "2"}]})
+    changes = field_changes(old, new)
+    shown = repr(changes)
+    assert not any(s in shown for s in ("hunter2", "hunter3", "t0k", "t1k", "p1", "p2")), shown
+    assert ("spec.source.helm.valuesObject.replicas", 1, 2) in [(c.path, c.base, c.head) for c in changes]
+    drifted = repr(compare(old, new))
+    assert not any(s in drifted for s in ("hunter2", "hunter3", "t0k", "t1k", "p1", "p2")), drifted
+
+
+def test_a_helm_values_text_with_a_secret_key_is_hidden_whole() -> None:
+    app = _app({"values": "replicas: 2\nadmin:\n  password: hunter2\n"})
+    assert redact(app, ["spec", "source", "helm", "values"], app["spec"]["source"]["helm"]["values"]) == REDACTED
+    assert "hunter2" not in repr(scrub(app))
+    plain = _app({"values": "replicas: 2\n"})
+    assert redact(plain, ["spec", "source", "helm", "values"], "replicas: 2\n") == "replicas: 2\n"

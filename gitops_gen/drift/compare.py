@@ -18,6 +18,7 @@ from gitops_gen.base.redact import is_secret, redact
 from gitops_gen.drift.ignore import strip
 from gitops_gen.drift.model import Change
 from gitops_gen.drift.normalize import SET_LIKE, Keyed, canonical, plain, project
+from gitops_gen.render.owners import APPLICATION
 
 _ABSENT = object()
 
@@ -44,10 +45,11 @@ def compare(
     seen = project(want, live)
     if shortcut and seen == want:
         return ()
-    return changes(want, seen, secret=is_secret(ref or ref_of(desired)))
+    which = ref or ref_of(desired)
+    return changes(want, seen, secret=is_secret(which), application=(which.group, which.kind) == APPLICATION)
 
 
-def changes(want: Any, seen: Any, *, secret: bool = False) -> tuple[Change, ...]:
+def changes(want: Any, seen: Any, *, secret: bool = False, application: bool = False) -> tuple[Change, ...]:
     """deepdiff's view of two projected objects as Changes, one per differing field or list."""
     from deepdiff import DeepDiff  # imported late: it is slow to import and rarely needed
 
@@ -58,8 +60,9 @@ def changes(want: Any, seen: Any, *, secret: bool = False) -> tuple[Change, ...]
             cut_paths[tuple(_cut(level.path(output_format="list"), want, seen))] = None
     ordered = sorted(cut_paths, key=lambda path: tuple(str(step) for step in path))
     return tuple(
-        Change(format_path(path, want, seen), redact(want, path, _value(want, path), secret=secret),
-               redact(seen, path, _value(seen, path), secret=secret)) for path in ordered
+        Change(format_path(path, want, seen), redact(want, path, _value(want, path), secret=secret,
+                                                     application=application),
+               redact(seen, path, _value(seen, path), secret=secret, application=application)) for path in ordered
     )
 
 
