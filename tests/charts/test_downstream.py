@@ -12,6 +12,7 @@ from gitops_gen.cli import run
 from tests.charts.chartkit import publish
 from tests.charts.fleet import DEPLOYMENT, HOOK, chart_repo, web_chart
 from tests.conftest import require_tool
+from tests.diff.conftest import committed_repo
 
 git = pytest.importorskip("git", reason="gitpython is not installed")
 pytestmark = pytest.mark.usefixtures("need_engine")
@@ -22,13 +23,7 @@ SECRET = ('apiVersion: v1\nkind: Secret\nmetadata: {name: "{{ .Release.Name }}-d
 
 def _git(root: Path) -> git.Repo:
     require_tool(shutil.which("git") is not None, "git not found on PATH")
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Platform Bot")
-        config.set_value("user", "email", "bot@example.com")
-    repo.git.add(A=True)
-    repo.index.commit("fleet")
-    return repo
+    return committed_repo(root, "fleet")
 
 
 def test_a_chart_bump_in_one_environment_is_listed_object_by_object(

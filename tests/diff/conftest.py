@@ -39,16 +39,21 @@ def pull_request_clone(upstream: git.Repo, where: Path, branch: str = "pr") -> g
     return clone
 
 
-def new_repo(root: Path, source: Path = GLOBEX) -> git.Repo:
-    require_tool(shutil.which("git") is not None, "git not found on PATH")
-    shutil.copytree(source, root)
-    assert run(["render", "--repo", str(root)]) == 0
+def committed_repo(root: Path, message: str) -> git.Repo:
+    """``root`` as a Git repository on ``main``, everything in it committed by the platform's bot."""
     repo = git.Repo.init(root, initial_branch="main")
     with repo.config_writer() as config:
         config.set_value("user", "name", "Platform Bot")
         config.set_value("user", "email", "bot@example.com")
-    commit_all(repo, "globex fleet")
+    commit_all(repo, message)
     return repo
+
+
+def new_repo(root: Path, source: Path = GLOBEX) -> git.Repo:
+    require_tool(shutil.which("git") is not None, "git not found on PATH")
+    shutil.copytree(source, root)
+    assert run(["render", "--repo", str(root)]) == 0
+    return committed_repo(root, "globex fleet")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gitops_gen.cli import run
-from tests.diff.conftest import commit_all, edit, git
+from tests.diff.conftest import committed_repo, edit, git
 
 SHARED = {("Application", "gitops-gen-bootstrap"), ("AppProject", "gitops-gen-bootstrap"),
           ("AppProject", "gitops-gen-root"), ("ConfigMap", "argocd-cm")}
@@ -20,12 +20,7 @@ SHARED = {("Application", "gitops-gen-bootstrap"), ("AppProject", "gitops-gen-bo
 def scaffolded(tmp_path: Path) -> git.Repo:
     root = tmp_path / "repo"
     assert run(["init", str(root)]) == 0
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Platform Bot")
-        config.set_value("user", "email", "bot@example.com")
-    commit_all(repo, "init")
-    return repo
+    return committed_repo(root, "init")
 
 
 def diff_json(capsys: pytest.CaptureFixture[str], root: Path) -> dict:  # type: ignore[type-arg]

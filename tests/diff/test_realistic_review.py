@@ -10,18 +10,14 @@ from typing import Any
 import pytest
 
 from gitops_gen.cli import run
-from tests.diff.conftest import commit_all, edit, git
+from tests.diff.conftest import committed_repo, edit, git
 from tests.realistic import build
 
 
 @pytest.fixture(scope="module")
 def committed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = build(tmp_path_factory.mktemp("realistic") / "repo")
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Platform Bot")
-        config.set_value("user", "email", "bot@example.com")
-    commit_all(repo, "the platform")
+    committed_repo(root, "the platform")
     return root
 
 
